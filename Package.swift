@@ -28,6 +28,7 @@ let package = Package(
 
         // MARK: Libraries, bottom up
         .target(name: "TetherModel", dependencies: ["CYAML"], swiftSettings: swiftSettings),
+        .target(name: "TetherPatch", dependencies: ["TetherModel"], swiftSettings: swiftSettings),
 
         // MARK: Executable
         .executableTarget(
@@ -42,5 +43,6 @@ let package = Package(
 
         // MARK: Tests
         .testTarget(name: "TetherModelTests", dependencies: ["TetherModel"], swiftSettings: swiftSettings),
+        .testTarget(name: "TetherPatchTests", dependencies: ["TetherPatch", "TetherModel"], swiftSettings: swiftSettings),
     ]
 )

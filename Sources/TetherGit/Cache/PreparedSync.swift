@@ -1,0 +1,66 @@
+import Foundation
+import Logging
+
+/// One remote sync with its inputs loaded and checked, ready to run on a dedicated thread.
+struct PreparedSync: Sendable {
+    let source: GitSource
+    let options: GitSourceOptions
+    let credentials: LoadedCredentials
+    let knownHosts: KnownHosts?
+    let layout: CacheLayout
+    let logger: Logger
+
+    /// Loads credentials and known hosts up front, so a missing file fails before any network work.
+    init(source: GitSource, options: GitSourceOptions, logger: Logger) throws(GitError) {
+        if source.kind == .ssh && !GitLibrary.supportsSSH {
+            throw GitError(.unsupported, "the linked libgit2 has no SSH support. Install a libgit2 built with libssh2.", url: source.redactedURL)
+        }
+        self.source = source
+        self.options = options
+        self.credentials = try LoadedCredentials(options.auth, source: source)
+        if source.kind == .ssh && !options.insecureSkipHostKeyCheck {
+            guard let file = options.knownHostsFile else {
+                throw GitError(.hostKey, "SSH sources need a known_hosts file for strict host key checking. Set knownHostsFile.", url: source.redactedURL)
+            }
+            self.knownHosts = try KnownHosts(file: file)
+        } else {
+            self.knownHosts = nil
+        }
+        self.layout = CacheLayout(cacheDirectory: options.cacheDirectory ?? CacheLayout.defaultCacheDirectory(), source: source)
+        var logger = logger
+        logger[metadataKey: "git.url"] = "\(source.redactedURL)"
+        self.logger = logger
+    }
+
+    func callbackState(context: OperationContext) -> CallbackState {
+        CallbackState(context: context, source: source, credentials: credentials, knownHosts: knownHosts,
+                      insecureSkipHostKeyCheck: options.insecureSkipHostKeyCheck, logger: logger)
+    }
+
+    /// The remote ref to fetch for the pinned reference, and the object it points at.
+    /// - Throws: `GitError` `.refNotFound`.
+    func resolve(_ listing: RemoteListing) throws(GitError) -> (name: String, oid: String) {
+        let name: String
+        switch options.reference {
+        case .defaultBranch, .commit(_, branch: nil):
+            guard let branch = listing.defaultBranch else {
+                throw GitError(.refNotFound, "the remote does not advertise a default branch (HEAD). Pin a branch explicitly.", url: source.redactedURL)
+            }
+            name = branch
+        case .branch(let branch), .commit(_, branch: let branch?):
+            name = "refs/heads/" + branch
+        case .tag(let tag):
+            name = "refs/tags/" + tag
+        }
+        guard let oid = listing.refs[name] else {
+            throw GitError(.refNotFound, "\(describe(name)) does not exist on the remote. Check the spelling or push it first.", url: source.redactedURL)
+        }
+        return (name, oid)
+    }
+
+    private func describe(_ refName: String) -> String {
+        if refName.hasPrefix("refs/heads/") { return "branch '\(refName.dropFirst(11))'" }
+        if refName.hasPrefix("refs/tags/") { return "tag '\(refName.dropFirst(10))'" }
+        return "ref '\(refName)'"
+    }
+}

@@ -1,0 +1,41 @@
+import Foundation
+import Logging
+@testable import TetherGit
+
+/// Collects log records in memory so tests can check that no secret is ever logged.
+final class RecordingLogHandler: LogHandler, @unchecked Sendable {  // `records` is guarded by `lock`
+    struct Record: Sendable { var level: Logger.Level; var message: String; var metadata: String }
+    private let lock = NSLock()
+    private var storage: [Record] = []
+    var metadata: Logger.Metadata = [:]
+    var logLevel: Logger.Level = .trace
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    func log(event: LogEvent) {
+        let merged = metadata.merging(event.metadata ?? [:]) { $1 }
+        let text = merged.map { "\($0.key)=\($0.value)" }.sorted().joined(separator: " ")
+        lock.withLock { storage.append(Record(level: event.level, message: event.message.description, metadata: text)) }
+    }
+
+    var records: [Record] { lock.withLock { storage } }
+    var allText: String { records.map { "\($0.message) \($0.metadata)" }.joined(separator: "\n") }
+}
+
+/// A cache front end whose logs are recorded.
+func makeCache() -> (GitRepositoryCache, RecordingLogHandler) {
+    let handler = RecordingLogHandler()
+    let logger = Logger(label: "tether.git.test") { _ in handler }
+    return (GitRepositoryCache(logger: logger), handler)
+}
+
+/// Reads a file of the checkout.
+func read(_ checkout: GitCheckout, _ path: String) -> String? {
+    try? String(contentsOfFile: checkout.directory + "/" + path, encoding: .utf8)
+}
+
+/// Short timeouts for tests against loopback servers.
+let testTimeouts = GitTimeouts(connect: .seconds(3), idle: .seconds(2), total: .seconds(20))

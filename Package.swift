@@ -29,6 +29,7 @@ let package = Package(
         // MARK: Libraries, bottom up
         .target(name: "TetherModel", dependencies: ["CYAML"], swiftSettings: swiftSettings),
         .target(name: "TetherPatch", dependencies: ["TetherModel"], swiftSettings: swiftSettings),
+        .target(name: "TetherGit", dependencies: ["CGit2", .product(name: "Logging", package: "swift-log")], swiftSettings: swiftSettings),
 
         // MARK: Executable
         .executableTarget(
@@ -44,5 +45,6 @@ let package = Package(
         // MARK: Tests
         .testTarget(name: "TetherModelTests", dependencies: ["TetherModel"], swiftSettings: swiftSettings),
         .testTarget(name: "TetherPatchTests", dependencies: ["TetherPatch", "TetherModel"], swiftSettings: swiftSettings),
+        .testTarget(name: "TetherGitTests", dependencies: ["TetherGit"], swiftSettings: swiftSettings),
     ]
 )

@@ -41,6 +41,9 @@ struct KustomizeMerger {
             }
             return .map(result)
         case .list(var p):
+            // kyaml reads `$patch` elements only in merge lists; elsewhere
+            // they are ordinary data.
+            guard let schema, schema.isMergeList else { return patch }
             if let at = p.firstIndex(where: { $0.mapValue?.count == 1 && $0[SMP.directive] != nil }) {
                 let directive = p.remove(at: at)[SMP.directive]!
                 switch directive.stringValue {
@@ -51,7 +54,6 @@ struct KustomizeMerger {
                     throw PatchError(.invalidDirective, "unknown $patch directive \(render(directive)) in a list. Use \"replace\", \"merge\" or \"delete\".", at: path.description)
                 }
             }
-            guard let schema, schema.isMergeList else { return .list(p) }
             let original = dest?.listValue ?? []
             let keys = schema.listMapKeys.count > 1 ? schema.listMapKeys : schema.mergeKey.map { [$0] } ?? []
             switch keys.count {

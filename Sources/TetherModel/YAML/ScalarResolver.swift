@@ -25,6 +25,7 @@ package enum ScalarResolver {
         case UInt8(ascii: "~"), UInt8(ascii: "n"), UInt8(ascii: "N"), UInt8(ascii: "t"), UInt8(ascii: "T"),
             UInt8(ascii: "f"), UInt8(ascii: "F"), UInt8(ascii: "y"), UInt8(ascii: "Y"), UInt8(ascii: "o"),
             UInt8(ascii: "O"):
+            guard utf8.count <= 5 else { return .string }
             switch text {
             case "~", "null", "Null", "NULL": return .null
             case "true", "True", "TRUE": return .bool(true)
@@ -71,6 +72,7 @@ package enum ScalarResolver {
     }
 
     static func isOldBool(_ s: String) -> Bool {
+        guard s.utf8.count <= 3 else { return false }
         switch s {
         case "y", "Y", "yes", "Yes", "YES", "on", "On", "ON",
             "n", "N", "no", "No", "NO", "off", "Off", "OFF":
@@ -82,6 +84,9 @@ package enum ScalarResolver {
 
     /// `^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?$`
     static func isBase60Float(_ s: String) -> Bool {
+        guard let first = s.utf8.first, first == UInt8(ascii: "+") || first == UInt8(ascii: "-") || isDigit(first),
+            s.utf8.contains(UInt8(ascii: ":"))
+        else { return false }
         let b = Array(s.utf8)
         var i = 0
         if i < b.count && (b[i] == UInt8(ascii: "+") || b[i] == UInt8(ascii: "-")) { i += 1 }

@@ -1,4 +1,9 @@
 internal import CYAML
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// One YAML document decoded into a `Value`, with where it came from.
 package struct YAMLDocument: Sendable {
@@ -91,8 +96,43 @@ package struct YAMLDecoder: Sendable {
                 "input is \(bytes.count) bytes, more than the limit of \(limits.maxStreamBytes). Split it into smaller files.",
                 at: SourceLocation(file: file))
         }
+        if bytes.count > limits.maxDocumentBytes {
+            try Self.checkDocumentSpans(bytes, file: file, limit: limits.maxDocumentBytes)
+        }
         var builder = EventBuilder(file: file, limits: limits, options: options, input: bytes)
         return try builder.run()
+    }
+}
+
+extension YAMLDecoder {
+    /// Refuses an oversized document before parsing it: libyaml would scan a
+    /// huge scalar whole before the first event could be checked. Document
+    /// boundaries are lines starting with `---` or `...`; the scan runs at
+    /// `memchr` speed.
+    static func checkDocumentSpans(_ bytes: UnsafeBufferPointer<UInt8>, file: String, limit: Int) throws(ModelError) {
+        guard let base = bytes.baseAddress else { return }
+        var start = 0, startLine = 1, line = 1, position = 0
+        func check(_ end: Int) throws(ModelError) {
+            guard end - start > limit else { return }
+            throw ModelError(
+                .limitExceeded,
+                "document is larger than the limit of \(limit) bytes. Split it into smaller documents.",
+                at: SourceLocation(file: file, line: startLine, column: 1))
+        }
+        while position < bytes.count, let hit = memchr(base + position, 0x0A, bytes.count - position) {
+            let next = UnsafePointer<UInt8>(hit.assumingMemoryBound(to: UInt8.self)) - base + 1
+            line += 1
+            if next + 3 <= bytes.count,
+                (bytes[next] == 0x2D && bytes[next + 1] == 0x2D && bytes[next + 2] == 0x2D)
+                    || (bytes[next] == 0x2E && bytes[next + 1] == 0x2E && bytes[next + 2] == 0x2E)
+            {
+                try check(next)
+                start = next
+                startLine = line
+            }
+            position = next
+        }
+        try check(bytes.count)
     }
 }
 
@@ -325,7 +365,7 @@ private struct EventBuilder {
             return
         }
         var value = try scalarValue(text, plain: plain, tag: tag, mark: mark)
-        if case .string(let s) = value, s.unicodeScalars.contains("\u{85}") {
+        if case .string(let s) = value, Bytes.contains(s, 0xC2), s.unicodeScalars.contains("\u{85}") {
             value = .string(Self.foldingNextLine(s))
         }
         if let anchorPointer = data.anchor { anchors[String(cString: anchorPointer)] = (value, 1) }
@@ -336,7 +376,7 @@ private struct EventBuilder {
     /// that YAML forbids (DEL, C1 controls other than NEL, U+FFFE/U+FFFF):
     /// kustomize's JSON round trip fails on those.
     static func jsonUnsafeControl(in text: String) -> String? {
-        guard text.utf8.contains(where: { $0 == 0x7F || $0 == 0xC2 || $0 == 0xEF }) else { return nil }
+        guard Bytes.contains(text, 0x7F) || Bytes.contains(text, 0xC2) || Bytes.contains(text, 0xEF) else { return nil }
         for scalar in text.unicodeScalars {
             let v = scalar.value
             if v == 0x7F || (v >= 0x80 && v <= 0x9F && v != 0x85) || v == 0xFFFE || v == 0xFFFF {

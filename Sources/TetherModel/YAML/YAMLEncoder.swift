@@ -76,11 +76,32 @@ private final class EmitterSession {
     /// such a line can only be a marker (block content is indented), so it
     /// is dropped.
     func output() -> String {
-        let text = String(decoding: buffer.bytes, as: UTF8.self)
-        guard text.hasPrefix("...\n") || text.contains("\n...\n") else { return text }
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-        lines.removeAll { $0 == "..." }
-        return lines.joined(separator: "\n")
+        let bytes = buffer.bytes
+        guard Self.containsEndMarker(bytes) else { return String(decoding: bytes, as: UTF8.self) }
+        var kept: [UInt8] = []
+        kept.reserveCapacity(bytes.count)
+        var lineStart = 0
+        for i in bytes.indices where bytes[i] == 0x0A {
+            let line = bytes[lineStart..<i]
+            if !line.elementsEqual([0x2E, 0x2E, 0x2E]) { kept.append(contentsOf: bytes[lineStart...i]) }
+            lineStart = i + 1
+        }
+        kept.append(contentsOf: bytes[lineStart...])
+        return String(decoding: kept, as: UTF8.self)
+    }
+
+    /// Whether a line consisting of `...` exists.
+    private static func containsEndMarker(_ bytes: [UInt8]) -> Bool {
+        var i = 0
+        while i + 3 <= bytes.count {
+            if bytes[i] == 0x2E && bytes[i + 1] == 0x2E && bytes[i + 2] == 0x2E
+                && (i == 0 || bytes[i - 1] == 0x0A) && (i + 3 == bytes.count || bytes[i + 3] == 0x0A)
+            {
+                return true
+            }
+            i += 1
+        }
+        return false
     }
 
     func emit(documents: [Value], maxDepth: Int) throws(ModelError) {
@@ -164,7 +185,7 @@ private final class EmitterSession {
     /// quotes when plain would read back as another type, else plain (which
     /// the emitter itself may still turn into quotes).
     static func style(for s: String) -> yaml_scalar_style_t {
-        if s.utf8.contains(UInt8(ascii: "\n")) { return YAML_LITERAL_SCALAR_STYLE }
+        if Bytes.contains(s, 0x0A) { return YAML_LITERAL_SCALAR_STYLE }
         return ScalarResolver.needsQuoting(s) ? YAML_DOUBLE_QUOTED_SCALAR_STYLE : YAML_PLAIN_SCALAR_STYLE
     }
 

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs the Debian packages Tether builds against and the servers its
+# tests start, when any is missing. Safe to run repeatedly; needs root (or
+# sudo) only when something must be installed.
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+packages=(
+  libgit2-dev libcurl4-openssl-dev libyaml-dev libssl-dev pkg-config   # libraries
+  git openssh-server openssh-client lighttpd python3                   # test servers and tools
+)
+if [ -f "$here/.ci/apt-packages-git.txt" ]; then
+  while read -r p; do [ -n "$p" ] && packages+=("$p"); done < "$here/.ci/apt-packages-git.txt"
+fi
+missing=()
+for p in "${packages[@]}"; do
+  dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all ${#packages[@]} packages present"
+  exit 0
+fi
+sudo=""
+[ "$(id -u)" -ne 0 ] && sudo="sudo"
+echo "install-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq "${missing[@]}" >/dev/null

@@ -42,9 +42,15 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // MARK: Benchmarks (run in release mode through Benchmarks/*/run.sh)
+        .executableTarget(
+            name: "YAMLBench", dependencies: ["TetherModel"], path: "Benchmarks/yaml",
+            exclude: ["run.sh", "gen-stream.py", "python_yaml.py"], swiftSettings: swiftSettings),
+
         // MARK: Tests
         .testTarget(name: "TetherModelTests", dependencies: ["TetherModel"], swiftSettings: swiftSettings),
         .testTarget(name: "TetherPatchTests", dependencies: ["TetherPatch", "TetherModel"], swiftSettings: swiftSettings),
+        .testTarget(name: "TetherCLITests", dependencies: ["tether"], swiftSettings: swiftSettings),
         .testTarget(name: "TetherGitTests", dependencies: ["TetherGit"], swiftSettings: swiftSettings),
     ]
 )

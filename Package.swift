@@ -29,6 +29,7 @@ let package = Package(
         // MARK: Libraries, bottom up
         .target(name: "TetherModel", dependencies: ["CYAML"], swiftSettings: swiftSettings),
         .target(name: "TetherPatch", dependencies: ["TetherModel"], swiftSettings: swiftSettings),
+        .target(name: "TetherRender", dependencies: ["TetherModel", "TetherPatch", "COpenSSL"], swiftSettings: swiftSettings),
         .target(name: "TetherGit", dependencies: ["CGit2", .product(name: "Logging", package: "swift-log")], swiftSettings: swiftSettings),
 
         // MARK: Executable
@@ -36,6 +37,7 @@ let package = Package(
             name: "tether",
             dependencies: [
                 "TetherModel",
+                "TetherRender",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -51,6 +53,7 @@ let package = Package(
         .testTarget(name: "TetherModelTests", dependencies: ["TetherModel"], swiftSettings: swiftSettings),
         .testTarget(name: "TetherPatchTests", dependencies: ["TetherPatch", "TetherModel"], swiftSettings: swiftSettings),
         .testTarget(name: "TetherCLITests", dependencies: ["tether"], swiftSettings: swiftSettings),
+        .testTarget(name: "TetherRenderTests", dependencies: ["TetherRender", "TetherModel"], swiftSettings: swiftSettings),
         .testTarget(name: "TetherGitTests", dependencies: ["TetherGit"], swiftSettings: swiftSettings),
     ]
 )

@@ -1,0 +1,186 @@
+import TetherModel
+
+/// One rendering in progress: the counters behind the limits, and the
+/// recursive walk over kustomizations.
+struct Build {
+    let renderer: Renderer
+    private var expanded = 0
+
+    init(renderer: Renderer) { self.renderer = renderer }
+
+    var fs: any FileSystem { renderer.fileSystem }
+
+    static let fileNames = ["kustomization.yaml", "kustomization.yml", "Kustomization"]
+
+    /// Finds and parses the kustomization file in `dir`.
+    func loadKustomization(_ dir: String, chain: [String]) throws -> (kustomization: Kustomization, file: String) {
+        var found: [String] = []
+        for name in Self.fileNames {
+            let path = dir.isEmpty ? name : dir + "/" + name
+            if try fs.kind(of: path) == .file { found.append(path) }
+        }
+        guard let file = found.first else {
+            throw RenderError(
+                .fileNotFound,
+                "no kustomization file found (looked for 'kustomization.yaml', 'kustomization.yml' and 'Kustomization'). Add one.",
+                file: RootedPath.display(dir))
+        }
+        guard found.count == 1 else {
+            throw RenderError(
+                .invalidKustomization, "found multiple kustomization files (\(found.map(RootedPath.baseName).joined(separator: ", "))). Keep only one.",
+                file: RootedPath.display(dir))
+        }
+        let text = try readText(file)
+        let documents: [YAMLDocument]
+        do {
+            documents = try YAMLDecoder(options: .init(recordPositions: true)).decode(text, file: file)
+        } catch {
+            throw RenderError.wrapping(error)
+        }
+        guard documents.count <= 1 else {
+            throw RenderError(.invalidKustomization, "a kustomization file must hold one YAML document. Remove the others.", file: file)
+        }
+        guard let document = documents.first, !document.value.isNull else {
+            throw RenderError(.invalidKustomization, "kustomization is empty. Add resources, generators or transformers.", file: file)
+        }
+        return (try KustomizationParser(file: file, document: document).parse(), file)
+    }
+
+    func readText(_ path: String) throws -> String {
+        let bytes = try fs.read(path, maxBytes: renderer.limits.maxFileBytes)
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            throw RenderError(.invalidResource, "file is not valid UTF-8. Save it as UTF-8.", file: path)
+        }
+        return text
+    }
+
+    /// Runs one kustomization (or component) over `objects`: its resources,
+    /// components, generators and transformers.
+    mutating func accumulate(
+        _ dir: String, _ k: Kustomization, file: String, into objects: [RenderedObject], chain: [String]
+    ) throws -> [RenderedObject] {
+        expanded += 1
+        guard expanded <= renderer.limits.maxKustomizations else {
+            throw RenderError(
+                .limitExceeded,
+                "more than \(renderer.limits.maxKustomizations) kustomizations expanded (bases included many times over, as in a deep diamond). Reduce how often bases are repeated.",
+                file: file)
+        }
+        guard chain.count <= renderer.limits.maxDepth else {
+            throw RenderError(.limitExceeded, "kustomizations nest deeper than \(renderer.limits.maxDepth) levels. Flatten the bases.", file: file)
+        }
+        var objects = objects
+        for entry in k.resources {
+            try addResource(entry, dir: dir, file: file, chain: chain, to: &objects)
+        }
+        for entry in k.components {
+            let sub = try subdirectory(entry, dir: dir, file: file, field: "components")
+            try checkCycle(sub, chain: chain, file: file)
+            let target = try loadKustomization(sub, chain: chain)
+            guard target.kustomization.kind == .component else {
+                throw RenderError(
+                    .invalidKustomization, "component '\(entry)' is a Kustomization, not a Component. Set kind: Component in \(target.file) or list it under resources.",
+                    file: file)
+            }
+            objects = try accumulate(sub, target.kustomization, file: target.file, into: objects, chain: chain + [sub])
+        }
+        for crd in k.crds {
+            _ = try filePath(crd, dir: dir, file: file, field: "crds")
+        }
+        let context = TransformContext(build: self, dir: dir, file: file)
+        try context.generate(k, into: &objects)
+        try context.transform(k, &objects)
+        guard objects.count <= renderer.limits.maxObjects else {
+            throw RenderError(.limitExceeded, "more than \(renderer.limits.maxObjects) objects. Split the kustomization.", file: file)
+        }
+        return objects
+    }
+
+    private func checkCycle(_ sub: String, chain: [String], file: String) throws {
+        if let start = chain.firstIndex(of: sub) {
+            let cycle = (chain[start...] + [sub]).map(RootedPath.display).joined(separator: " -> ")
+            throw RenderError(.cycle, "kustomizations include each other: \(cycle). Remove one of the references.", file: file)
+        }
+    }
+
+    private mutating func addResource(
+        _ entry: String, dir: String, file: String, chain: [String], to objects: inout [RenderedObject]
+    ) throws {
+        if Self.isRemote(entry) {
+            throw RenderError(
+                .remoteRefused, "resource '\(entry)' is a remote URL; tether renders local files only. Vendor the base into the repository.",
+                file: file)
+        }
+        guard !entry.hasPrefix("/"), let path = RootedPath.join(dir, entry) else {
+            throw RenderError(
+                .outsideRoot, "resource '\(entry)' is outside the root. Move it inside the repository and use a relative path.",
+                file: file)
+        }
+        switch try fs.kind(of: path) {
+        case .directory:
+            try checkCycle(path, chain: chain, file: file)
+            let target = try loadKustomization(path, chain: chain)
+            guard target.kustomization.kind == .kustomization else {
+                throw RenderError(
+                    .invalidKustomization, "resource '\(entry)' is a Component. List it under components instead.", file: file)
+            }
+            let sub = try accumulate(path, target.kustomization, file: target.file, into: [], chain: chain + [path])
+            for object in sub { try Self.append(object, to: &objects, file: file) }
+        case .file:
+            guard RootedPath.isWithin(path, dir) else {
+                throw RenderError(
+                    .outsideRoot, "file '\(entry)' is not in or below '\(RootedPath.display(dir))'. Move it into the kustomization directory, or make its directory a base.",
+                    file: file)
+            }
+            let text = try readText(path)
+            let decoded: [Resource]
+            do { decoded = try Resource.decodeStream(text, file: path) } catch { throw RenderError.wrapping(error) }
+            guard decoded.count + objects.count <= renderer.limits.maxObjects else {
+                throw RenderError(.limitExceeded, "more than \(renderer.limits.maxObjects) objects. Split the input.", file: path)
+            }
+            for resource in decoded { try Self.append(RenderedObject(resource), to: &objects, file: file) }
+        case nil:
+            throw RenderError(.fileNotFound, "resource '\(entry)' does not exist. Fix the path or remove the entry.", file: file)
+        }
+    }
+
+    static func append(_ object: RenderedObject, to objects: inout [RenderedObject], file: String) throws {
+        if objects.contains(where: { $0.id == object.id }) {
+            throw RenderError(
+                .conflict, "may not add resource with an already registered id: \(object.id). Give one of them another name or namespace.",
+                file: file)
+        }
+        objects.append(object)
+    }
+
+    static func isRemote(_ entry: String) -> Bool {
+        entry.contains("://") || entry.hasPrefix("git@") || entry.hasPrefix("github.com/") || entry.contains("?ref=")
+    }
+
+    func subdirectory(_ entry: String, dir: String, file: String, field: String) throws -> String {
+        if Self.isRemote(entry) {
+            throw RenderError(.remoteRefused, "\(field) entry '\(entry)' is a remote URL; tether renders local files only. Vendor it into the repository.", file: file)
+        }
+        guard !entry.hasPrefix("/"), let path = RootedPath.join(dir, entry) else {
+            throw RenderError(.outsideRoot, "\(field) entry '\(entry)' is outside the root. Use a relative path inside the repository.", file: file)
+        }
+        guard try fs.kind(of: path) == .directory else {
+            throw RenderError(.fileNotFound, "\(field) entry '\(entry)' is not a directory. Fix the path.", file: file)
+        }
+        return path
+    }
+
+    /// Resolves a file a kustomization names, enforcing kustomize's load
+    /// restriction: it must be in or below the kustomization's directory.
+    func filePath(_ entry: String, dir: String, file: String, field: String) throws -> String {
+        guard !entry.hasPrefix("/"), let path = RootedPath.join(dir, entry), RootedPath.isWithin(path, dir) else {
+            throw RenderError(
+                .outsideRoot, "\(field): file '\(entry)' is not in or below '\(RootedPath.display(dir))'. Move it into the kustomization directory.",
+                file: file)
+        }
+        guard try fs.kind(of: path) == .file else {
+            throw RenderError(.fileNotFound, "\(field): file '\(entry)' does not exist. Fix the path.", file: file)
+        }
+        return path
+    }
+}

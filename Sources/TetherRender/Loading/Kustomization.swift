@@ -1,0 +1,315 @@
+package import TetherModel
+
+/// A parsed `kustomization.yaml` (or a `Component`): the fields Tether
+/// implements, typed, with every other kustomize field refused by name.
+package struct Kustomization: Sendable {
+    /// Whether the file declares a `Kustomization` or a `Component`.
+    package enum Kind: Sendable { case kustomization, component }
+
+    /// A set of labels from the `labels` field.
+    package struct LabelSet: Sendable {
+        var pairs: [(String, String)]
+        var includeSelectors: Bool
+        var includeTemplates: Bool
+    }
+
+    /// One entry of `images`.
+    package struct ImageRule: Sendable {
+        var name: String
+        var newName: String?
+        var newTag: String?
+        var digest: String?
+    }
+
+    /// One entry of `replicas`.
+    package struct ReplicaRule: Sendable {
+        var name: String
+        var count: Int
+    }
+
+    /// A `configMapGenerator` or `secretGenerator` entry.
+    package struct GeneratorArgs: Sendable {
+        enum Behavior: String, Sendable { case create, merge, replace }
+        var name: String
+        var namespace: String?
+        var behavior: Behavior
+        var literals: [String]
+        var files: [String]
+        var envs: [String]
+        var type: String?
+        var options: GeneratorOptions
+    }
+
+    /// `generatorOptions`, or a generator's own `options`.
+    package struct GeneratorOptions: Sendable {
+        var labels: [(String, String)] = []
+        var annotations: [(String, String)] = []
+        var disableNameSuffixHash: Bool?
+        var immutable: Bool?
+    }
+
+    /// A patch selector (`target`).
+    package struct Selector: Sendable {
+        var group: String?
+        var version: String?
+        var kind: String?
+        var name: String?
+        var namespace: String?
+        var labelSelector: String?
+        var annotationSelector: String?
+    }
+
+    /// One patch from `patches`, `patchesStrategicMerge` or `patchesJson6902`.
+    package struct PatchRule: Sendable {
+        /// The patch file, when the patch is not inline.
+        var path: String?
+        var inline: String?
+        var target: Selector?
+        var allowNameChange = false
+        var allowKindChange = false
+        /// Set for `patchesJson6902`, which is always a JSON patch.
+        var forceJSON6902 = false
+    }
+
+    package var kind: Kind = .kustomization
+    package var resources: [String] = []
+    package var components: [String] = []
+    package var crds: [String] = []
+    package var namespace: String?
+    package var namePrefix: String?
+    package var nameSuffix: String?
+    package var commonLabels: [(String, String)] = []
+    package var labels: [LabelSet] = []
+    package var commonAnnotations: [(String, String)] = []
+    package var images: [ImageRule] = []
+    package var replicas: [ReplicaRule] = []
+    package var configMapGenerator: [GeneratorArgs] = []
+    package var secretGenerator: [GeneratorArgs] = []
+    package var generatorOptions = GeneratorOptions()
+    package var patches: [PatchRule] = []
+    /// `patchesJson6902`, which kustomize runs after labels and annotations.
+    package var json6902: [PatchRule] = []
+    package var fifoOrder = false
+
+    /// Fields kustomize v5.5 knows that Tether does not implement yet.
+    static let unsupportedFields: Set<String> = [
+        "vars", "helmCharts", "helmGlobals", "helmChartInflationGenerator", "generators", "transformers",
+        "validators", "configurations", "openapi", "buildMetadata", "imageTags", "replacements",
+    ]
+    static let knownFields: Set<String> = [
+        "apiVersion", "kind", "metadata", "resources", "bases", "components", "crds", "namespace", "namePrefix",
+        "nameSuffix", "commonLabels", "labels", "commonAnnotations", "images", "replicas", "configMapGenerator",
+        "secretGenerator", "generatorOptions", "patches", "patchesStrategicMerge", "patchesJson6902",
+        "sortOptions",
+    ]
+}
+
+/// Reads kustomization fields from a decoded YAML map, with errors naming
+/// the field.
+struct KustomizationParser {
+    let file: String
+    let document: YAMLDocument
+
+    func fail(_ field: String, _ message: String) -> RenderError {
+        let pointer = "/" + field.split(separator: ".").joined(separator: "/")
+        return RenderError(.invalidKustomization, "field '\(field)' \(message)", at: document.location(of: pointer))
+    }
+
+    func strings(_ value: Value?, _ field: String) throws -> [String] {
+        guard let value, !value.isNull else { return [] }
+        guard let list = value.listValue else { throw fail(field, "must be a list of strings, not \(value.typeDescription).") }
+        return try list.enumerated().map { i, item in
+            guard let s = item.stringValue else {
+                throw fail("\(field).\(i)", "must be a string, not \(item.typeDescription). Quote it.")
+            }
+            return s
+        }
+    }
+
+    func string(_ value: Value?, _ field: String) throws -> String? {
+        guard let value, !value.isNull else { return nil }
+        guard let s = value.scalarText, value.mapValue == nil else {
+            throw fail(field, "must be a string, not \(value.typeDescription).")
+        }
+        return s
+    }
+
+    func bool(_ value: Value?, _ field: String) throws -> Bool? {
+        guard let value, !value.isNull else { return nil }
+        guard let b = value.boolValue else { throw fail(field, "must be true or false, not \(value.typeDescription).") }
+        return b
+    }
+
+    func stringMap(_ value: Value?, _ field: String) throws -> [(String, String)] {
+        guard let value, !value.isNull else { return [] }
+        guard let map = value.mapValue else { throw fail(field, "must be a map of strings, not \(value.typeDescription).") }
+        return try map.entries.map { e in
+            guard let s = e.value.stringValue else {
+                throw fail("\(field).\(e.key)", "must be a string, not \(e.value.typeDescription). Quote the value.")
+            }
+            return (e.key, s)
+        }
+    }
+
+    func maps(_ value: Value?, _ field: String, known: Set<String>) throws -> [(Int, OrderedMap)] {
+        guard let value, !value.isNull else { return [] }
+        guard let list = value.listValue else { throw fail(field, "must be a list, not \(value.typeDescription).") }
+        return try list.enumerated().map { i, item in
+            guard let map = item.mapValue else { throw fail("\(field).\(i)", "must be a map, not \(item.typeDescription).") }
+            if let unknown = map.keys.first(where: { !known.contains($0) }) {
+                throw fail("\(field).\(i).\(unknown)", "is not a known field. Remove it or check its spelling.")
+            }
+            return (i, map)
+        }
+    }
+
+    func parse() throws -> Kustomization {
+        guard let root = document.value.mapValue else {
+            throw RenderError(
+                .invalidKustomization, "the kustomization must be a map, not \(document.value.typeDescription).",
+                at: document.location)
+        }
+        for key in root.keys where !Kustomization.knownFields.contains(key) {
+            if Kustomization.unsupportedFields.contains(key) {
+                throw RenderError(
+                    .unsupportedField, "field '\(key)' is not supported by tether yet. Remove it or render with kubectl kustomize.",
+                    at: document.location(of: "/" + key))
+            }
+            throw RenderError(
+                .invalidKustomization, "unknown field '\(key)'. Remove it or check its spelling.",
+                at: document.location(of: "/" + JSONPointer.escape(key)))
+        }
+        if root.keys.allSatisfy({ ["apiVersion", "kind", "metadata"].contains($0) }) {
+            throw RenderError(
+                .invalidKustomization, "kustomization is empty. Add resources, generators or transformers.",
+                at: document.location)
+        }
+        var k = Kustomization()
+        switch try string(root["kind"], "kind") {
+        case nil, "Kustomization": k.kind = .kustomization
+        case "Component": k.kind = .component
+        case let other?:
+            throw fail("kind", "is '\(other)'; a kustomization file must be of kind Kustomization or Component.")
+        }
+        k.resources = try strings(root["resources"], "resources") + strings(root["bases"], "bases")
+        k.components = try strings(root["components"], "components")
+        k.crds = try strings(root["crds"], "crds")
+        k.namespace = try string(root["namespace"], "namespace")
+        k.namePrefix = try string(root["namePrefix"], "namePrefix")
+        k.nameSuffix = try string(root["nameSuffix"], "nameSuffix")
+        k.commonLabels = try stringMap(root["commonLabels"], "commonLabels")
+        k.commonAnnotations = try stringMap(root["commonAnnotations"], "commonAnnotations")
+        for (i, m) in try maps(root["labels"], "labels", known: ["pairs", "includeSelectors", "includeTemplates", "fields"]) {
+            if m["fields"] != nil { throw fail("labels.\(i).fields", "is not supported by tether yet. Remove it.") }
+            k.labels.append(
+                .init(
+                    pairs: try stringMap(m["pairs"], "labels.\(i).pairs"),
+                    includeSelectors: try bool(m["includeSelectors"], "labels.\(i).includeSelectors") ?? false,
+                    includeTemplates: try bool(m["includeTemplates"], "labels.\(i).includeTemplates") ?? false))
+        }
+        for (i, m) in try maps(root["images"], "images", known: ["name", "newName", "newTag", "digest", "tagSuffix"]) {
+            guard let name = try string(m["name"], "images.\(i).name") else { throw fail("images.\(i).name", "is required.") }
+            k.images.append(
+                .init(
+                    name: name, newName: try string(m["newName"], "images.\(i).newName"),
+                    newTag: try string(m["newTag"], "images.\(i).newTag"), digest: try string(m["digest"], "images.\(i).digest")))
+        }
+        for (i, m) in try maps(root["replicas"], "replicas", known: ["name", "count"]) {
+            guard let name = try string(m["name"], "replicas.\(i).name") else { throw fail("replicas.\(i).name", "is required.") }
+            guard let count = m["count"]?.intValue else { throw fail("replicas.\(i).count", "must be an integer.") }
+            k.replicas.append(.init(name: name, count: count))
+        }
+        k.generatorOptions = try options(root["generatorOptions"], "generatorOptions")
+        k.configMapGenerator = try generators(root["configMapGenerator"], "configMapGenerator")
+        k.secretGenerator = try generators(root["secretGenerator"], "secretGenerator")
+        try parsePatches(root, into: &k)
+        if let sort = root["sortOptions"], !sort.isNull {
+            guard let order = sort["order"]?.stringValue, ["legacy", "fifo"].contains(order) else {
+                throw fail("sortOptions.order", "must be 'legacy' or 'fifo'.")
+            }
+            k.fifoOrder = order == "fifo"
+        }
+        return k
+    }
+
+    func options(_ value: Value?, _ field: String) throws -> Kustomization.GeneratorOptions {
+        guard let value, !value.isNull else { return .init() }
+        guard let m = value.mapValue else { throw fail(field, "must be a map, not \(value.typeDescription).") }
+        let known: Set<String> = ["labels", "annotations", "disableNameSuffixHash", "immutable"]
+        if let unknown = m.keys.first(where: { !known.contains($0) }) {
+            throw fail("\(field).\(unknown)", "is not a known field. Remove it or check its spelling.")
+        }
+        return .init(
+            labels: try stringMap(m["labels"], field + ".labels"),
+            annotations: try stringMap(m["annotations"], field + ".annotations"),
+            disableNameSuffixHash: try bool(m["disableNameSuffixHash"], field + ".disableNameSuffixHash"),
+            immutable: try bool(m["immutable"], field + ".immutable"))
+    }
+
+    func generators(_ value: Value?, _ field: String) throws -> [Kustomization.GeneratorArgs] {
+        let known: Set<String> = ["name", "namespace", "behavior", "literals", "files", "envs", "env", "type", "options"]
+        return try maps(value, field, known: known).map { i, m in
+            let at = "\(field).\(i)"
+            guard let name = try string(m["name"], at + ".name"), !name.isEmpty else { throw fail(at + ".name", "is required.") }
+            let behaviorText = try string(m["behavior"], at + ".behavior") ?? "create"
+            guard let behavior = Kustomization.GeneratorArgs.Behavior(rawValue: behaviorText.isEmpty ? "create" : behaviorText) else {
+                throw fail(at + ".behavior", "is '\(behaviorText)'; use create, merge or replace.")
+            }
+            var envs = try strings(m["envs"], at + ".envs")
+            if let env = try string(m["env"], at + ".env") { envs.append(env) }
+            return .init(
+                name: name, namespace: try string(m["namespace"], at + ".namespace"), behavior: behavior,
+                literals: try strings(m["literals"], at + ".literals"), files: try strings(m["files"], at + ".files"),
+                envs: envs, type: try string(m["type"], at + ".type"), options: try options(m["options"], at + ".options"))
+        }
+    }
+
+    func selector(_ value: Value?, _ field: String) throws -> Kustomization.Selector? {
+        guard let value, !value.isNull else { return nil }
+        guard let m = value.mapValue else { throw fail(field, "must be a map, not \(value.typeDescription).") }
+        let known: Set<String> = ["group", "version", "kind", "name", "namespace", "labelSelector", "annotationSelector"]
+        if let unknown = m.keys.first(where: { !known.contains($0) }) {
+            throw fail("\(field).\(unknown)", "is not a known field. Remove it or check its spelling.")
+        }
+        return .init(
+            group: try string(m["group"], field + ".group"), version: try string(m["version"], field + ".version"),
+            kind: try string(m["kind"], field + ".kind"), name: try string(m["name"], field + ".name"),
+            namespace: try string(m["namespace"], field + ".namespace"),
+            labelSelector: try string(m["labelSelector"], field + ".labelSelector"),
+            annotationSelector: try string(m["annotationSelector"], field + ".annotationSelector"))
+    }
+
+    func parsePatches(_ root: OrderedMap, into k: inout Kustomization) throws {
+        for (i, m) in try maps(root["patches"], "patches", known: ["path", "patch", "target", "options"]) {
+            var rule = Kustomization.PatchRule(
+                path: try string(m["path"], "patches.\(i).path"), inline: try string(m["patch"], "patches.\(i).patch"),
+                target: try selector(m["target"], "patches.\(i).target"))
+            if let o = m["options"] {
+                rule.allowNameChange = try bool(o["allowNameChange"], "patches.\(i).options.allowNameChange") ?? false
+                rule.allowKindChange = try bool(o["allowKindChange"], "patches.\(i).options.allowKindChange") ?? false
+            }
+            if (rule.path == nil) == (rule.inline == nil) {
+                throw fail("patches.\(i)", "must have exactly one of 'path' and 'patch'.")
+            }
+            k.patches.append(rule)
+        }
+        // patchesStrategicMerge entries are file paths or inline patches;
+        // kustomize runs them before `patches`.
+        var smp: [Kustomization.PatchRule] = []
+        for entry in try strings(root["patchesStrategicMerge"], "patchesStrategicMerge") {
+            let isInline = entry.contains("\n") || entry.hasPrefix("{")
+            smp.append(.init(path: isInline ? nil : entry, inline: isInline ? entry : nil))
+        }
+        k.patches = smp + k.patches
+        for (i, m) in try maps(root["patchesJson6902"], "patchesJson6902", known: ["path", "patch", "target"]) {
+            guard let target = try selector(m["target"], "patchesJson6902.\(i).target") else {
+                throw fail("patchesJson6902.\(i).target", "is required.")
+            }
+            var rule = Kustomization.PatchRule(
+                path: try string(m["path"], "patchesJson6902.\(i).path"),
+                inline: try string(m["patch"], "patchesJson6902.\(i).patch"), target: target)
+            rule.forceJSON6902 = true
+            k.json6902.append(rule)
+        }
+    }
+}

@@ -1,0 +1,47 @@
+import ArgumentParser
+import Foundation
+import Logging
+import TetherRender
+
+/// `tether render`: build a kustomization directory exactly as `kubectl
+/// kustomize` would and print the stream.
+struct RenderCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "render",
+        abstract: "Render a kustomization directory to a YAML stream, as kubectl kustomize does.",
+        discussion: """
+            The directory and everything it references must lie inside the current \
+            directory (the root); remote bases are refused. Output is byte-identical \
+            to `kubectl kustomize` v5.5 for the supported fields.
+            """)
+
+    @OptionGroup var global: GlobalOptions
+
+    @Argument(help: ArgumentHelp("The kustomization directory, relative to the current directory.", valueName: "dir"))
+    var directory: String
+
+    func run() async throws {
+        let logger = global.bootstrapLogging()
+        do {
+            let fileSystem = try DiskFileSystem(root: FileManager.default.currentDirectoryPath)
+            let text = try Renderer(fileSystem: fileSystem).renderText(relativePath(to: fileSystem.root))
+            logger.debug("rendered", metadata: ["render.path": "\(directory)"])
+            FileHandle.standardOutput.write(Data(text.utf8))
+        } catch let error as RenderError {
+            // Every render failure is invalid input (exit code 2).
+            printError("error: \(error)")
+            throw TetherExit.invalidInput
+        } catch {
+            throw report(error)
+        }
+    }
+
+    /// The directory relative to the root; an absolute path inside the root
+    /// is accepted.
+    private func relativePath(to root: String) -> String {
+        guard directory.hasPrefix("/") else { return directory }
+        let resolved = URL(fileURLWithPath: directory).resolvingSymlinksInPath().path
+        if resolved == root { return "" }
+        return resolved.hasPrefix(root + "/") ? String(resolved.dropFirst(root.count + 1)) : directory
+    }
+}

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Records the expected output of every renderer fixture from the reference,
+# `kubectl kustomize` (see fixtures/kustomize/README.md for the version).
+#
+# Each case is fixtures/kustomize/<case>/: the input tree, and optionally a
+# `build-path` file naming the directory to build (default: the case
+# directory). Success writes expected.yaml; failure writes expected.error
+# with the reference's message, which the maintainer then replaces with a
+# substring of Tether's own message.
+set -euo pipefail
+cd "$(dirname "$0")/../fixtures/kustomize"
+for dir in */; do
+    name="${dir%/}"
+    build="$name"
+    if [[ -f "$name/build-path" ]]; then build="$name/$(cat "$name/build-path")"; fi
+    if out="$(kubectl kustomize "$build" 2>/tmp/kustomize-err)"; then
+        printf '%s\n' "$out" > "$name/expected.yaml"
+        rm -f "$name/expected.error"
+    else
+        rm -f "$name/expected.yaml"
+        if [[ ! -f "$name/expected.error" ]]; then sed 's/^Error: //' /tmp/kustomize-err | head -1 > "$name/expected.error"; fi
+    fi
+done

@@ -16,6 +16,8 @@ enum RemoteOperations {
     /// - Throws: `GitError` for every failure, classified through `CallbackState`.
     static func list(state: CallbackState) throws(GitError) -> RemoteListing {
         let action = "listing remote refs"
+        state.credentialAttempts = 0
+        git_error_clear()
         var remote: OpaquePointer?
         do {
             try check(git_remote_create_detached(&remote, state.source.rawURL), redactor: state.source.redactor)
@@ -62,6 +64,8 @@ enum RemoteOperations {
     /// - Throws: `GitError` for every failure, classified through `CallbackState`.
     static func fetch(into repository: Repository, refspec: String, state: CallbackState) throws(GitError) {
         let action = "fetching"
+        state.credentialAttempts = 0
+        git_error_clear()
         var remote: OpaquePointer?
         do {
             try check(git_remote_create_anonymous(&remote, repository.pointer, state.source.rawURL), redactor: state.source.redactor)

@@ -90,3 +90,53 @@ final class SilentServer: @unchecked Sendable {  // `fd` is written once in init
     func stop() { close(fd) }
     deinit { close(fd) }
 }
+
+/// `sshd` on 127.0.0.1 with a generated host key, accepting one user key for the current user.
+final class SSHServer: Sendable {
+    let port: Int
+    let server: ServerProcess
+    let directory: TemporaryDirectory
+    var userKey: String { directory.sub("user_key") }
+    var hostPublicKey: String { directory.sub("host_key.pub") }
+    let user: String
+
+    init(port requested: Int? = nil) async throws {
+        directory = TemporaryDirectory("sshd")
+        port = requested ?? freePort()
+        user = try shell(["id", "-un"])
+        try shell(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", directory.sub("host_key")])
+        try shell(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "tether-test", "-f", directory.sub("user_key")])
+        try FileManager.default.copyItem(atPath: directory.sub("user_key.pub"), toPath: directory.sub("authorized_keys"))
+        try FileManager.default.createDirectory(atPath: "/run/sshd", withIntermediateDirectories: true)
+        try """
+        HostKey \(directory.sub("host_key"))
+        ListenAddress 127.0.0.1
+        AuthorizedKeysFile \(directory.sub("authorized_keys"))
+        PasswordAuthentication no
+        KbdInteractiveAuthentication no
+        UsePAM no
+        StrictModes no
+        PermitRootLogin prohibit-password
+        PidFile \(directory.sub("sshd.pid"))
+        """.write(toFile: directory.sub("sshd_config"), atomically: true, encoding: .utf8)
+        server = try ServerProcess(["/usr/sbin/sshd", "-D", "-e", "-f", directory.sub("sshd_config"), "-p", "\(port)"],
+                                   log: directory.sub("sshd.log"))
+        try await waitForPort(port)
+    }
+
+    func url(_ path: String) -> String { "ssh://\(user)@127.0.0.1:\(port)\(path)" }
+
+    /// A known_hosts file that trusts this server's host key.
+    func knownHosts(in directory: TemporaryDirectory) throws -> String {
+        let key = try String(contentsOfFile: hostPublicKey, encoding: .utf8).split(separator: " ")
+        let name = port == 22 ? "127.0.0.1" : "[127.0.0.1]:\(port)"
+        let file = directory.sub("known_hosts-\(port)")
+        try "\(name) \(key[0]) \(key[1])\n".write(toFile: file, atomically: true, encoding: .utf8)
+        return file
+    }
+
+    /// The OpenSSH fingerprint of the host key (`SHA256:...`).
+    func hostFingerprint() throws -> String {
+        try shell(["ssh-keygen", "-l", "-E", "sha256", "-f", hostPublicKey]).split(separator: " ")[1].description
+    }
+}

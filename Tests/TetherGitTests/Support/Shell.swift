@@ -86,31 +86,42 @@ func waitForPort(_ port: Int, timeout: Duration = .seconds(10)) async throws {
     throw ShellError(command: "wait for port \(port)", output: "nothing listening")
 }
 
-/// A running child process (a server) that is terminated on `stop` or release.
-final class ServerProcess: @unchecked Sendable {  // `process` is only used from the owning test
-    let process: Process
+/// A running server process, started with `posix_spawn` and killed on `stop` or release.
+///
+/// Not Foundation's `Process`: `sshd` closes every inherited descriptor at start-up, which
+/// Foundation takes for an exit; it then blocks in `waitpid` on its run loop thread and stops
+/// reaping every other child of the test process.
+final class ServerProcess: @unchecked Sendable {  // `pid` is written once; `stopped` under `lock`
+    let pid: pid_t
+    private let lock = NSLock()
+    private var stopped = false
 
-    init(_ arguments: [String], in directory: String? = nil, log: String? = nil) throws {
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: arguments[0])
-        process.arguments = Array(arguments.dropFirst())
-        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
-        if let log {
-            FileManager.default.createFile(atPath: log, contents: nil)
-            let handle = FileHandle(forWritingAtPath: log)
-            process.standardOutput = handle
-            process.standardError = handle
-        } else {
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-        }
-        try process.run()
+    init(_ arguments: [String], log: String? = nil) throws {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        let output = log ?? "/dev/null"
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_APPEND, 0o644)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        let argv = arguments.map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        var pid: pid_t = 0
+        let result = posix_spawn(&pid, arguments[0], &actions, nil, argv, environ)
+        guard result == 0 else { throw ShellError(command: arguments.joined(separator: " "), output: String(cString: strerror(result))) }
+        self.pid = pid
     }
 
     func stop() {
-        guard process.isRunning else { return }
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        let first = lock.withLock { () -> Bool in
+            defer { stopped = true }
+            return !stopped
+        }
+        guard first else { return }
+        kill(pid, SIGCONT)
+        kill(pid, SIGKILL)
+        var status: Int32 = 0
+        waitpid(pid, &status, 0)
     }
 
     deinit { stop() }

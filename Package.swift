@@ -54,6 +54,7 @@ let package = Package(
         .testTarget(name: "TetherPatchTests", dependencies: ["TetherPatch", "TetherModel"], swiftSettings: swiftSettings),
         .testTarget(name: "TetherCLITests", dependencies: ["tether"], swiftSettings: swiftSettings),
         .testTarget(name: "TetherRenderTests", dependencies: ["TetherRender", "TetherModel"], swiftSettings: swiftSettings),
+        .executableTarget(name: "GitBench", dependencies: ["TetherGit", .product(name: "Logging", package: "swift-log")], path: "Benchmarks/git", exclude: ["run.sh"], swiftSettings: swiftSettings),
         .testTarget(name: "TetherGitTests", dependencies: ["TetherGit"], swiftSettings: swiftSettings),
     ]
 )

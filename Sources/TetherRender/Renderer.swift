@@ -46,7 +46,8 @@ package struct Renderer: Sendable {
             var objects = try build.accumulate(dir, target.kustomization, file: target.file, into: [], chain: [dir])
             try ContentHash.addSuffixes(&objects)
             NameReference.fix(&objects)
-            let resources = objects.map(\.resource)
+            var resources = objects.map(\.resource)
+            for i in resources.indices { Self.stringifyAnnotations(&resources[i]) }
             return target.kustomization.fifoOrder ? resources : Self.legacySorted(resources)
         } catch let error as RenderError {
             throw error
@@ -62,6 +63,21 @@ package struct Renderer: Sendable {
     package func renderText(_ directory: String) throws(RenderError) -> String {
         let resources = try render(directory)
         do { return try Resource.encodeStream(resources) } catch { throw RenderError.wrapping(error) }
+    }
+
+    /// kustomize rewrites every object's annotations as a string map when it
+    /// strips its build annotations at the end, so `x: 5` prints as `x: "5"`
+    /// (labels keep their type).
+    static func stringifyAnnotations(_ resource: inout Resource) {
+        guard case .map(let annotations)? = resource.value[path: ["metadata", "annotations"]],
+            annotations.values.contains(where: { if case .string = $0 { return false } else { return $0.scalarText != nil && !$0.isNull } })
+        else { return }
+        var fixed = annotations
+        for entry in annotations.entries {
+            if case .string = entry.value { continue }
+            if !entry.value.isNull, let text = entry.value.scalarText { fixed[entry.key] = .string(text) }
+        }
+        resource.value["metadata"]?["annotations"] = .map(fixed)
     }
 
     static func legacySorted(_ resources: [Resource]) -> [Resource] {

@@ -11,6 +11,8 @@ package struct Kustomization: Sendable {
         var pairs: [(String, String)]
         var includeSelectors: Bool
         var includeTemplates: Bool
+        /// Extra places to write the labels (`fields`).
+        var fields: [FieldSpec] = []
     }
 
     /// One entry of `images`.
@@ -90,17 +92,19 @@ package struct Kustomization: Sendable {
     /// `patchesJson6902`, which kustomize runs after labels and annotations.
     package var json6902: [PatchRule] = []
     package var fifoOrder = false
+    /// `replacements`, run after every other transformer.
+    var replacements: [ReplacementEntry] = []
 
     /// Fields kustomize v5.5 knows that Tether does not implement yet.
     static let unsupportedFields: Set<String> = [
         "vars", "helmCharts", "helmGlobals", "helmChartInflationGenerator", "generators", "transformers",
-        "validators", "configurations", "openapi", "buildMetadata", "imageTags", "replacements",
+        "validators", "configurations", "openapi", "buildMetadata", "imageTags",
     ]
     static let knownFields: Set<String> = [
         "apiVersion", "kind", "metadata", "resources", "bases", "components", "crds", "namespace", "namePrefix",
         "nameSuffix", "commonLabels", "labels", "commonAnnotations", "images", "replicas", "configMapGenerator",
         "secretGenerator", "generatorOptions", "patches", "patchesStrategicMerge", "patchesJson6902",
-        "sortOptions",
+        "sortOptions", "replacements",
     ]
 }
 
@@ -200,12 +204,12 @@ struct KustomizationParser {
         k.commonLabels = try stringMap(root["commonLabels"], "commonLabels")
         k.commonAnnotations = try stringMap(root["commonAnnotations"], "commonAnnotations")
         for (i, m) in try maps(root["labels"], "labels", known: ["pairs", "includeSelectors", "includeTemplates", "fields"]) {
-            if m["fields"] != nil { throw fail("labels.\(i).fields", "is not supported by tether yet. Remove it.") }
             k.labels.append(
                 .init(
                     pairs: try stringMap(m["pairs"], "labels.\(i).pairs"),
                     includeSelectors: try bool(m["includeSelectors"], "labels.\(i).includeSelectors") ?? false,
-                    includeTemplates: try bool(m["includeTemplates"], "labels.\(i).includeTemplates") ?? false))
+                    includeTemplates: try bool(m["includeTemplates"], "labels.\(i).includeTemplates") ?? false,
+                    fields: try fieldSpecs(m["fields"], "labels.\(i).fields")))
         }
         for (i, m) in try maps(root["images"], "images", known: ["name", "newName", "newTag", "digest", "tagSuffix"]) {
             guard let name = try string(m["name"], "images.\(i).name") else { throw fail("images.\(i).name", "is required.") }
@@ -223,6 +227,7 @@ struct KustomizationParser {
         k.configMapGenerator = try generators(root["configMapGenerator"], "configMapGenerator")
         k.secretGenerator = try generators(root["secretGenerator"], "secretGenerator")
         try parsePatches(root, into: &k)
+        k.replacements = try ReplacementParser(fail: { fail($0, $1) }).entries(root["replacements"])
         if let sort = root["sortOptions"], !sort.isNull {
             guard let order = sort["order"]?.stringValue, ["legacy", "fifo"].contains(order) else {
                 throw fail("sortOptions.order", "must be 'legacy' or 'fifo'.")
@@ -230,6 +235,19 @@ struct KustomizationParser {
             k.fifoOrder = order == "fifo"
         }
         return k
+    }
+
+    /// kustomize field specs: `path` plus optional `group`, `version`, `kind`, `create`.
+    func fieldSpecs(_ value: Value?, _ field: String) throws -> [FieldSpec] {
+        try maps(value, field, known: ["group", "version", "kind", "path", "create"]).map { i, m in
+            guard let path = try string(m["path"], "\(field).\(i).path"), !path.isEmpty else {
+                throw fail("\(field).\(i).path", "is required.")
+            }
+            return FieldSpec(
+                path, kind: try string(m["kind"], "\(field).\(i).kind"), group: try string(m["group"], "\(field).\(i).group"),
+                version: try string(m["version"], "\(field).\(i).version"),
+                create: try bool(m["create"], "\(field).\(i).create") ?? false)
+        }
     }
 
     func options(_ value: Value?, _ field: String) throws -> Kustomization.GeneratorOptions {

@@ -18,11 +18,11 @@ struct TransformContext {
             LabelTransformer(pairs: k.commonLabels, specs: LabelTransformer.commonLabelSpecs).apply(&objects)
         }
         for set in k.labels where !set.pairs.isEmpty {
-            let specs: [FieldSpec]
+            var specs = set.fields
             if set.includeSelectors {
-                specs = LabelTransformer.commonLabelSpecs
+                specs += LabelTransformer.commonLabelSpecs
             } else {
-                specs = (set.includeTemplates ? LabelTransformer.templateLabelSpecs : []) + [FieldSpec("metadata/labels", create: true)]
+                specs += [FieldSpec("metadata/labels", create: true)] + (set.includeTemplates ? LabelTransformer.templateLabelSpecs : [])
             }
             LabelTransformer(pairs: set.pairs, specs: specs).apply(&objects)
         }
@@ -32,6 +32,33 @@ struct TransformContext {
         for rule in k.json6902 { try applyPatch(rule, to: &objects) }
         for rule in k.replicas { ReplicaTransformer(rule: rule).apply(&objects) }
         for rule in k.images { ImageTransformer(rule: rule).apply(&objects) }
+        for entry in k.replacements {
+            for (replacement, source) in try replacements(entry) {
+                try ReplacementTransformer(replacement: replacement, file: source).apply(&objects)
+            }
+        }
+    }
+
+    /// The replacements an entry stands for, with the file each came from.
+    func replacements(_ entry: ReplacementEntry) throws -> [(Replacement, String)] {
+        switch entry {
+        case .inline(let r):
+            return [(r, file)]
+        case .file(let path):
+            let (source, text) = try readText(path, field: "replacements")
+            let documents: [YAMLDocument]
+            do { documents = try YAMLDecoder(options: .init(recordPositions: true)).decode(text, file: source) } catch {
+                throw RenderError.wrapping(error)
+            }
+            var out: [(Replacement, String)] = []
+            for document in documents where !document.value.isNull {
+                let parser = ReplacementParser { field, message in
+                    RenderError(.invalidKustomization, "field '\(field)' \(message)", at: document.location(of: "/" + field.split(separator: ".").joined(separator: "/")))
+                }
+                out += try parser.file(document.value).map { ($0, source) }
+            }
+            return out
+        }
     }
 
     func readText(_ entry: String, field: String) throws -> (path: String, text: String) {

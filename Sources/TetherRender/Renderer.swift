@@ -43,6 +43,13 @@ package struct Renderer: Sendable {
             }
             var build = Build(renderer: self)
             let target = try build.loadKustomization(dir, chain: [])
+            let expansions = build.expansionCount(dir, cap: limits.maxKustomizations + 1)
+            guard expansions <= limits.maxKustomizations else {
+                throw RenderError(
+                    .limitExceeded,
+                    "rendering would expand more than \(limits.maxKustomizations) kustomizations (bases are included many times over, as in a deep diamond). Include each base fewer times.",
+                    file: target.file)
+            }
             var objects = try build.accumulate(dir, target.kustomization, file: target.file, into: [], chain: [dir])
             try ContentHash.addSuffixes(&objects)
             NameReference.fix(&objects)

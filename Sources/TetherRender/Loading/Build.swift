@@ -5,6 +5,9 @@ import TetherModel
 struct Build {
     let renderer: Renderer
     private var expanded = 0
+    /// Parsed kustomizations by directory: a base included many times is
+    /// read and parsed once.
+    private let cache = KustomizationCache()
 
     init(renderer: Renderer) { self.renderer = renderer }
 
@@ -14,6 +17,13 @@ struct Build {
 
     /// Finds and parses the kustomization file in `dir`.
     func loadKustomization(_ dir: String, chain: [String]) throws -> (kustomization: Kustomization, file: String) {
+        if let hit = cache.parsed[dir] { return hit }
+        let loaded = try parseKustomization(dir)
+        cache.parsed[dir] = loaded
+        return loaded
+    }
+
+    private func parseKustomization(_ dir: String) throws -> (kustomization: Kustomization, file: String) {
         var found: [String] = []
         for name in Self.fileNames {
             let path = dir.isEmpty ? name : dir + "/" + name
@@ -125,7 +135,7 @@ struct Build {
                     .invalidKustomization, "resource '\(entry)' is a Component. List it under components instead.", file: file)
             }
             let sub = try accumulate(path, target.kustomization, file: target.file, into: [], chain: chain + [path])
-            for object in sub { try Self.append(object, to: &objects, file: file) }
+            try Self.append(contentsOf: sub, to: &objects, file: file)
         case .file:
             guard RootedPath.isWithin(path, dir) else {
                 throw RenderError(
@@ -138,7 +148,7 @@ struct Build {
             guard decoded.count + objects.count <= renderer.limits.maxObjects else {
                 throw RenderError(.limitExceeded, "more than \(renderer.limits.maxObjects) objects. Split the input.", file: path)
             }
-            for resource in decoded { try Self.append(RenderedObject(resource), to: &objects, file: file) }
+            try Self.append(contentsOf: decoded.map { RenderedObject($0) }, to: &objects, file: file)
         case nil:
             throw RenderError(.fileNotFound, "resource '\(entry)' does not exist. Fix the path or remove the entry.", file: file)
         }
@@ -151,6 +161,21 @@ struct Build {
                 file: file)
         }
         objects.append(object)
+    }
+
+    /// Appends many objects with one identity index instead of a scan per
+    /// object, so a 20,000-object file stays linear.
+    static func append(contentsOf new: [RenderedObject], to objects: inout [RenderedObject], file: String) throws {
+        var seen = Set(objects.map(\.id))
+        objects.reserveCapacity(objects.count + new.count)
+        for object in new {
+            guard seen.insert(object.id).inserted else {
+                throw RenderError(
+                    .conflict, "may not add resource with an already registered id: \(object.id). Give one of them another name or namespace.",
+                    file: file)
+            }
+            objects.append(object)
+        }
     }
 
     static func isRemote(_ entry: String) -> Bool {
@@ -182,5 +207,33 @@ struct Build {
             throw RenderError(.fileNotFound, "\(field): file '\(entry)' does not exist. Fix the path.", file: file)
         }
         return path
+    }
+}
+
+/// The per-rendering memo of parsed kustomizations and expansion counts.
+/// A class so that the value-typed ``Build`` copies handed to transformers
+/// share it; a rendering runs on one thread.
+final class KustomizationCache {
+    var parsed: [String: (kustomization: Kustomization, file: String)] = [:]
+    var expansions: [String: Int] = [:]
+}
+
+extension Build {
+    /// How many kustomizations rendering `dir` expands, counting a base once
+    /// per inclusion, computed from the parsed files alone (memoised per
+    /// directory) so a deep diamond is refused before any object is built.
+    /// Problems (missing files, cycles) count as nothing here; the real
+    /// pass reports them with their own message.
+    func expansionCount(_ dir: String, chain: Set<String> = [], cap: Int) -> Int {
+        if let known = cache.expansions[dir] { return known }
+        guard !chain.contains(dir), let k = try? loadKustomization(dir, chain: []).kustomization else { return 1 }
+        var total = 1
+        let chain = chain.union([dir])
+        for entry in k.resources + k.components where !Self.isRemote(entry) {
+            guard let path = RootedPath.join(dir, entry), (try? fs.kind(of: path)) == .directory else { continue }
+            total = min(cap, total + expansionCount(path, chain: chain, cap: cap))
+        }
+        cache.expansions[dir] = total
+        return total
     }
 }

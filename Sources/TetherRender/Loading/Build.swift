@@ -83,6 +83,10 @@ struct Build {
         for entry in k.resources {
             try addResource(entry, dir: dir, file: file, chain: chain, to: &objects)
         }
+        // kustomize v5.5 runs a kustomization's own generators before its
+        // components, so a component's transformers (and merge generators)
+        // see the generated objects.
+        try TransformContext(build: self, dir: dir, file: file).generate(k, into: &objects)
         for entry in k.components {
             let sub = try subdirectory(entry, dir: dir, file: file, field: "components")
             try checkCycle(sub, chain: chain, file: file)
@@ -97,9 +101,7 @@ struct Build {
         for crd in k.crds {
             _ = try filePath(crd, dir: dir, file: file, field: "crds")
         }
-        let context = TransformContext(build: self, dir: dir, file: file)
-        try context.generate(k, into: &objects)
-        try context.transform(k, &objects)
+        try TransformContext(build: self, dir: dir, file: file).transform(k, &objects)
         guard objects.count <= renderer.limits.maxObjects else {
             throw RenderError(.limitExceeded, "more than \(renderer.limits.maxObjects) objects. Split the kustomization.", file: file)
         }

@@ -14,6 +14,7 @@ struct Tether: AsyncParsableCommand {
         version: TetherVersion.current,
         subcommands: [
             ValidateCommand.self,
+            EmulatorCommand.self,
             RenderCommand.self,
         ])
 }

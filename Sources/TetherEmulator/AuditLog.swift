@@ -1,0 +1,38 @@
+/// One request the emulator answered.
+package struct AuditEntry: Sendable, Hashable {
+    package var method: String
+    /// The URL path, without the query.
+    package var path: String
+    /// The query string, or empty.
+    package var query: String
+    /// The Kubernetes verb: get, list, watch, create, update, patch, apply,
+    /// delete, deletecollection, or `discovery` / `openapi` / `version` for
+    /// non-resource URLs.
+    package var verb: String
+    /// The resource (empty for non-resource URLs), namespace and name.
+    package var resource: GroupResource?
+    package var namespace: String
+    package var name: String
+    /// The subresource, such as `status`, or empty.
+    package var subresource: String
+    /// The HTTP status code sent (200 for a watch that started).
+    package var code: Int
+    /// The request's `User-Agent`.
+    package var userAgent: String
+}
+
+/// Every request the emulator answered, in order, so tests can count the
+/// calls a client made.
+package actor AuditLog {
+    private var log: [AuditEntry] = []
+
+    package init() {}
+
+    /// The requests so far.
+    package var entries: [AuditEntry] { log }
+
+    /// Forgets the requests so far.
+    package func reset() { log.removeAll() }
+
+    func record(_ entry: AuditEntry) { log.append(entry) }
+}

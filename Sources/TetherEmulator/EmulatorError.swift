@@ -1,0 +1,156 @@
+package import TetherModel
+
+/// A failure the emulator reports to its client as a `metav1.Status`, or to
+/// its embedder when the server cannot start.
+///
+/// Every code maps to the HTTP status and `reason` the real API server uses,
+/// so clients under test see the same error shapes they would in a cluster.
+package struct EmulatorError: Error, Sendable, CustomStringConvertible {
+    /// What kind of failure this is; extensible like `ModelError.Code`.
+    package struct Code: Hashable, Sendable, CustomStringConvertible {
+        private enum Raw: String, Hashable, Sendable {
+            case notFound, alreadyExists, conflict, badRequest, invalid, gone, expired
+            case methodNotAllowed, unsupportedMediaType, internalError, listenFailed
+        }
+        private let raw: Raw
+        private init(_ raw: Raw) { self.raw = raw }
+        /// 404 NotFound.
+        package static let notFound = Code(.notFound)
+        /// 409 AlreadyExists.
+        package static let alreadyExists = Code(.alreadyExists)
+        /// 409 Conflict (stale resourceVersion, field manager conflict).
+        package static let conflict = Code(.conflict)
+        /// 400 BadRequest.
+        package static let badRequest = Code(.badRequest)
+        /// 422 Invalid.
+        package static let invalid = Code(.invalid)
+        /// 410 Gone (watch resourceVersion too old).
+        package static let gone = Code(.gone)
+        /// 410 Expired (list continue token too old).
+        package static let expired = Code(.expired)
+        /// 405 MethodNotAllowed.
+        package static let methodNotAllowed = Code(.methodNotAllowed)
+        /// 415 UnsupportedMediaType.
+        package static let unsupportedMediaType = Code(.unsupportedMediaType)
+        /// 500 InternalError.
+        package static let internalError = Code(.internalError)
+        /// The server could not bind its listen address (never sent to clients).
+        package static let listenFailed = Code(.listenFailed)
+        package var description: String { raw.rawValue }
+
+        /// The HTTP status code the real API server answers with.
+        package var httpStatus: Int {
+            switch raw {
+            case .notFound: 404
+            case .alreadyExists, .conflict: 409
+            case .badRequest: 400
+            case .invalid: 422
+            case .gone, .expired: 410
+            case .methodNotAllowed: 405
+            case .unsupportedMediaType: 415
+            case .internalError, .listenFailed: 500
+            }
+        }
+
+        /// The `reason` field of the `metav1.Status`.
+        package var reason: String {
+            switch raw {
+            case .notFound: "NotFound"
+            case .alreadyExists: "AlreadyExists"
+            case .conflict: "Conflict"
+            case .badRequest: "BadRequest"
+            case .invalid: "Invalid"
+            case .gone, .expired: "Expired"
+            case .methodNotAllowed: "MethodNotAllowed"
+            case .unsupportedMediaType: "UnsupportedMediaType"
+            case .internalError, .listenFailed: "InternalError"
+            }
+        }
+    }
+
+    /// The kind of failure.
+    package var code: Code
+    /// The message, in the API server's words where there is one.
+    package var message: String
+    /// The object concerned: its name, and group and resource (the API server
+    /// puts the plural resource into `details.kind`).
+    package var details: Details?
+    /// The underlying error, if any.
+    package var cause: (any Error)?
+
+    /// The `details` of a `metav1.Status`.
+    package struct Details: Sendable, Hashable {
+        package var name: String
+        package var group: String
+        package var kind: String
+        package init(name: String, group: String, kind: String) {
+            self.name = name
+            self.group = group
+            self.kind = kind
+        }
+    }
+
+    package init(_ code: Code, _ message: String, details: Details? = nil, cause: (any Error)? = nil) {
+        self.code = code
+        self.message = message
+        self.details = details
+        self.cause = cause
+    }
+
+    package var description: String {
+        var text = "\(code.reason) (\(code.httpStatus)): \(message)"
+        if let cause { text += " (cause: \(cause))" }
+        return text
+    }
+
+    /// The error as a `metav1.Status` object.
+    package var status: Value {
+        var map = OrderedMap()
+        map["kind"] = "Status"
+        map["apiVersion"] = "v1"
+        map["metadata"] = .map(OrderedMap())
+        map["status"] = "Failure"
+        map["message"] = .string(message)
+        map["reason"] = .string(code.reason)
+        if let details {
+            var d = OrderedMap()
+            if !details.name.isEmpty { d["name"] = .string(details.name) }
+            if !details.group.isEmpty { d["group"] = .string(details.group) }
+            d["kind"] = .string(details.kind)
+            map["details"] = .map(d)
+        }
+        map["code"] = .int(code.httpStatus)
+        return .map(map)
+    }
+}
+
+extension EmulatorError {
+    /// `<resource> "<name>" not found`, as the API server words it.
+    static func notFound(_ resource: GroupResource, _ name: String) -> EmulatorError {
+        EmulatorError(.notFound, "\(resource.qualified) \"\(name)\" not found",
+                      details: Details(name: name, group: resource.group, kind: resource.resource))
+    }
+
+    /// `<resource> "<name>" already exists`.
+    static func alreadyExists(_ resource: GroupResource, _ name: String) -> EmulatorError {
+        EmulatorError(.alreadyExists, "\(resource.qualified) \"\(name)\" already exists",
+                      details: Details(name: name, group: resource.group, kind: resource.resource))
+    }
+
+    /// The optimistic-concurrency conflict message.
+    static func conflict(_ resource: GroupResource, _ name: String) -> EmulatorError {
+        EmulatorError(.conflict,
+            "Operation cannot be fulfilled on \(resource.qualified) \"\(name)\": the object has been modified; please apply your changes to the latest version and try again",
+            details: Details(name: name, group: resource.group, kind: resource.resource))
+    }
+
+    static func badRequest(_ message: String, cause: (any Error)? = nil) -> EmulatorError {
+        EmulatorError(.badRequest, message, cause: cause)
+    }
+
+    static func invalid(_ resource: GroupResource, kind: String, _ name: String, _ what: String) -> EmulatorError {
+        let qualifiedKind = resource.group.isEmpty ? kind : kind + "." + resource.group
+        return EmulatorError(.invalid, "\(qualifiedKind) \"\(name)\" is invalid: \(what)",
+                             details: Details(name: name, group: resource.group, kind: kind))
+    }
+}

@@ -1,0 +1,125 @@
+import Hummingbird
+package import Logging
+import NIOCore
+
+/// A Kubernetes API emulator that runs inside the current process: the
+/// object store behind an HTTP/1.1 server that kubectl and client-go accept.
+///
+/// ```swift
+/// let server = EmulatorServer()
+/// let address = try await server.start(listen: "127.0.0.1:0")   // "127.0.0.1:41234"
+/// // ... point a kubeconfig at http://\(address) ...
+/// await server.stop()
+/// ```
+package actor EmulatorServer {
+    private enum State {
+        case idle
+        case starting
+        case running(task: Task<Void, Never>, address: String)
+        case stopped
+    }
+
+    /// The objects the server holds; tests may read or seed it directly.
+    package nonisolated let store: ObjectStore
+    /// Every request answered, in order.
+    package nonisolated let audit: AuditLog
+    private let options: EmulatorOptions
+    private let logger: Logger
+    private var state = State.idle
+
+    /// - Parameters:
+    ///   - options: bookmark interval and watch history size.
+    ///   - logger: where requests are logged, at `debug`.
+    package init(options: EmulatorOptions = EmulatorOptions(), logger: Logger = Logger(label: "tether.emulator")) {
+        self.options = options
+        self.logger = logger
+        self.store = ObjectStore(options: ObjectStore.Options(watchHistoryLimit: options.watchHistoryLimit))
+        self.audit = AuditLog()
+    }
+
+    /// The bound `host:port`, once started.
+    package var address: String? {
+        if case .running(_, let address) = state { return address }
+        return nil
+    }
+
+    /// Binds the listen address and starts answering requests.
+    ///
+    /// - Parameter listen: `host:port`; port 0 picks a free port.
+    /// - Returns: the bound address as `host:port`.
+    /// - Throws: `EmulatorError` `.listenFailed` when the address is malformed
+    ///   or cannot be bound, or when the server was already started.
+    package func start(listen: String) async throws(EmulatorError) -> String {
+        guard case .idle = state else { throw EmulatorError(.listenFailed, "the emulator was already started") }
+        let (host, port) = try Self.split(listen)
+        state = .starting
+        let (ports, portSink) = AsyncThrowingStream.makeStream(of: Int.self)
+        let responder = EmulatorResponder(store: store, audit: audit, options: options, logger: logger)
+        let app = Application(
+            responder: responder,
+            configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: "tether-emulator"),
+            onServerRunning: { channel in
+                portSink.yield(channel.localAddress?.port ?? port)
+            },
+            logger: logger)
+        // An unstructured task because the server outlives this call: it runs
+        // until `stop()` cancels it.
+        let task = Task {
+            do {
+                try await app.runService(gracefulShutdownSignals: [])
+                portSink.finish()
+            } catch {
+                portSink.finish(throwing: error)
+            }
+        }
+        let bound: Int
+        do {
+            var iterator = ports.makeAsyncIterator()
+            guard let first = try await iterator.next() else {
+                throw EmulatorError(.listenFailed, "\(listen): the server stopped before it was listening")
+            }
+            bound = first
+        } catch {
+            task.cancel()
+            state = .idle
+            if let error = error as? EmulatorError { throw error }
+            throw EmulatorError(.listenFailed, "\(listen): cannot listen: \(error). Choose a free address.", cause: error)
+        }
+        // Re-check after the awaits above: stop() may have run meanwhile.
+        guard case .starting = state else {
+            task.cancel()
+            throw EmulatorError(.listenFailed, "the emulator was stopped while starting")
+        }
+        let address = "\(host):\(bound)"
+        state = .running(task: task, address: address)
+        logger.info("emulator listening", metadata: ["emulator.address": "\(address)"])
+        return address
+    }
+
+    /// Ends every watch and stops the server; waits until it has stopped.
+    package func stop() async {
+        guard case .running(let task, _) = state else {
+            state = .stopped
+            return
+        }
+        state = .stopped
+        await store.endAllWatches()
+        task.cancel()
+        await task.value
+    }
+
+    /// Splits `host:port` (or `[v6]:port`).
+    static func split(_ listen: String) throws(EmulatorError) -> (host: String, port: Int) {
+        guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]),
+              (0...65535).contains(port)
+        else {
+            throw EmulatorError(.listenFailed, "\(listen): not a host:port listen address. Use for example 127.0.0.1:6443.")
+        }
+        var host = String(listen[..<colon])
+        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        guard !host.isEmpty else {
+            throw EmulatorError(.listenFailed, "\(listen): the host is missing. Use for example 127.0.0.1:6443.")
+        }
+        return (host, port)
+    }
+}

@@ -1,0 +1,163 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import TetherModel
+import TetherPatch
+
+extension EmulatorResponder {
+    /// The Kubernetes verb for a request, as the API server's request-info resolver names it.
+    static func verb(method: HTTPRequest.Method, target: APIPath.ResourcePath, query: QueryParameters,
+                     contentType: String?) -> String {
+        switch method {
+        case .get, .head:
+            if query.flag("watch") { return "watch" }
+            return target.name == nil ? "list" : "get"
+        case .post: return "create"
+        case .put: return "update"
+        case .patch:
+            return contentType.map(mediaType) == "application/apply-patch+yaml" ? "apply" : "patch"
+        case .delete: return target.name == nil ? "deletecollection" : "delete"
+        default: return "unknown"
+        }
+    }
+
+    /// The media type without parameters, lowercased.
+    static func mediaType(_ contentType: String) -> String {
+        String(contentType.split(separator: ";").first ?? "").trimmed.lowercased()
+    }
+
+    func selection(_ call: ResourceRequest, allNamespaces: Bool) throws(EmulatorError) -> Selection {
+        Selection(
+            resource: call.type.groupResource,
+            namespace: allNamespaces || !call.type.namespaced ? nil : call.namespace,
+            labels: try LabelSelector(parsing: call.query["labelSelector"] ?? ""),
+            fields: try FieldSelector(parsing: call.query["fieldSelector"] ?? ""))
+    }
+
+    func list(_ call: ResourceRequest, allNamespaces: Bool) async throws -> Response {
+        let selection = try selection(call, allNamespaces: allNamespaces)
+        let limit = call.query["limit"].flatMap { Int($0) }
+        let page = try await store.list(call.type, selection: selection, limit: limit,
+                                        continueToken: call.query["continue"])
+        var metadata = OrderedMap()
+        metadata["resourceVersion"] = .string(String(page.resourceVersion))
+        if let token = page.continueToken { metadata["continue"] = .string(token) }
+        if let remaining = page.remainingItemCount { metadata["remainingItemCount"] = .int(remaining) }
+        // Typed built-in lists carry no kind or apiVersion on their items; custom resource lists do.
+        let items = call.type.builtIn ? page.items.map { item -> Value in
+            var item = item
+            item.remove("kind")
+            item.remove("apiVersion")
+            return item
+        } : page.items
+        let list: Value = [
+            "kind": .string(call.type.kind + "List"), "apiVersion": .string(call.type.apiVersion),
+            "metadata": .map(metadata), "items": .list(items),
+        ]
+        return Self.json(list)
+    }
+
+    func deleteCollection(_ call: ResourceRequest, allNamespaces: Bool) async throws -> Response {
+        let selection = try selection(call, allNamespaces: allNamespaces)
+        let page = try await store.list(call.type, selection: selection, limit: nil, continueToken: nil)
+        var deleted: [Value] = []
+        for item in page.items {
+            let name = item[path: ["metadata", "name"]]?.stringValue ?? ""
+            let namespace = item[path: ["metadata", "namespace"]]?.stringValue ?? ""
+            // Another request may have deleted it since the list; that is not an error here.
+            if let object = try? await store.delete(call.type, namespace: namespace, name: name, dryRun: call.dryRun) {
+                deleted.append(object)
+            }
+        }
+        return Self.json([
+            "kind": .string(call.type.kind + "List"), "apiVersion": .string(call.type.apiVersion),
+            "metadata": ["resourceVersion": .string(String(await store.currentResourceVersion))],
+            "items": .list(deleted),
+        ])
+    }
+
+    func patch(_ call: ResourceRequest, http request: Request) async throws -> Response {
+        let contentType = request.headers[.contentType].map(Self.mediaType) ?? ""
+        let raw = try await Self.bytes(of: request)
+        let type = call.type
+        let patchBody: Value
+        switch contentType {
+        case "application/json-patch+json", "application/merge-patch+json", "application/strategic-merge-patch+json":
+            patchBody = try Self.parseJSON(raw)
+        case "application/apply-patch+yaml":
+            patchBody = try Self.parseYAML(raw)
+        default:
+            throw Self.unsupportedPatch(type)
+        }
+        if contentType == "application/strategic-merge-patch+json", !type.builtIn { throw Self.unsupportedPatch(type) }
+        if contentType == "application/apply-patch+yaml" {
+            return try await apply(call, patchBody)
+        }
+        let schema = PatchSchema.root(group: type.group, version: type.version, kind: type.kind)
+        let object = try await store.modify(type, namespace: call.namespace, name: call.name,
+                                            subresource: call.subresource, dryRun: call.dryRun) { current throws(EmulatorError) in
+            do {
+                switch contentType {
+                case "application/json-patch+json":
+                    return try JSONPatch(operations: patchBody).apply(to: current)
+                case "application/merge-patch+json":
+                    return MergePatch.apply(patchBody, to: current)
+                default:
+                    return try StrategicMergePatch.apply(patchBody, to: current, schema: schema, options: .kubernetes)
+                }
+            } catch {
+                throw EmulatorError(.invalid, "\(error)", cause: error)
+            }
+        }
+        return Self.json(object)
+    }
+
+    static func unsupportedPatch(_ type: ResourceType) -> EmulatorError {
+        let accepted = type.builtIn
+            ? "application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json"
+            : "application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml"
+        return EmulatorError(.unsupportedMediaType,
+            "the body of the request was in an unknown format - accepted media types include: \(accepted)")
+    }
+
+    // MARK: Bodies
+
+    static func bytes(of request: Request) async throws -> [UInt8] {
+        let buffer = try await request.body.collect(upTo: maxBodyBytes)
+        return Array(buffer.readableBytesView)
+    }
+
+    static func body(of request: Request) async throws -> Value {
+        try parseJSON(try await bytes(of: request))
+    }
+
+    static func parseJSON(_ bytes: [UInt8]) throws(EmulatorError) -> Value {
+        do {
+            return try JSONParsing().value(from: bytes)
+        } catch {
+            throw .badRequest("the body of the request could not be decoded: \(error)", cause: error)
+        }
+    }
+
+    static func parseYAML(_ bytes: [UInt8]) throws(EmulatorError) -> Value {
+        do {
+            guard let document = try YAMLDecoder().decode(bytes: bytes, file: "<request>").first else {
+                throw EmulatorError.badRequest("the apply patch is empty")
+            }
+            return document.value
+        } catch let error as EmulatorError {
+            throw error
+        } catch {
+            throw .badRequest("error decoding YAML: \(error)", cause: error)
+        }
+    }
+
+    static func json(_ value: Value, status: Int = 200) -> Response {
+        let bytes = (try? JSONEncoding().bytes(value)) ?? Array(#"{"kind":"Status","status":"Failure","code":500}"#.utf8)
+        return Response(
+            status: HTTPResponse.Status(code: status),
+            headers: [.contentType: "application/json"],
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+}

@@ -1,0 +1,137 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOCore
+import TetherModel
+import TetherPatch
+
+/// Answers Kubernetes API requests from the object store.
+struct EmulatorResponder: HTTPResponder {
+    typealias Context = BasicRequestContext
+
+    let store: ObjectStore
+    let audit: AuditLog
+    let options: EmulatorOptions
+    let logger: Logger
+
+    /// The largest request body accepted (the API server's limit is 3 MiB per object; allow more for lists).
+    static let maxBodyBytes = 32 << 20
+
+    func respond(to request: Request, context: Context) async throws -> Response {
+        let path = request.uri.path
+        let query = QueryParameters(request.uri.query)
+        var entry = AuditEntry(
+            method: request.method.rawValue, path: path, query: request.uri.query ?? "", verb: "",
+            resource: nil, namespace: "", name: "", subresource: "", code: 0,
+            userAgent: request.headers[.userAgent] ?? "")
+        let response: Response
+        do {
+            response = try await route(request, APIPath(path), query, &entry)
+        } catch let error as EmulatorError {
+            response = Self.json(error.status, status: error.code.httpStatus)
+        } catch {
+            let wrapped = EmulatorError(.internalError, "\(error)", cause: error)
+            response = Self.json(wrapped.status, status: 500)
+        }
+        entry.code = response.status.code
+        await audit.record(entry)
+        logger.debug("request", metadata: [
+            "http.method": "\(entry.method)", "http.path": "\(path)", "kube.verb": "\(entry.verb)",
+            "kube.status": "\(entry.code)",
+        ])
+        return response
+    }
+
+    private func route(_ request: Request, _ apiPath: APIPath, _ query: QueryParameters, _ entry: inout AuditEntry)
+        async throws -> Response
+    {
+        switch apiPath {
+        case .version:
+            entry.verb = "version"
+            return Self.json(Discovery.version())
+        case .health:
+            entry.verb = "health"
+            return Response(status: .ok, headers: [.contentType: "text/plain"], body: .init(byteBuffer: ByteBuffer(string: "ok")))
+        case .openAPI(let version):
+            entry.verb = "openapi"
+            guard version == "v2" else { throw Self.notFoundPath }
+            // kubectl apply/create refuse to run (without --validate=false)
+            // unless /openapi/v2 answers. An empty document, `swagger: "2.0"`
+            // in gnostic protobuf, defines no kinds, so kubectl skips
+            // client-side schema validation and computes apply patches from
+            // its compiled-in types.
+            let document: [UInt8] = [0x0A, 0x03] + Array("2.0".utf8)
+            return Response(
+                status: .ok, headers: [.contentType: "application/com.github.proto-openapi.spec.v2.v1.0+protobuf"],
+                body: .init(byteBuffer: ByteBuffer(bytes: document)))
+        case .coreVersions:
+            entry.verb = "discovery"
+            return Self.json(Discovery.coreVersions(serverAddress: request.head.authority ?? "127.0.0.1"))
+        case .groupList:
+            entry.verb = "discovery"
+            return Self.json(Discovery.groupList(await store.registry))
+        case .group(let name):
+            entry.verb = "discovery"
+            guard let doc = Discovery.groupDocument(await store.registry, name: name) else { throw Self.notFoundPath }
+            return Self.json(doc)
+        case .groupVersion(let group, let version):
+            entry.verb = "discovery"
+            guard let doc = Discovery.resourceList(await store.registry, group: group, version: version) else {
+                throw Self.notFoundPath
+            }
+            return Self.json(doc)
+        case .resource(let target):
+            return try await resource(request, target, query, &entry)
+        case .unknown:
+            entry.verb = "unknown"
+            throw Self.notFoundPath
+        }
+    }
+
+    static let notFoundPath = EmulatorError(.notFound, "the server could not find the requested resource")
+
+    private func resource(_ request: Request, _ target: APIPath.ResourcePath, _ query: QueryParameters,
+                          _ entry: inout AuditEntry) async throws -> Response
+    {
+        let method = request.method
+        entry.namespace = target.namespace ?? ""
+        entry.name = target.name ?? ""
+        entry.subresource = target.subresource ?? ""
+        entry.verb = Self.verb(method: method, target: target, query: query, contentType: request.headers[.contentType])
+        guard let type = await store.registry.type(group: target.group, version: target.version, plural: target.plural)
+        else { throw Self.notFoundPath }
+        entry.resource = type.groupResource
+        if target.namespace != nil, !type.namespaced { throw Self.notFoundPath }
+        var subresource: ResourceType.Subresource?
+        if let name = target.subresource {
+            guard let sub = ResourceType.Subresource(rawValue: name), type.subresources.contains(sub), sub == .status
+            else { throw Self.notFoundPath }
+            subresource = sub
+        }
+        let namespace = type.namespaced ? (target.namespace ?? "") : ""
+        let dryRun = query["dryRun"] == "All"
+        let call = ResourceRequest(type: type, namespace: namespace, name: target.name ?? "",
+                                   subresource: subresource, query: query, dryRun: dryRun)
+        switch entry.verb {
+        case "get": return Self.json(try await store.get(type, namespace: namespace, name: call.name))
+        case "list": return try await list(call, allNamespaces: target.namespace == nil)
+        case "watch": return try await watch(call, allNamespaces: target.namespace == nil, http: request)
+        case "create":
+            let body = try await Self.body(of: request)
+            return Self.json(try await store.create(type, namespace: namespace, body: body, dryRun: dryRun), status: 201)
+        case "update":
+            let body = try await Self.body(of: request)
+            return Self.json(try await store.update(type, namespace: namespace, name: call.name, body: body,
+                                                    subresource: subresource, dryRun: dryRun))
+        case "patch", "apply":
+            return try await patch(call, http: request)
+        case "delete":
+            return Self.json(try await store.delete(type, namespace: namespace, name: call.name, dryRun: dryRun))
+        case "deletecollection":
+            return try await deleteCollection(call, allNamespaces: target.namespace == nil)
+        default:
+            throw EmulatorError(.methodNotAllowed, "the server does not allow this method on the requested resource")
+        }
+    }
+}

@@ -1,0 +1,11 @@
+/// A request for one resource, resolved against the registry.
+struct ResourceRequest {
+    var type: ResourceType
+    /// Empty for cluster-scoped resources.
+    var namespace: String
+    /// Empty for collection requests.
+    var name: String
+    var subresource: ResourceType.Subresource?
+    var query: QueryParameters
+    var dryRun: Bool
+}

@@ -1,0 +1,76 @@
+package import TetherModel
+
+/// One served resource: everything discovery reports about it and what the
+/// store needs to know to keep its objects.
+package struct ResourceType: Sendable, Hashable {
+    /// The subresources the emulator can list in discovery.
+    package enum Subresource: String, Sendable, Hashable, CaseIterable {
+        case status, scale
+    }
+
+    package var group: String
+    package var version: String
+    package var kind: String
+    /// The plural name used in URLs (`deployments`).
+    package var plural: String
+    package var singular: String
+    package var namespaced: Bool
+    package var shortNames: [String]
+    package var categories: [String]
+    package var subresources: [Subresource]
+    /// Whether the type is built in; custom resources reject strategic merge patches.
+    package var builtIn: Bool
+
+    package init(
+        group: String, version: String, kind: String, plural: String, namespaced: Bool,
+        shortNames: [String] = [], categories: [String] = [], subresources: [Subresource] = [],
+        singular: String? = nil, builtIn: Bool = true
+    ) {
+        self.group = group
+        self.version = version
+        self.kind = kind
+        self.plural = plural
+        self.singular = singular ?? kind.lowercased()
+        self.namespaced = namespaced
+        self.shortNames = shortNames
+        self.categories = categories
+        self.subresources = subresources
+        self.builtIn = builtIn
+    }
+
+    package var groupResource: GroupResource { GroupResource(group: group, resource: plural) }
+    package var apiVersion: String { group.isEmpty ? version : group + "/" + version }
+    package var groupVersion: String { apiVersion }
+
+    /// The verbs every emulated resource supports.
+    static let verbs: [Value] = ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"]
+
+    /// The `APIResource` entries for discovery: the resource and its subresources.
+    package var discoveryEntries: [Value] {
+        var main = OrderedMap()
+        main["name"] = .string(plural)
+        main["singularName"] = .string(singular)
+        main["namespaced"] = .bool(namespaced)
+        main["kind"] = .string(kind)
+        main["verbs"] = .list(Self.verbs)
+        if !shortNames.isEmpty { main["shortNames"] = .list(shortNames.map(Value.string)) }
+        if !categories.isEmpty { main["categories"] = .list(categories.map(Value.string)) }
+        var entries: [Value] = [.map(main)]
+        for sub in subresources {
+            var entry = OrderedMap()
+            entry["name"] = .string(plural + "/" + sub.rawValue)
+            entry["singularName"] = ""
+            entry["namespaced"] = .bool(namespaced)
+            if sub == .scale {
+                entry["group"] = "autoscaling"
+                entry["version"] = "v1"
+                entry["kind"] = "Scale"
+            } else {
+                entry["kind"] = .string(kind)
+            }
+            entry["verbs"] = ["get", "patch", "update"]
+            entries.append(.map(entry))
+        }
+        return entries
+    }
+}

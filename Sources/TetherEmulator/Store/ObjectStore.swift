@@ -1,0 +1,492 @@
+import Foundation
+package import TetherModel
+
+/// The emulator's state: every stored object, the global resourceVersion
+/// counter, the recent change history and the open watches.
+///
+/// All mutation happens in synchronous actor methods, so a read-modify-write
+/// (update, patch) never interleaves with another; nothing here awaits.
+package actor ObjectStore {
+    /// Tuning for tests.
+    package struct Options: Sendable {
+        /// How many past events a watch can resume from; older resourceVersions get 410 Gone.
+        package var watchHistoryLimit: Int
+        package init(watchHistoryLimit: Int = 10_000) {
+            self.watchHistoryLimit = watchHistoryLimit
+        }
+    }
+
+    /// A page of a list.
+    package struct ListResult: Sendable {
+        package var items: [Value]
+        package var resourceVersion: Int
+        package var continueToken: String?
+        package var remainingItemCount: Int?
+    }
+
+    package private(set) var registry = ResourceRegistry()
+    /// Objects by resource, then by `namespace/name` (sorted when listed, like etcd keys).
+    private var objects: [GroupResource: [String: Value]] = [:]
+    private var resourceVersion = 0
+    private var history: [WatchEvent] = []
+    /// The resourceVersion of the newest event dropped from `history`.
+    private var compactedVersion = 0
+    private var watchers: [Int: (selection: Selection, continuation: AsyncStream<WatchMessage>.Continuation)] = [:]
+    private var nextWatcherID = 0
+    private let options: Options
+
+    package init(options: Options = Options()) {
+        self.options = options
+        var bucket: [String: Value] = [:]
+        for (index, name) in ["default", "kube-system", "kube-public", "kube-node-lease"].enumerated() {
+            bucket[Self.key("", name)] = Self.canonical([
+                "apiVersion": "v1", "kind": "Namespace",
+                "metadata": [
+                    "name": .string(name), "uid": .string(UUID().uuidString.lowercased()),
+                    "resourceVersion": .string(String(index + 1)), "creationTimestamp": .string(Date().ISO8601Format()),
+                    "labels": ["kubernetes.io/metadata.name": .string(name)],
+                ],
+                "spec": ["finalizers": ["kubernetes"]], "status": ["phase": "Active"],
+            ])
+        }
+        objects[Self.namespaces] = bucket
+        resourceVersion = bucket.count
+    }
+
+    static let namespaceType = BuiltinResources.all[0]
+    static let namespaces = GroupResource(group: "", resource: "namespaces")
+    static let crds = GroupResource(group: "apiextensions.k8s.io", resource: "customresourcedefinitions")
+
+    /// The newest resourceVersion handed out.
+    package var currentResourceVersion: Int { resourceVersion }
+
+    private static func key(_ namespace: String, _ name: String) -> String { namespace + "/" + name }
+
+    // MARK: Reads
+
+    /// The stored object.
+    ///
+    /// - Throws: `EmulatorError` `.notFound`.
+    package func get(_ type: ResourceType, namespace: String, name: String) throws(EmulatorError) -> Value {
+        guard let object = objects[type.groupResource]?[Self.key(namespace, name)] else {
+            throw .notFound(type.groupResource, name)
+        }
+        return Self.presented(object, as: type)
+    }
+
+    /// A page of the objects a selection picks, in namespace/name order.
+    ///
+    /// - Throws: `EmulatorError` `.badRequest` for a malformed continue token.
+    package func list(_ type: ResourceType, selection: Selection, limit: Int?, continueToken: String?)
+        throws(EmulatorError) -> ListResult
+    {
+        var after = ""
+        var listVersion = resourceVersion
+        if let continueToken, !continueToken.isEmpty {
+            guard let data = Data(base64Encoded: continueToken), let text = String(data: data, encoding: .utf8),
+                  let slash = text.firstIndex(of: "|"), let rv = Int(text[..<slash])
+            else { throw .badRequest("continue key is not valid: illegal base64 data") }
+            listVersion = rv
+            after = String(text[text.index(after: slash)...])
+        }
+        let bucket = objects[type.groupResource] ?? [:]
+        let keys = bucket.keys.sorted().filter { after.isEmpty || $0 > after }
+        var items: [Value] = []
+        var lastKey = ""
+        var remaining = 0
+        for key in keys {
+            guard let object = bucket[key], selection.matches(object) else { continue }
+            if let limit, limit > 0, items.count >= limit {
+                remaining += 1
+                continue
+            }
+            items.append(Self.presented(object, as: type))
+            lastKey = key
+        }
+        var result = ListResult(items: items, resourceVersion: listVersion)
+        if remaining > 0 {
+            result.continueToken = Data("\(listVersion)|\(lastKey)".utf8).base64EncodedString()
+            result.remainingItemCount = remaining
+        }
+        return result
+    }
+
+    // MARK: Writes
+
+    /// Stores a new object.
+    ///
+    /// - Throws: `EmulatorError` `.alreadyExists`, `.notFound` for a missing
+    ///   namespace, `.badRequest` or `.invalid` for a malformed body.
+    package func create(_ type: ResourceType, namespace: String, body: Value, dryRun: Bool) throws(EmulatorError) -> Value {
+        let object = try prepareCreate(type, namespace: namespace, body: body)
+        if dryRun { return Self.presented(object, as: type) }
+        return try createObject(type, namespace: namespace, body: object, prepared: true)
+    }
+
+    @discardableResult
+    private func createObject(_ type: ResourceType, namespace: String, body: Value, prepared: Bool = false)
+        throws(EmulatorError) -> Value
+    {
+        var object = prepared ? body : try prepareCreate(type, namespace: namespace, body: body)
+        let name = object[at: ["metadata", "name"]]?.stringValue ?? ""
+        if type.groupResource == Self.crds {
+            try registry.register(crd: object)
+        }
+        resourceVersion += 1
+        object[at: ["metadata", "resourceVersion"]] = .string(String(resourceVersion))
+        objects[type.groupResource, default: [:]][Self.key(namespace, name)] = object
+        record(WatchEvent(kind: .added, resource: type.groupResource, namespace: namespace, name: name,
+                          object: Self.presented(object, as: type), previous: nil, resourceVersion: resourceVersion))
+        return Self.presented(object, as: type)
+    }
+
+    private func prepareCreate(_ type: ResourceType, namespace: String, body: Value) throws(EmulatorError) -> Value {
+        guard case .map = body else { throw .badRequest("the body of the request must be a JSON object") }
+        var object = body
+        object["apiVersion"] = .string(type.apiVersion)
+        object["kind"] = .string(type.kind)
+        var name = object[at: ["metadata", "name"]]?.stringValue ?? ""
+        if name.isEmpty, let prefix = object[at: ["metadata", "generateName"]]?.stringValue, !prefix.isEmpty {
+            name = prefix + Self.randomSuffix()
+            object[at: ["metadata", "name"]] = .string(name)
+        }
+        guard !name.isEmpty else {
+            throw .invalid(type.groupResource, kind: type.kind, "", "metadata.name: Required value: name or generateName is required")
+        }
+        try checkNamespace(type, requested: namespace, in: &object)
+        guard objects[type.groupResource]?[Self.key(namespace, name)] == nil else {
+            throw .alreadyExists(type.groupResource, name)
+        }
+        object[at: ["metadata", "uid"]] = .string(UUID().uuidString.lowercased())
+        object[at: ["metadata", "creationTimestamp"]] = .string(Date().ISO8601Format())
+        if object["spec"] != nil || !type.builtIn {
+            object[at: ["metadata", "generation"]] = 1
+        }
+        for field in ["deletionTimestamp", "deletionGracePeriodSeconds", "resourceVersion", "selfLink"] {
+            object[at: ["metadata"]]?.remove(field)
+        }
+        if type.subresources.contains(.status), type.groupResource != Self.namespaces {
+            object.remove("status")
+        }
+        if type.groupResource == Self.namespaces {
+            object[at: ["metadata", "labels", "kubernetes.io/metadata.name"]] = .string(name)
+            object[at: ["spec", "finalizers"]] = ["kubernetes"]
+            object[at: ["status", "phase"]] = "Active"
+        }
+        return Self.canonical(object)
+    }
+
+    /// Checks the body's namespace against the URL's and that the namespace exists.
+    private func checkNamespace(_ type: ResourceType, requested namespace: String, in object: inout Value)
+        throws(EmulatorError)
+    {
+        let bodyNamespace = object[at: ["metadata", "namespace"]]?.stringValue ?? ""
+        guard type.namespaced else {
+            object[at: ["metadata"]]?.remove("namespace")
+            return
+        }
+        if !bodyNamespace.isEmpty, bodyNamespace != namespace {
+            throw .badRequest("the namespace of the provided object does not match the namespace sent on the request")
+        }
+        object[at: ["metadata", "namespace"]] = .string(namespace)
+        guard objects[Self.namespaces]?[Self.key("", namespace)] != nil else {
+            throw .notFound(Self.namespaces, namespace)
+        }
+    }
+
+    /// Replaces a stored object (PUT), or only its status when `subresource` is `.status`.
+    ///
+    /// - Throws: `EmulatorError` `.notFound`, `.conflict` when the body's
+    ///   resourceVersion is stale, `.badRequest` when names disagree.
+    package func update(_ type: ResourceType, namespace: String, name: String, body: Value,
+                        subresource: ResourceType.Subresource?, dryRun: Bool) throws(EmulatorError) -> Value
+    {
+        let bodyName = body[at: ["metadata", "name"]]?.stringValue ?? ""
+        if !bodyName.isEmpty, bodyName != name {
+            throw .badRequest("the name of the object (\(bodyName)) does not match the name on the URL (\(name))")
+        }
+        guard let current = objects[type.groupResource]?[Self.key(namespace, name)] else {
+            throw .notFound(type.groupResource, name)
+        }
+        if let rv = body[at: ["metadata", "resourceVersion"]]?.stringValue, !rv.isEmpty,
+           rv != current[at: ["metadata", "resourceVersion"]]?.stringValue {
+            throw .conflict(type.groupResource, name)
+        }
+        return try replace(type, namespace: namespace, name: name, current: current, with: body,
+                           subresource: subresource, dryRun: dryRun)
+    }
+
+    /// Applies `transform` to the stored object and stores the result, in one step.
+    ///
+    /// - Throws: `EmulatorError` `.notFound`, or whatever `transform` throws.
+    package func modify(_ type: ResourceType, namespace: String, name: String,
+                        subresource: ResourceType.Subresource?, dryRun: Bool,
+                        _ transform: (Value) throws(EmulatorError) -> Value) throws(EmulatorError) -> Value
+    {
+        guard let current = objects[type.groupResource]?[Self.key(namespace, name)] else {
+            throw .notFound(type.groupResource, name)
+        }
+        let updated = try transform(Self.presented(current, as: type))
+        if let rv = updated[at: ["metadata", "resourceVersion"]]?.stringValue, !rv.isEmpty,
+           rv != current[at: ["metadata", "resourceVersion"]]?.stringValue {
+            throw .conflict(type.groupResource, name)
+        }
+        let bodyName = updated[at: ["metadata", "name"]]?.stringValue ?? name
+        guard bodyName == name else {
+            throw .badRequest("metadata.name: Invalid value: \"\(bodyName)\": field is immutable")
+        }
+        return try replace(type, namespace: namespace, name: name, current: current, with: updated,
+                           subresource: subresource, dryRun: dryRun)
+    }
+
+    /// Modifies the object like `modify`, or creates `initial` when it does not exist (server-side apply).
+    ///
+    /// - Returns: the stored object and whether it was created.
+    package func upsert(_ type: ResourceType, namespace: String, name: String, initial: Value, dryRun: Bool,
+                        _ transform: (Value) throws(EmulatorError) -> Value) throws(EmulatorError) -> (Value, created: Bool)
+    {
+        if objects[type.groupResource]?[Self.key(namespace, name)] == nil {
+            return (try create(type, namespace: namespace, body: initial, dryRun: dryRun), true)
+        }
+        return (try modify(type, namespace: namespace, name: name, subresource: nil, dryRun: dryRun, transform), false)
+    }
+
+    private func replace(_ type: ResourceType, namespace: String, name: String, current: Value, with body: Value,
+                         subresource: ResourceType.Subresource?, dryRun: Bool) throws(EmulatorError) -> Value
+    {
+        guard case .map = body else { throw .badRequest("the body of the request must be a JSON object") }
+        var object = body
+        object["apiVersion"] = .string(type.apiVersion)
+        object["kind"] = .string(type.kind)
+        object[at: ["metadata", "name"]] = .string(name)
+        if type.namespaced { object[at: ["metadata", "namespace"]] = .string(namespace) }
+        else { object[at: ["metadata"]]?.remove("namespace") }
+        if subresource == .status {
+            var merged = current
+            merged["status"] = object["status"]
+            object = merged
+        } else if type.subresources.contains(.status) {
+            object["status"] = current["status"]
+        }
+        for field in ["uid", "creationTimestamp", "generation", "deletionTimestamp", "deletionGracePeriodSeconds"] {
+            object[at: ["metadata", field]] = current[at: ["metadata", field]]
+        }
+        object[at: ["metadata", "resourceVersion"]] = current[at: ["metadata", "resourceVersion"]]
+        object = Self.canonical(object.removingNulls(inMetadata: true))
+        if Self.specChanged(from: current, to: object), let generation = current[at: ["metadata", "generation"]]?.intValue {
+            object[at: ["metadata", "generation"]] = .int(generation + 1)
+        }
+        if object == current { return Self.presented(current, as: type) }
+        if dryRun { return Self.presented(object, as: type) }
+        let finalizers = object[at: ["metadata", "finalizers"]]?.listValue ?? []
+        if object[at: ["metadata", "deletionTimestamp"]] != nil, finalizers.isEmpty {
+            return remove(type, namespace: namespace, name: name, last: object)
+        }
+        if type.groupResource == Self.crds { try registry.register(crd: object) }
+        resourceVersion += 1
+        object[at: ["metadata", "resourceVersion"]] = .string(String(resourceVersion))
+        objects[type.groupResource, default: [:]][Self.key(namespace, name)] = object
+        record(WatchEvent(kind: .modified, resource: type.groupResource, namespace: namespace, name: name,
+                          object: Self.presented(object, as: type), previous: Self.presented(current, as: type),
+                          resourceVersion: resourceVersion))
+        return Self.presented(object, as: type)
+    }
+
+    /// Deletes an object; one with finalizers only gets a deletionTimestamp.
+    /// Deleting a namespace deletes everything in it, and deleting a CRD
+    /// deletes its custom resources.
+    ///
+    /// - Throws: `EmulatorError` `.notFound`.
+    package func delete(_ type: ResourceType, namespace: String, name: String, dryRun: Bool) throws(EmulatorError) -> Value {
+        guard var object = objects[type.groupResource]?[Self.key(namespace, name)] else {
+            throw .notFound(type.groupResource, name)
+        }
+        if dryRun { return Self.presented(object, as: type) }
+        let finalizers = object[at: ["metadata", "finalizers"]]?.listValue ?? []
+        if !finalizers.isEmpty {
+            if object[at: ["metadata", "deletionTimestamp"]] != nil { return Self.presented(object, as: type) }
+            let previous = object
+            object[at: ["metadata", "deletionTimestamp"]] = .string(Date().ISO8601Format())
+            object[at: ["metadata", "deletionGracePeriodSeconds"]] = 0
+            object = Self.canonical(object)
+            resourceVersion += 1
+            object[at: ["metadata", "resourceVersion"]] = .string(String(resourceVersion))
+            objects[type.groupResource, default: [:]][Self.key(namespace, name)] = object
+            record(WatchEvent(kind: .modified, resource: type.groupResource, namespace: namespace, name: name,
+                              object: Self.presented(object, as: type), previous: Self.presented(previous, as: type),
+                              resourceVersion: resourceVersion))
+            return Self.presented(object, as: type)
+        }
+        return remove(type, namespace: namespace, name: name, last: object)
+    }
+
+    private func remove(_ type: ResourceType, namespace: String, name: String, last: Value) -> Value {
+        if type.groupResource == Self.namespaces {
+            for resource in objects.keys.sorted() {
+                for key in (objects[resource] ?? [:]).keys.sorted() where key.hasPrefix(name + "/") {
+                    guard let child = objects[resource]?[key], let childType = registry.type(for: resource) else { continue }
+                    _ = remove(childType, namespace: name, name: String(key.dropFirst(name.count + 1)), last: child)
+                }
+            }
+        }
+        if type.groupResource == Self.crds, let group = last[at: ["spec", "group"]]?.stringValue,
+           let plural = last[at: ["spec", "names", "plural"]]?.stringValue {
+            let resource = GroupResource(group: group, resource: plural)
+            if let crType = registry.type(for: resource) {
+                for (key, child) in (objects[resource] ?? [:]).sorted(by: { $0.key < $1.key }) {
+                    let parts = key.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false)
+                    _ = remove(crType, namespace: String(parts[0]), name: String(parts[1]), last: child)
+                }
+            }
+            registry.unregister(group: group, plural: plural)
+        }
+        objects[type.groupResource]?[Self.key(namespace, name)] = nil
+        resourceVersion += 1
+        var object = last
+        object[at: ["metadata", "resourceVersion"]] = .string(String(resourceVersion))
+        record(WatchEvent(kind: .deleted, resource: type.groupResource, namespace: namespace, name: name,
+                          object: Self.presented(object, as: type), previous: nil, resourceVersion: resourceVersion))
+        return Self.presented(object, as: type)
+    }
+
+    // MARK: Watch
+
+    /// Starts a watch: replays what the client missed since `resourceVersion`
+    /// (or, without one, sends every current object as ADDED), then streams
+    /// live changes into `continuation` until it finishes.
+    ///
+    /// A `resourceVersion` older than the retained history is not thrown:
+    /// like the API server, the stream gets one ERROR message (410 Expired)
+    /// and finishes, and the watch is not registered.
+    ///
+    /// - Returns: an id for `endWatch`, or `nil` when the stream already finished.
+    /// - Throws: `EmulatorError` `.badRequest` for a malformed resourceVersion.
+    package func startWatch(_ type: ResourceType, selection: Selection, resourceVersion requested: String?,
+                            continuation: AsyncStream<WatchMessage>.Continuation) throws(EmulatorError) -> Int?
+    {
+        if let requested, !requested.isEmpty, requested != "0" {
+            guard let since = Int(requested) else {
+                throw .badRequest("invalid resource version: \(requested)")
+            }
+            if since < compactedVersion {
+                continuation.yield(.error(EmulatorError(.gone, "too old resource version: \(since) (\(compactedVersion + 1))")))
+                continuation.finish()
+                return nil
+            }
+            for event in history where event.resourceVersion > since {
+                if let message = selection.message(for: event) { continuation.yield(message) }
+            }
+        } else {
+            let bucket = objects[type.groupResource] ?? [:]
+            for key in bucket.keys.sorted() {
+                guard let object = bucket[key], selection.matches(object) else { continue }
+                continuation.yield(.event(type: "ADDED", object: Self.presented(object, as: type)))
+            }
+        }
+        nextWatcherID += 1
+        watchers[nextWatcherID] = (selection, continuation)
+        return nextWatcherID
+    }
+
+    /// Stops delivering to a watch.
+    package func endWatch(_ id: Int) {
+        watchers[id]?.continuation.finish()
+        watchers[id] = nil
+    }
+
+    /// Ends every open watch, for server shutdown.
+    package func endAllWatches() {
+        for (_, watcher) in watchers { watcher.continuation.finish() }
+        watchers = [:]
+    }
+
+    private func record(_ event: WatchEvent) {
+        history.append(event)
+        if history.count > options.watchHistoryLimit {
+            let dropped = history.count - options.watchHistoryLimit
+            compactedVersion = history[dropped - 1].resourceVersion
+            history.removeFirst(dropped)
+        }
+        for (_, watcher) in watchers {
+            if let message = watcher.selection.message(for: event) { watcher.continuation.yield(message) }
+        }
+    }
+
+    // MARK: Helpers
+
+    /// The object as served at `type`'s version.
+    private static func presented(_ object: Value, as type: ResourceType) -> Value {
+        var object = object
+        object["apiVersion"] = .string(type.apiVersion)
+        return object
+    }
+
+    private static func specChanged(from old: Value, to new: Value) -> Bool {
+        var a = old, b = new
+        for field in ["metadata", "status", "apiVersion", "kind"] { a.remove(field); b.remove(field) }
+        return a != b
+    }
+
+    private static let metadataOrder = [
+        "name", "generateName", "namespace", "selfLink", "uid", "resourceVersion", "generation",
+        "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "labels", "annotations",
+        "ownerReferences", "finalizers", "managedFields",
+    ]
+
+    /// Orders keys the way the API server's Go structs serialise them:
+    /// kind, apiVersion, metadata first, and metadata fields in ObjectMeta order.
+    static func canonical(_ object: Value) -> Value {
+        guard case .map(let map) = object else { return object }
+        var result = OrderedMap()
+        for key in ["kind", "apiVersion"] { if let v = map[key] { result[key] = v } }
+        if case .map(let metadata)? = map["metadata"] {
+            var ordered = OrderedMap()
+            for key in metadataOrder { if let v = metadata[key] { ordered[key] = v } }
+            for entry in metadata where ordered[entry.key] == nil { ordered[entry.key] = entry.value }
+            result["metadata"] = .map(ordered)
+        }
+        for entry in map where result[entry.key] == nil { result[entry.key] = entry.value }
+        return .map(result)
+    }
+
+    private static func randomSuffix() -> String {
+        let alphabet = Array("bcdfghjklmnpqrstvwxz2456789")
+        return String((0..<5).map { _ in alphabet.randomElement() ?? "x" })
+    }
+}
+
+extension Value {
+    /// Removes a key when this is a map.
+    mutating func remove(_ key: String) {
+        guard case .map(var map) = self else { return }
+        _ = map.removeValue(forKey: key)
+        self = .map(map)
+    }
+
+    /// Reads or writes the value at a path of map keys, creating maps on the way.
+    subscript(at path: [String]) -> Value? {
+        get { self[path: path] }
+        set {
+            guard let first = path.first else { return }
+            if path.count == 1 {
+                var map = mapValue ?? OrderedMap()
+                map[first] = newValue
+                self = .map(map)
+                return
+            }
+            var child = self[first] ?? .map(OrderedMap())
+            child[at: Array(path.dropFirst())] = newValue
+            self[first] = child
+        }
+    }
+
+    /// Drops null labels and annotations, which a merge patch uses to delete them.
+    func removingNulls(inMetadata: Bool) -> Value {
+        var object = self
+        for field in ["labels", "annotations"] {
+            guard case .map(let map)? = object[at: ["metadata", field]] else { continue }
+            object[at: ["metadata", field]] = .map(OrderedMap(map.entries.filter { !$0.value.isNull }.map { ($0.key, $0.value) }))
+        }
+        return object
+    }
+}

@@ -19,7 +19,6 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
-        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
     ],
     targets: [
         // MARK: C libraries (found with pkg-config)
@@ -31,14 +30,6 @@ let package = Package(
         .target(name: "TetherModel", dependencies: ["CYAML"], swiftSettings: swiftSettings),
         .target(name: "TetherPatch", dependencies: ["TetherModel"], swiftSettings: swiftSettings),
         .target(name: "TetherRender", dependencies: ["TetherModel", "TetherPatch", "COpenSSL"], swiftSettings: swiftSettings),
-        .target(
-            name: "TetherEmulator",
-            dependencies: [
-                "TetherModel", "TetherPatch",
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "Logging", package: "swift-log"),
-            ],
-            swiftSettings: swiftSettings),
         .target(name: "TetherGit", dependencies: ["CGit2", .product(name: "Logging", package: "swift-log")], swiftSettings: swiftSettings),
 
         // MARK: Executable
@@ -46,7 +37,6 @@ let package = Package(
             name: "tether",
             dependencies: [
                 "TetherModel",
-                "TetherEmulator",
                 "TetherRender",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -58,6 +48,9 @@ let package = Package(
         .executableTarget(
             name: "YAMLBench", dependencies: ["TetherModel"], path: "Benchmarks/yaml",
             exclude: ["run.sh", "gen-stream.py", "python_yaml.py"], swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "RenderBench", dependencies: ["TetherRender"], path: "Benchmarks/render",
+            exclude: ["run.sh"], swiftSettings: swiftSettings),
 
         // MARK: Tests
         .testTarget(name: "TetherModelTests", dependencies: ["TetherModel"], swiftSettings: swiftSettings),
@@ -65,7 +58,6 @@ let package = Package(
         .testTarget(name: "TetherCLITests", dependencies: ["tether"], swiftSettings: swiftSettings),
         .testTarget(name: "TetherRenderTests", dependencies: ["TetherRender", "TetherModel"], swiftSettings: swiftSettings),
         .executableTarget(name: "GitBench", dependencies: ["TetherGit", .product(name: "Logging", package: "swift-log")], path: "Benchmarks/git", exclude: ["run.sh"], swiftSettings: swiftSettings),
-        .testTarget(name: "TetherEmulatorTests", dependencies: ["TetherEmulator", "TetherModel"], swiftSettings: swiftSettings),
         .testTarget(name: "TetherGitTests", dependencies: ["TetherGit"], swiftSettings: swiftSettings),
     ]
 )

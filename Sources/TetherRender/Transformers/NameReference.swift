@@ -44,11 +44,20 @@ enum NameReference {
     static func fix(_ objects: inout [RenderedObject]) {
         let renamed = objects.filter { !$0.history.isEmpty }
         guard !renamed.isEmpty else { return }
+        // Index objects by kind and every name they have had, so each
+        // reference is a lookup rather than a scan (linear in objects).
+        var index: [String: [Int]] = [:]
+        for (j, object) in objects.enumerated() {
+            var names = Set([object.resource.name])
+            for old in object.history { names.insert(old.name) }
+            for name in names { index[object.resource.kind + "\u{0}" + name, default: []].append(j) }
+        }
+        let snapshot = objects
         for i in objects.indices {
             let referrer = objects[i]
             let namespace = referrer.resource.namespace
             func resolve(_ kind: String, _ name: String, _ ns: String?) -> RenderedObject? {
-                let candidates = objects.filter { $0.resource.kind == kind && $0.hasHadName(name) }
+                let candidates = (index[kind + "\u{0}" + name] ?? []).map { snapshot[$0] }
                 let wanted = ns ?? namespace
                 let inNamespace = candidates.filter {
                     ClusterScope.kinds.contains(kind) || $0.resource.namespace == wanted

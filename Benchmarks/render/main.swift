@@ -1,0 +1,162 @@
+// RenderBench: generates kustomize trees of a given size for
+// Benchmarks/render/run.sh, and times in-process rendering.
+//
+//   RenderBench generate DIR RESOURCES   base plus overlays dev, staging, prod
+//   RenderBench render ROOT PATH REPEATS  best-of wall time of Renderer.renderText
+import Foundation
+import TetherRender
+
+func write(_ text: String, _ path: String) throws {
+    let url = URL(fileURLWithPath: path)
+    try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+    try text.write(to: url, atomically: false, encoding: .utf8)
+}
+
+func resource(_ i: Int) -> String {
+    let name = "app-\(i)"
+    switch i % 3 {
+    case 0:
+        return """
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata:
+              name: \(name)
+              labels:
+                app: \(name)
+            spec:
+              replicas: 1
+              selector:
+                matchLabels:
+                  app: \(name)
+              template:
+                metadata:
+                  labels:
+                    app: \(name)
+                spec:
+                  containers:
+                  - name: main
+                    image: nginx:1.25
+                    envFrom:
+                    - configMapRef:
+                        name: settings
+                    ports:
+                    - containerPort: 8080
+
+            """
+    case 1:
+        return """
+            apiVersion: v1
+            kind: Service
+            metadata:
+              name: \(name)
+            spec:
+              selector:
+                app: \(name)
+              ports:
+              - port: 80
+                targetPort: 8080
+
+            """
+    default:
+        return """
+            apiVersion: v1
+            kind: ConfigMap
+            metadata:
+              name: \(name)
+            data:
+              color: blue
+              size: large
+
+            """
+    }
+}
+
+func generate(_ dir: String, _ count: Int) throws {
+    // The overlays add one generated ConfigMap and Secret each; the base one more.
+    let baseCount = max(1, count - 3)
+    var files: [String] = []
+    for start in stride(from: 0, to: baseCount, by: 500) {
+        let text = (start..<min(baseCount, start + 500)).map(resource).joined(separator: "---\n")
+        let file = "resources-\(start / 500).yaml"
+        try write(text, "\(dir)/base/\(file)")
+        files.append(file)
+    }
+    try write(
+        "resources:\n" + files.map { "- \($0)\n" }.joined()
+            + "configMapGenerator:\n- name: settings\n  literals:\n  - level=base\n",
+        "\(dir)/base/kustomization.yaml")
+    for (overlay, replicas) in [("dev", 1), ("staging", 2), ("prod", 3)] {
+        try write(
+            """
+            resources:
+            - ../../base
+            namespace: \(overlay)
+            namePrefix: \(overlay)-
+            labels:
+            - pairs:
+                env: \(overlay)
+              includeSelectors: true
+            commonAnnotations:
+              owner: platform
+            images:
+            - name: nginx
+              newTag: "1.27"
+            replicas:
+            - name: app-0
+              count: \(replicas)
+            configMapGenerator:
+            - name: settings
+              behavior: merge
+              literals:
+              - level=\(overlay)
+            secretGenerator:
+            - name: creds
+              literals:
+              - password=\(overlay)
+            patches:
+            - path: patch.yaml
+            - target:
+                kind: Service
+              patch: |-
+                - op: replace
+                  path: /spec/ports/0/port
+                  value: 8\(replicas)
+
+            """, "\(dir)/overlays/\(overlay)/kustomization.yaml")
+        try write(
+            """
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata:
+              name: app-0
+            spec:
+              template:
+                spec:
+                  containers:
+                  - name: main
+                    resources:
+                      limits:
+                        memory: 256Mi
+
+            """, "\(dir)/overlays/\(overlay)/patch.yaml")
+    }
+}
+
+let args = CommandLine.arguments
+switch args.count > 1 ? args[1] : "" {
+case "generate" where args.count == 4:
+    try generate(args[2], Int(args[3]) ?? 100)
+case "render" where args.count == 5:
+    let renderer = Renderer(fileSystem: try DiskFileSystem(root: args[2]), limits: { var l = Renderer.Limits(); l.maxObjects = 100_000; return l }())
+    var best = Double.infinity, bytes = 0
+    for _ in 0..<max(1, Int(args[4]) ?? 1) {
+        let start = ContinuousClock.now
+        bytes = try renderer.renderText(args[3]).utf8.count
+        let d = ContinuousClock.now - start
+        best = min(best, Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18)
+    }
+    print("{\"seconds\": \(best), \"bytes\": \(bytes)}")
+default:
+    FileHandle.standardError.write(Data("usage: RenderBench generate DIR RESOURCES | render ROOT PATH REPEATS\n".utf8))
+    exit(64)
+}

@@ -77,6 +77,22 @@ package struct EmulatorError: Error, Sendable, CustomStringConvertible {
     package var details: Details?
     /// The underlying error, if any.
     package var cause: (any Error)?
+    /// The `details.causes` of the Status: one per invalid or conflicting field.
+    package var causes: [Cause] = []
+
+    /// One entry of `details.causes`.
+    package struct Cause: Sendable, Hashable {
+        /// `FieldManagerConflict`, `FieldValueRequired`, `FieldValueInvalid`...
+        package var reason: String
+        package var message: String
+        /// The field, as `.spec.replicas` (conflicts) or `spec.replicas` (validation).
+        package var field: String
+        package init(reason: String, message: String, field: String) {
+            self.reason = reason
+            self.message = message
+            self.field = field
+        }
+    }
 
     /// The `details` of a `metav1.Status`.
     package struct Details: Sendable, Hashable {
@@ -112,11 +128,22 @@ package struct EmulatorError: Error, Sendable, CustomStringConvertible {
         map["status"] = "Failure"
         map["message"] = .string(message)
         map["reason"] = .string(code.reason)
-        if let details {
+        if details != nil || !causes.isEmpty {
             var d = OrderedMap()
-            if !details.name.isEmpty { d["name"] = .string(details.name) }
-            if !details.group.isEmpty { d["group"] = .string(details.group) }
-            d["kind"] = .string(details.kind)
+            if let details {
+                if !details.name.isEmpty { d["name"] = .string(details.name) }
+                if !details.group.isEmpty { d["group"] = .string(details.group) }
+                d["kind"] = .string(details.kind)
+            }
+            if !causes.isEmpty {
+                d["causes"] = .list(causes.map { cause in
+                    var c = OrderedMap()
+                    c["reason"] = .string(cause.reason)
+                    c["message"] = .string(cause.message)
+                    c["field"] = .string(cause.field)
+                    return .map(c)
+                })
+            }
             map["details"] = .map(d)
         }
         map["code"] = .int(code.httpStatus)

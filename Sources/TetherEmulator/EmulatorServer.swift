@@ -1,6 +1,7 @@
 import Hummingbird
 package import Logging
 import NIOCore
+import ServiceLifecycle
 
 /// A Kubernetes API emulator that runs inside the current process: the
 /// object store behind an HTTP/1.1 server that kubectl and client-go accept.
@@ -15,7 +16,7 @@ package actor EmulatorServer {
     private enum State {
         case idle
         case starting
-        case running(task: Task<Void, Never>, address: String)
+        case running(task: Task<Void, Never>, group: ServiceGroup, address: String)
         case stopped
     }
 
@@ -39,7 +40,7 @@ package actor EmulatorServer {
 
     /// The bound `host:port`, once started.
     package var address: String? {
-        if case .running(_, let address) = state { return address }
+        if case .running(_, _, let address) = state { return address }
         return nil
     }
 
@@ -62,11 +63,13 @@ package actor EmulatorServer {
                 portSink.yield(channel.localAddress?.port ?? port)
             },
             logger: logger)
+        let group = ServiceGroup(configuration: ServiceGroupConfiguration(
+            services: [app], gracefulShutdownSignals: [], logger: logger))
         // An unstructured task because the server outlives this call: it runs
-        // until `stop()` cancels it.
+        // until `stop()` shuts the group down gracefully.
         let task = Task {
             do {
-                try await app.runService(gracefulShutdownSignals: [])
+                try await group.run()
                 portSink.finish()
             } catch {
                 portSink.finish(throwing: error)
@@ -91,20 +94,22 @@ package actor EmulatorServer {
             throw EmulatorError(.listenFailed, "the emulator was stopped while starting")
         }
         let address = "\(host):\(bound)"
-        state = .running(task: task, address: address)
+        state = .running(task: task, group: group, address: address)
         logger.info("emulator listening", metadata: ["emulator.address": "\(address)"])
         return address
     }
 
     /// Ends every watch and stops the server; waits until it has stopped.
     package func stop() async {
-        guard case .running(let task, _) = state else {
+        guard case .running(let task, let group, _) = state else {
             state = .stopped
             return
         }
         state = .stopped
+        // Watches are endless responses; end them first so the graceful
+        // shutdown does not wait for them.
         await store.endAllWatches()
-        task.cancel()
+        await group.triggerGracefulShutdown()
         await task.value
     }
 

@@ -1,38 +1,25 @@
 import Hummingbird
 import TetherModel
-import TetherPatch
 
 extension EmulatorResponder {
-    /// Server-side apply, first approximation: creates the object when it is
-    /// missing and otherwise merges the applied configuration into the live
-    /// object (strategic merge for built-in kinds, merge patch for custom
-    /// resources). Field ownership (managedFields, conflicts, removal of
-    /// fields a manager stopped applying) is not tracked yet.
+    /// Server-side apply (`application/apply-patch+yaml`): field ownership
+    /// per manager in `metadata.managedFields`, conflicts answered with 409
+    /// unless `force=true`, and removal of fields the manager stopped
+    /// applying when no other manager owns them.
     func apply(_ call: ResourceRequest, _ patch: Value) async throws -> Response {
         guard let manager = call.query["fieldManager"], !manager.isEmpty else {
             throw EmulatorError.badRequest("PATCH requests with apply-patch+yaml content type require a fieldManager")
         }
-        let type = call.type
+        guard case .map = patch else { throw EmulatorError.badRequest("the apply patch must be a YAML or JSON object") }
         let patchName = patch[path: ["metadata", "name"]]?.stringValue ?? ""
         if !patchName.isEmpty, patchName != call.name {
             throw EmulatorError.badRequest("the name of the object (\(patchName)) does not match the name on the URL (\(call.name))")
         }
-        var initial = patch
-        initial[at: ["metadata", "name"]] = .string(call.name)
-        let (object, created) = try await store.upsert(type, namespace: call.namespace, name: call.name,
-                                                       initial: initial, dryRun: call.dryRun) { current throws(EmulatorError) in
-            var merged: Value
-            do {
-                let schema = type.builtIn ? PatchSchema.root(group: type.group, version: type.version, kind: type.kind) : nil
-                merged = type.builtIn
-                    ? try StrategicMergePatch.apply(patch, to: current, schema: schema, options: .kubernetes)
-                    : MergePatch.apply(patch, to: current)
-            } catch {
-                throw EmulatorError(.invalid, "\(error)", cause: error)
-            }
-            merged[at: ["metadata", "resourceVersion"]] = current[path: ["metadata", "resourceVersion"]]
-            return merged
+        if call.query["force"] != nil, call.query["force"] != "true", call.query["force"] != "false" {
+            throw EmulatorError.badRequest("force: Invalid value: \"\(call.query["force"] ?? "")\": must be true or false")
         }
+        let (object, created) = try await store.apply(call.type, namespace: call.namespace, name: call.name, config: patch,
+                                                      manager: manager, force: call.query.flag("force"), dryRun: call.dryRun)
         return Self.json(object, status: created ? 201 : 200)
     }
 }

@@ -96,7 +96,8 @@ extension EmulatorResponder {
         }
         let schema = PatchSchema.root(group: type.group, version: type.version, kind: type.kind)
         let object = try await store.modify(type, namespace: call.namespace, name: call.name,
-                                            subresource: call.subresource, dryRun: call.dryRun) { current throws(EmulatorError) in
+                                            subresource: call.subresource, dryRun: call.dryRun,
+                                            manager: call.manager) { current throws(EmulatorError) in
             do {
                 switch contentType {
                 case "application/json-patch+json":

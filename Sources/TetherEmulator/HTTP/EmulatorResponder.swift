@@ -105,25 +105,29 @@ struct EmulatorResponder: HTTPResponder {
         if target.namespace != nil, !type.namespaced { throw Self.notFoundPath }
         var subresource: ResourceType.Subresource?
         if let name = target.subresource {
-            guard let sub = ResourceType.Subresource(rawValue: name), type.subresources.contains(sub), sub == .status
+            guard let sub = ResourceType.Subresource(rawValue: name), type.subresources.contains(sub)
             else { throw Self.notFoundPath }
             subresource = sub
         }
         let namespace = type.namespaced ? (target.namespace ?? "") : ""
         let dryRun = query["dryRun"] == "All"
         let call = ResourceRequest(type: type, namespace: namespace, name: target.name ?? "",
-                                   subresource: subresource, query: query, dryRun: dryRun)
+                                   subresource: subresource, query: query, dryRun: dryRun,
+                                   manager: FieldManager.managerName(fieldManager: query["fieldManager"],
+                                                                     userAgent: request.headers[.userAgent] ?? ""))
+        if subresource == .scale { return try await scale(call, verb: entry.verb, http: request) }
         switch entry.verb {
         case "get": return Self.json(try await store.get(type, namespace: namespace, name: call.name))
         case "list": return try await list(call, allNamespaces: target.namespace == nil)
         case "watch": return try await watch(call, allNamespaces: target.namespace == nil, http: request)
         case "create":
             let body = try await Self.body(of: request)
-            return Self.json(try await store.create(type, namespace: namespace, body: body, dryRun: dryRun), status: 201)
+            return Self.json(try await store.create(type, namespace: namespace, body: body, dryRun: dryRun,
+                                                    manager: call.manager), status: 201)
         case "update":
             let body = try await Self.body(of: request)
             return Self.json(try await store.update(type, namespace: namespace, name: call.name, body: body,
-                                                    subresource: subresource, dryRun: dryRun))
+                                                    subresource: subresource, dryRun: dryRun, manager: call.manager))
         case "patch", "apply":
             return try await patch(call, http: request)
         case "delete":

@@ -8,4 +8,6 @@ struct ResourceRequest {
     var subresource: ResourceType.Subresource?
     var query: QueryParameters
     var dryRun: Bool
+    /// The field manager non-apply writes are recorded under.
+    var manager: String = ""
 }

@@ -117,8 +117,14 @@ package actor ObjectStore {
     ///
     /// - Throws: `EmulatorError` `.alreadyExists`, `.notFound` for a missing
     ///   namespace, `.badRequest` or `.invalid` for a malformed body.
-    package func create(_ type: ResourceType, namespace: String, body: Value, dryRun: Bool) throws(EmulatorError) -> Value {
-        let object = try prepareCreate(type, namespace: namespace, body: body)
+    package func create(_ type: ResourceType, namespace: String, body: Value, dryRun: Bool,
+                        manager: String = "") throws(EmulatorError) -> Value {
+        var object = try prepareCreate(type, namespace: namespace, body: body)
+        if !manager.isEmpty {
+            let fields = FieldManager(type: type, manager: manager, subresource: "", now: FieldManager.timestamp())
+            let entries = fields.update(old: nil, new: object, prior: fields.priorEntries(current: nil, body: body))
+            object[at: ["metadata", "managedFields"]] = entries.isEmpty ? nil : .list(entries.map(\.value))
+        }
         if dryRun { return Self.presented(object, as: type) }
         return try createObject(type, namespace: namespace, body: object, prepared: true)
     }
@@ -199,7 +205,8 @@ package actor ObjectStore {
     /// - Throws: `EmulatorError` `.notFound`, `.conflict` when the body's
     ///   resourceVersion is stale, `.badRequest` when names disagree.
     package func update(_ type: ResourceType, namespace: String, name: String, body: Value,
-                        subresource: ResourceType.Subresource?, dryRun: Bool) throws(EmulatorError) -> Value
+                        subresource: ResourceType.Subresource?, dryRun: Bool,
+                        manager: String = "") throws(EmulatorError) -> Value
     {
         let bodyName = body[at: ["metadata", "name"]]?.stringValue ?? ""
         if !bodyName.isEmpty, bodyName != name {
@@ -213,14 +220,14 @@ package actor ObjectStore {
             throw .conflict(type.groupResource, name)
         }
         return try replace(type, namespace: namespace, name: name, current: current, with: body,
-                           subresource: subresource, dryRun: dryRun)
+                           subresource: subresource, dryRun: dryRun, manager: manager)
     }
 
     /// Applies `transform` to the stored object and stores the result, in one step.
     ///
     /// - Throws: `EmulatorError` `.notFound`, or whatever `transform` throws.
     package func modify(_ type: ResourceType, namespace: String, name: String,
-                        subresource: ResourceType.Subresource?, dryRun: Bool,
+                        subresource: ResourceType.Subresource?, dryRun: Bool, manager: String = "",
                         _ transform: (Value) throws(EmulatorError) -> Value) throws(EmulatorError) -> Value
     {
         guard let current = objects[type.groupResource]?[Self.key(namespace, name)] else {
@@ -236,23 +243,42 @@ package actor ObjectStore {
             throw .badRequest("metadata.name: Invalid value: \"\(bodyName)\": field is immutable")
         }
         return try replace(type, namespace: namespace, name: name, current: current, with: updated,
-                           subresource: subresource, dryRun: dryRun)
+                           subresource: subresource, dryRun: dryRun, manager: manager)
     }
 
-    /// Modifies the object like `modify`, or creates `initial` when it does not exist (server-side apply).
+    /// Server-side apply: merges `config` into the stored object (or
+    /// creates it) and records `manager`'s ownership of the fields it sets.
+    ///
+    /// An apply that changes nothing writes nothing and keeps the resourceVersion.
     ///
     /// - Returns: the stored object and whether it was created.
-    package func upsert(_ type: ResourceType, namespace: String, name: String, initial: Value, dryRun: Bool,
-                        _ transform: (Value) throws(EmulatorError) -> Value) throws(EmulatorError) -> (Value, created: Bool)
+    /// - Throws: `EmulatorError` `.conflict` for fields another manager owns
+    ///   (unless `force`) or a stale resourceVersion in `config`, and the
+    ///   errors of `create`.
+    package func apply(_ type: ResourceType, namespace: String, name: String, config: Value, manager: String,
+                       force: Bool, dryRun: Bool) throws(EmulatorError) -> (Value, created: Bool)
     {
-        if objects[type.groupResource]?[Self.key(namespace, name)] == nil {
-            return (try create(type, namespace: namespace, body: initial, dryRun: dryRun), true)
+        let fields = FieldManager(type: type, manager: manager, subresource: "", now: FieldManager.timestamp())
+        var config = config
+        config["apiVersion"] = .string(type.apiVersion)
+        config["kind"] = .string(type.kind)
+        guard let current = objects[type.groupResource]?[Self.key(namespace, name)] else {
+            var object = try fields.apply(config, to: nil, force: force)
+            object[at: ["metadata", "name"]] = .string(name)
+            return (try create(type, namespace: namespace, body: object, dryRun: dryRun), true)
         }
-        return (try modify(type, namespace: namespace, name: name, subresource: nil, dryRun: dryRun, transform), false)
+        if let rv = config[at: ["metadata", "resourceVersion"]]?.stringValue, !rv.isEmpty,
+           rv != current[at: ["metadata", "resourceVersion"]]?.stringValue {
+            throw .conflict(type.groupResource, name)
+        }
+        let merged = try fields.apply(config, to: Self.presented(current, as: type), force: force)
+        return (try replace(type, namespace: namespace, name: name, current: current, with: merged,
+                            subresource: nil, dryRun: dryRun), false)
     }
 
     private func replace(_ type: ResourceType, namespace: String, name: String, current: Value, with body: Value,
-                         subresource: ResourceType.Subresource?, dryRun: Bool) throws(EmulatorError) -> Value
+                         subresource: ResourceType.Subresource?, dryRun: Bool, manager: String = "")
+        throws(EmulatorError) -> Value
     {
         guard case .map = body else { throw .badRequest("the body of the request must be a JSON object") }
         var object = body
@@ -273,6 +299,13 @@ package actor ObjectStore {
         }
         object[at: ["metadata", "resourceVersion"]] = current[at: ["metadata", "resourceVersion"]]
         object = Self.canonical(object.removingNulls(inMetadata: true))
+        if !manager.isEmpty {
+            let fields = FieldManager(type: type, manager: manager, subresource: subresource?.rawValue ?? "",
+                                      now: FieldManager.timestamp())
+            let entries = fields.update(old: current, new: object, prior: fields.priorEntries(current: current, body: body))
+            object[at: ["metadata", "managedFields"]] = entries.isEmpty ? nil : .list(entries.map(\.value))
+            object = Self.canonical(object)
+        }
         if Self.specChanged(from: current, to: object), let generation = current[at: ["metadata", "generation"]]?.intValue {
             object[at: ["metadata", "generation"]] = .int(generation + 1)
         }

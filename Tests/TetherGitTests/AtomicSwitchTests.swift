@@ -17,9 +17,11 @@ struct AtomicSwitchTests {
         let first = try await cache.sync(source, options: options)
         let link = try #require(first.currentLink)
 
+        // The reader runs on its own thread, not the cooperative pool (it never suspends).
         let stop = ManagedFlag()
-        let reader = Task.detached { () -> (snapshots: Int, mixed: Int) in
-            var snapshots = 0, mixed = 0
+        let outcome = ReaderOutcome()
+        let finished = ManagedFlag()
+        let reader = Thread {
             while !stop.isSet {
                 // A reader resolves `current` once and reads one directory.
                 guard let resolved = try? FileManager.default.destinationOfSymbolicLink(atPath: link) else { continue }
@@ -28,11 +30,11 @@ struct AtomicSwitchTests {
                 for file in files {
                     if let text = try? String(contentsOfFile: directory + "/" + file, encoding: .utf8) { seen.insert(text) }
                 }
-                snapshots += 1
-                if seen.count > 1 { mixed += 1 }
+                outcome.record(mixed: seen.count > 1)
             }
-            return (snapshots, mixed)
+            finished.set()
         }
+        reader.start()
         for round in 0..<8 {
             let revision = round % 2 == 0 ? "B" : "A"
             try fixture.commit(files: Dictionary(uniqueKeysWithValues: files.map { ($0, "rev: \(revision)\n") }), message: "round \(round)")
@@ -41,9 +43,9 @@ struct AtomicSwitchTests {
             #expect(checkout.changed)
         }
         stop.set()
-        let outcome = await reader.value
-        #expect(outcome.snapshots > 0)
-        #expect(outcome.mixed == 0)
+        while !finished.isSet { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(outcome.counts.snapshots > 0)
+        #expect(outcome.counts.mixed == 0)
         // Only the current and the previous checkout are kept.
         let root = (link as NSString).deletingLastPathComponent
         #expect(try FileManager.default.contentsOfDirectory(atPath: root + "/checkouts").count == 2)
@@ -56,4 +58,13 @@ final class ManagedFlag: @unchecked Sendable {  // `value` is guarded by `lock`
     private var value = false
     var isSet: Bool { lock.withLock { value } }
     func set() { lock.withLock { value = true } }
+}
+
+/// Counts of reader snapshots, shared with the reader thread.
+final class ReaderOutcome: @unchecked Sendable {  // fields are guarded by `lock`
+    private let lock = NSLock()
+    private var snapshots = 0
+    private var mixed = 0
+    func record(mixed isMixed: Bool) { lock.withLock { snapshots += 1; if isMixed { mixed += 1 } } }
+    var counts: (snapshots: Int, mixed: Int) { lock.withLock { (snapshots, mixed) } }
 }

@@ -39,7 +39,7 @@ extension EmulatorSuites {
             #expect(fields.stdout.contains(#""k:{\"name\":\"web\"}":{".":{},"f:image":{},"f:name":{}"#), "\(fields.stdout)")
             #expect(fields.stdout.contains(#""f:labels":{"f:app":{},"f:tier":{}}"#), "\(fields.stdout)")
             #expect(fields.stdout.contains(#""f:replicas":{}"#) && fields.stdout.contains(#""f:selector":{}"#), "\(fields.stdout)")
-            #expect(fields.stdout.contains(#"k:{\"containerPort\":80}"#), "\(fields.stdout)")
+            #expect(fields.stdout.contains(#"k:{\"containerPort\":80,\"protocol\":\"TCP\"}"#), "\(fields.stdout)")
 
             // Applying the same thing again writes nothing.
             let rv1 = try await h.kubectl("-n", ns, "get", "deploy", "web", "-o", "jsonpath={.metadata.resourceVersion}")

@@ -51,7 +51,16 @@ enum FieldShape {
         switch self {
         case .associativeList(let keys):
             var pairs: [(String, Value)] = []
-            for key in keys.sorted() { if let v = item[key], !v.isNull { pairs.append((key, v)) } }
+            for key in keys.sorted() {
+                if let v = item[key], !v.isNull {
+                    pairs.append((key, v))
+                } else if key == "protocol" {
+                    // The schema defaults list-map key `protocol` (ports) to
+                    // TCP, and the API server keys elements by the defaulted
+                    // value, so an applied port without it still matches.
+                    pairs.append((key, "TCP"))
+                }
+            }
             guard !pairs.isEmpty, let text = try? JSONEncoding().string(.map(OrderedMap(pairs))) else { return "i:\(index)" }
             return "k:" + text
         case .setList:

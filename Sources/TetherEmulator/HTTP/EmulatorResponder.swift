@@ -115,6 +115,11 @@ struct EmulatorResponder: HTTPResponder {
                                    subresource: subresource, query: query, dryRun: dryRun,
                                    manager: FieldManager.managerName(fieldManager: query["fieldManager"],
                                                                      userAgent: request.headers[.userAgent] ?? ""))
+        if let contentType = request.headers[.contentType].map(Self.mediaType),
+           contentType == "application/vnd.kubernetes.protobuf" || contentType == "application/cbor" {
+            throw EmulatorError(.unsupportedMediaType,
+                "the body of the request was in an unknown format - accepted media types include: application/json, application/yaml")
+        }
         if subresource == .scale { return try await scale(call, verb: entry.verb, http: request) }
         switch entry.verb {
         case "get": return Self.json(try await store.get(type, namespace: namespace, name: call.name))

@@ -33,6 +33,9 @@ package actor ObjectStore {
     private var compactedVersion = 0
     private var watchers: [Int: (selection: Selection, continuation: AsyncStream<WatchMessage>.Continuation)] = [:]
     private var nextWatcherID = 0
+    /// Cluster IPs and node ports handed out to Services.
+    private var allocatedIPs: Set<String> = ["10.96.0.1"]
+    private var allocatedNodePorts: Set<Int> = []
     private let options: Options
 
     package init(options: Options = Options()) {
@@ -56,6 +59,7 @@ package actor ObjectStore {
     static let namespaceType = BuiltinResources.all[0]
     static let namespaces = GroupResource(group: "", resource: "namespaces")
     static let crds = GroupResource(group: "apiextensions.k8s.io", resource: "customresourcedefinitions")
+    static let services = GroupResource(group: "", resource: "services")
 
     /// The newest resourceVersion handed out.
     package var currentResourceVersion: Int { resourceVersion }
@@ -174,6 +178,12 @@ package actor ObjectStore {
         if type.subresources.contains(.status), type.groupResource != Self.namespaces {
             object.remove("status")
         }
+        if type.builtIn {
+            Defaulting.apply(to: &object, kind: type.kind, group: type.group)
+            if type.groupResource == Self.services { allocateAddresses(&object, current: nil) }
+        }
+        let causes = Validation.causes(object, type: type, old: nil)
+        if !causes.isEmpty { throw Validation.error(causes, type: type, name: name) }
         if type.groupResource == Self.namespaces {
             object[at: ["metadata", "labels", "kubernetes.io/metadata.name"]] = .string(name)
             object[at: ["spec", "finalizers"]] = ["kubernetes"]
@@ -298,6 +308,12 @@ package actor ObjectStore {
             object[at: ["metadata", field]] = current[at: ["metadata", field]]
         }
         object[at: ["metadata", "resourceVersion"]] = current[at: ["metadata", "resourceVersion"]]
+        if type.builtIn, subresource == nil {
+            Defaulting.apply(to: &object, kind: type.kind, group: type.group)
+            if type.groupResource == Self.services { allocateAddresses(&object, current: current) }
+            let causes = Validation.causes(object, type: type, old: current)
+            if !causes.isEmpty { throw Validation.error(causes, type: type, name: name) }
+        }
         object = Self.canonical(object.removingNulls(inMetadata: true))
         if !manager.isEmpty {
             let fields = FieldManager(type: type, manager: manager, subresource: subresource?.rawValue ?? "",
@@ -380,6 +396,40 @@ package actor ObjectStore {
         record(WatchEvent(kind: .deleted, resource: type.groupResource, namespace: namespace, name: name,
                           object: Self.presented(object, as: type), previous: nil, resourceVersion: resourceVersion))
         return Self.presented(object, as: type)
+    }
+
+    /// Gives a Service its cluster IP (from 10.96.0.0/12, as kubeadm's
+    /// default range), IP family fields and node ports, keeping the ones it
+    /// already has on update: clients that omit them (kubectl replace) keep
+    /// them, as with the API server.
+    private func allocateAddresses(_ object: inout Value, current: Value?) {
+        let type = object[at: ["spec", "type"]]?.stringValue ?? "ClusterIP"
+        guard type != "ExternalName" else { return }
+        var ip = object[at: ["spec", "clusterIP"]]?.stringValue ?? ""
+        if ip.isEmpty, let kept = current?[path: ["spec", "clusterIP"]]?.stringValue { ip = kept }
+        if ip.isEmpty {
+            var n = 10
+            while allocatedIPs.contains("10.96.\(n / 256).\(n % 256)") { n += 1 }
+            ip = "10.96.\(n / 256).\(n % 256)"
+        }
+        if ip != "None" { allocatedIPs.insert(ip) }
+        object[at: ["spec", "clusterIP"]] = .string(ip)
+        object[at: ["spec", "clusterIPs"]] = [.string(ip)]
+        if object[at: ["spec", "ipFamilies"]] == nil { object[at: ["spec", "ipFamilies"]] = ["IPv4"] }
+        if object[at: ["spec", "ipFamilyPolicy"]] == nil { object[at: ["spec", "ipFamilyPolicy"]] = "SingleStack" }
+        guard type == "NodePort" || type == "LoadBalancer", case .list(var ports)? = object[at: ["spec", "ports"]] else { return }
+        let old = current?[path: ["spec", "ports"]]?.listValue ?? []
+        for index in ports.indices where ports[index]["nodePort"] == nil {
+            if let kept = old.first(where: { $0["port"] == ports[index]["port"] })?["nodePort"] {
+                ports[index]["nodePort"] = kept
+                continue
+            }
+            var port = 30000
+            while allocatedNodePorts.contains(port), port < 32767 { port += 1 }
+            allocatedNodePorts.insert(port)
+            ports[index]["nodePort"] = .int(port)
+        }
+        object[at: ["spec", "ports"]] = .list(ports)
     }
 
     // MARK: Watch

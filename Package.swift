@@ -27,6 +27,7 @@ let package = Package(
         .systemLibrary(name: "CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
         .systemLibrary(name: "CGit2", pkgConfig: "libgit2", providers: [.apt(["libgit2-dev"])]),
         .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
 
         // MARK: Libraries, bottom up
         .target(name: "TetherModel", dependencies: ["CYAML"], swiftSettings: swiftSettings),
@@ -42,6 +43,10 @@ let package = Package(
             swiftSettings: swiftSettings),
         .target(name: "TetherRender", dependencies: ["TetherModel", "TetherPatch", "COpenSSL"], swiftSettings: swiftSettings),
         .target(name: "TetherGit", dependencies: ["CGit2", .product(name: "Logging", package: "swift-log")], swiftSettings: swiftSettings),
+        .target(
+            name: "TetherKube",
+            dependencies: ["CCurl", "TetherModel", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings),
 
         // MARK: Executable
         .executableTarget(
@@ -72,5 +77,6 @@ let package = Package(
         .testTarget(name: "TetherRenderTests", dependencies: ["TetherRender", "TetherModel"], swiftSettings: swiftSettings),
         .executableTarget(name: "GitBench", dependencies: ["TetherGit", .product(name: "Logging", package: "swift-log")], path: "Benchmarks/git", exclude: ["run.sh"], swiftSettings: swiftSettings),
         .testTarget(name: "TetherGitTests", dependencies: ["TetherGit"], swiftSettings: swiftSettings),
+        .testTarget(name: "TetherKubeTests", dependencies: ["TetherKube", "TetherModel"], swiftSettings: swiftSettings),
     ]
 )

@@ -1,0 +1,184 @@
+import Foundation
+package import Logging
+package import TetherModel
+
+/// A Kubernetes API client over libcurl: typed operations on `Resource`s, discovery,
+/// retries with backoff, client-side rate limiting and credential refresh.
+///
+/// Safe to share between tasks. Every operation honours task cancellation; a cancelled
+/// request throws `KubeError` with code `cancelled`.
+package final class KubeClient: Sendable {
+    /// Tuning for one client.
+    package struct Options: Sendable {
+        /// Sustained requests per second; 0 disables the rate limit.
+        package var qps: Double = 50
+        /// Requests allowed at once above `qps`.
+        package var burst: Int = 100
+        /// Bound on concurrent requests (watches are not counted).
+        package var maxConcurrentRequests: Int = 32
+        /// Limit for one request, including reading the body.
+        package var requestTimeout: Duration = .seconds(30)
+        package var connectTimeout: Duration = .seconds(10)
+        package var retry = RetryPolicy()
+        package var userAgent = "tether/0.1.0"
+        package init() {}
+    }
+
+    /// The configuration this client was made with.
+    package let config: KubeConfig
+    package let options: Options
+    let logger: Logger
+    let transport: CurlTransport
+    let credentials: CredentialSource
+    let throttle: RequestThrottle
+    let discovery = DiscoveryCache()
+
+    /// Creates a client. No request is sent until the first operation.
+    /// - Parameters:
+    ///   - config: server, TLS and credentials, e.g. from `KubeConfig.load()`.
+    ///   - options: rate limits, timeouts, retries.
+    ///   - logger: receives `debug` lines per request, never credentials or bodies.
+    package init(config: KubeConfig, options: Options = Options(), logger: Logger) {
+        self.config = config
+        self.options = options
+        var logger = logger
+        logger[metadataKey: "kube.server"] = "\(ConfigFiles.redactedURL(config.server))"
+        self.logger = logger
+        transport = CurlTransport(maxIdleHandles: options.maxConcurrentRequests)
+        credentials = CredentialSource(config: config, logger: logger)
+        throttle = RequestThrottle(qps: options.qps, burst: options.burst, maxInFlight: options.maxConcurrentRequests)
+    }
+
+    /// One API call, before credentials.
+    struct Call: Sendable {
+        var method: String
+        var path: String
+        var query: [(String, String)] = []
+        var body: [UInt8]?
+        var contentType: String?
+        var accept = "application/json"
+        /// The verb and target for messages, e.g. `get ConfigMap/default/web`.
+        var operation: String
+        var resource: ResourceID?
+    }
+
+    func url(for call: Call) -> String {
+        var text = config.server + call.path
+        if !call.query.isEmpty {
+            text += "?" + call.query.map { Self.queryEscape($0.0) + "=" + Self.queryEscape($0.1) }.joined(separator: "&")
+        }
+        return text
+    }
+
+    func httpRequest(for call: Call, credential: Credential, timeout: Duration?) -> HTTPRequest {
+        var headers = [(name: "Accept", value: call.accept)]
+        if let contentType = call.contentType { headers.append(("Content-Type", contentType)) }
+        var tls = config.tls
+        if let cert = credential.clientCertificate, let key = credential.clientKey {
+            tls.clientCertificate = cert
+            tls.clientKey = key
+        }
+        return HTTPRequest(method: call.method, url: url(for: call), headers: headers,
+                           authorization: credential.authorization, body: call.body, timeout: timeout,
+                           connectTimeout: options.connectTimeout, tls: tls, proxyURL: config.proxyURL,
+                           userAgent: options.userAgent)
+    }
+
+    /// Sends a call with rate limiting, credential refresh on 401 and retries, and turns a
+    /// non-2xx answer into a `KubeError`.
+    /// - Returns: the 2xx response.
+    /// - Throws: `KubeError` from the `Status` the server returned or from the transport.
+    func send(_ call: Call) async throws(KubeError) -> HTTPResponse {
+        var attempt = 0
+        var refreshedCredential = false
+        while true {
+            attempt += 1
+            try await throttle.acquireRate()
+            await throttle.acquireSlot()
+            let started = ContinuousClock.now
+            let result: Result<HTTPResponse, KubeError>
+            do throws(KubeError) {
+                let credential = try await credentials.current()
+                let request = httpRequest(for: call, credential: credential, timeout: options.requestTimeout)
+                result = .success(try await transport.send(request))
+            } catch {
+                result = .failure(error)
+            }
+            await throttle.release()
+            let idempotent = HTTPRequest.isIdempotent(method: call.method, contentType: call.contentType)
+            let outcome: RetryPolicy.Outcome
+            switch result {
+            case .success(let response):
+                log(call, status: response.status, started: started, attempt: attempt)
+                if (200...299).contains(response.status) { return response }
+                if response.status == 401, !refreshedCredential, await credentials.isRefreshable {
+                    // Expired exec credential or rotated token: fetch it again once.
+                    refreshedCredential = true
+                    await credentials.invalidate()
+                    attempt -= 1
+                    continue
+                }
+                outcome = .status(response.status, retryAfterSeconds: response.retryAfterSeconds)
+                let decision = options.retry.decision(for: outcome, attempt: attempt, idempotent: idempotent,
+                                                      random: Double.random(in: 0..<1))
+                guard case .retry(let delay) = decision else {
+                    throw KubeError.fromResponse(status: response.status, body: response.body,
+                                                 retryAfter: response.retryAfterSeconds)
+                        .adding(operation: call.operation, resource: call.resource)
+                }
+                try await pause(delay, call: call, status: response.status)
+            case .failure(let error):
+                guard error.code == .transport || error.code == .timeout else {
+                    throw error.adding(operation: call.operation, resource: call.resource)
+                }
+                let decision = options.retry.decision(for: .connectionFailed, attempt: attempt, idempotent: idempotent,
+                                                      random: Double.random(in: 0..<1))
+                guard case .retry(let delay) = decision else {
+                    throw error.adding(operation: call.operation, resource: call.resource)
+                }
+                try await pause(delay, call: call, status: 0)
+            }
+        }
+    }
+
+    private func pause(_ delay: Duration, call: Call, status: Int) async throws(KubeError) {
+        logger.debug("retrying request after backoff", metadata: [
+            "kube.verb": "\(call.method)", "kube.path": "\(call.path)", "kube.status": "\(status)",
+            "retry.delay.ms": "\(delay.milliseconds)",
+        ])
+        do {
+            try await Task.sleep(for: delay)
+        } catch {
+            throw KubeError(.cancelled, "request cancelled while backing off", operation: call.operation, resource: call.resource)
+        }
+    }
+
+    private func log(_ call: Call, status: Int, started: ContinuousClock.Instant, attempt: Int) {
+        logger.debug("api request", metadata: [
+            "kube.verb": "\(call.method)", "kube.path": "\(call.path)", "kube.status": "\(status)",
+            "kube.attempt": "\(attempt)", "duration.ms": "\((ContinuousClock.now - started).milliseconds)",
+        ])
+    }
+
+    static func queryEscape(_ text: String) -> String {
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~")
+        return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text
+    }
+
+    static func pathEscape(_ text: String) -> String {
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~:@")
+        return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text
+    }
+
+    /// Decodes a JSON response body.
+    func decode(_ response: HTTPResponse, call: Call) throws(KubeError) -> Value {
+        do {
+            return try JSONParsing().value(from: response.body)
+        } catch {
+            throw KubeError(.decoding, "the API server's response is not valid JSON", operation: call.operation,
+                            resource: call.resource, cause: error)
+        }
+    }
+}

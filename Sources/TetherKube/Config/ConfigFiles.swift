@@ -1,0 +1,42 @@
+import Foundation
+package import TetherModel
+
+/// Small file helpers for configuration loading.
+enum ConfigFiles {
+    /// Reads a whole file.
+    static func read(_ path: String, what: String) throws(KubeError) -> [UInt8] {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw KubeError(.config, "cannot read \(what) file '\(path)'. Check that it exists and is readable.")
+        }
+        return [UInt8](data)
+    }
+
+    /// Checks a server URL and strips userinfo, which must never be printed.
+    static func validatedServer(_ text: String, where location: String) throws(KubeError) -> String {
+        var trimmed = text.trimmingCharacters(in: .whitespaces)
+        while trimmed.hasSuffix("/") { trimmed.removeLast() }
+        guard var components = URLComponents(string: trimmed), let scheme = components.scheme?.lowercased(),
+              scheme == "https" || scheme == "http", components.host?.isEmpty == false else {
+            throw KubeError(.config, "\(location): server '\(redactedURL(text))' is not an http(s) URL. Use https://host:port.")
+        }
+        components.user = nil
+        components.password = nil
+        return components.string ?? trimmed
+    }
+
+    /// A URL with userinfo, query and fragment removed, for messages.
+    static func redactedURL(_ text: String) -> String {
+        guard var components = URLComponents(string: text) else { return "<unparseable URL>" }
+        components.user = nil
+        components.password = nil
+        components.query = nil
+        components.fragment = nil
+        return components.string ?? "<unparseable URL>"
+    }
+
+    /// Resolves `path` against `directory` the way kubectl resolves paths inside a kubeconfig.
+    static func resolve(_ path: String, relativeTo directory: String) -> String {
+        if path.isEmpty || path.hasPrefix("/") || directory.isEmpty { return path }
+        return (directory as NSString).appendingPathComponent(path)
+    }
+}

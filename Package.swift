@@ -77,6 +77,6 @@ let package = Package(
         .testTarget(name: "TetherRenderTests", dependencies: ["TetherRender", "TetherModel"], swiftSettings: swiftSettings),
         .executableTarget(name: "GitBench", dependencies: ["TetherGit", .product(name: "Logging", package: "swift-log")], path: "Benchmarks/git", exclude: ["run.sh"], swiftSettings: swiftSettings),
         .testTarget(name: "TetherGitTests", dependencies: ["TetherGit"], swiftSettings: swiftSettings),
-        .testTarget(name: "TetherKubeTests", dependencies: ["TetherKube", "TetherModel"], swiftSettings: swiftSettings),
+        .testTarget(name: "TetherKubeTests", dependencies: ["TetherKube", "TetherModel", "TetherEmulator"], swiftSettings: swiftSettings),
     ]
 )

@@ -76,6 +76,9 @@ let package = Package(
         .testTarget(name: "TetherEmulatorTests", dependencies: ["TetherEmulator", "TetherModel"], swiftSettings: swiftSettings),
         .testTarget(name: "TetherRenderTests", dependencies: ["TetherRender", "TetherModel"], swiftSettings: swiftSettings),
         .executableTarget(name: "GitBench", dependencies: ["TetherGit", .product(name: "Logging", package: "swift-log")], path: "Benchmarks/git", exclude: ["run.sh"], swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "KubeBench", dependencies: ["TetherKube", "TetherEmulator", "TetherModel", .product(name: "Logging", package: "swift-log")],
+            path: "Benchmarks/client", exclude: ["run.sh"], swiftSettings: swiftSettings),
         .testTarget(name: "TetherGitTests", dependencies: ["TetherGit"], swiftSettings: swiftSettings),
         .testTarget(name: "TetherKubeTests", dependencies: ["TetherKube", "TetherModel", "TetherEmulator"], swiftSettings: swiftSettings),
     ]

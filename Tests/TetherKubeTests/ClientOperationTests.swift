@@ -122,6 +122,18 @@ struct ClientOperationTests {
         #expect(try await client.serverGroupVersions().contains("example.com/v1"))
     }
 
+    @Test("sequential requests reuse one keep-alive connection, over HTTP and HTTPS")
+    func keepAlive() async throws {
+        for scheme in [TestServer.Scheme.http, .https] {
+            let server = try TestServer(scheme)
+            let tls = scheme == .https ? KubeConfig.TLSSettings(certificateAuthority: try TestPKI.shared().bytes("ca.crt")) : .init()
+            let client = server.client(tls: tls)
+            for _ in 0..<5 { _ = try await client.list(configMap) }
+            let ports = Set(try server.requests().compactMap { $0["clientPort"]?.intValue })
+            #expect(ports.count == 1, "\(scheme): \(ports)")
+        }
+    }
+
     @Test("subresources are addressed by path")
     func subresource() async throws {
         let server = try TestServer()

@@ -112,7 +112,7 @@ class Handler(BaseHTTPRequestHandler):
                 "method": self.command, "path": url.path, "query": query,
                 "authorization": self.headers.get("Authorization"), "userAgent": self.headers.get("User-Agent"),
                 "contentType": self.headers.get("Content-Type"), "clientCN": self.client_cn(),
-                "body": raw.decode(errors="replace"), "time": time.time()})
+                "body": raw.decode(errors="replace"), "time": time.time(), "clientPort": self.client_address[1]})
             script = None
             for index, item in enumerate(STATE["scripts"]):
                 if item.get("method", self.command) == self.command and item.get("path", url.path) in (url.path, "*"):

@@ -138,6 +138,28 @@ struct ClientAuthTests {
         #expect(try String(contentsOfFile: dir + "/count", encoding: .utf8).hasPrefix("2"), "re-run after 401")
     }
 
+    @Test("concurrent requests share one exec plugin run")
+    func execCoalesced() async throws {
+        let server = try TestServer()
+        let dir = try makeTempDirectory("exec-shared")
+        let plugin = dir + "/plugin.sh"
+        try """
+        #!/bin/sh
+        echo run >> "\(dir)/runs"
+        sleep 0.3
+        echo '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"t"}}'
+        """.write(toFile: plugin, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: plugin)
+        let client = server.client(authentication: .exec(.init(command: plugin)))
+        _ = try await client.mapping(for: configMap)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<8 { group.addTask { _ = try await client.list(configMap) } }
+            try await group.waitForAll()
+        }
+        let runs = try String(contentsOfFile: dir + "/runs", encoding: .utf8).split(separator: "\n").count
+        #expect(runs == 1)
+    }
+
     @Test("an expired exec credential is not reused")
     func execExpiry() async throws {
         let server = try TestServer()

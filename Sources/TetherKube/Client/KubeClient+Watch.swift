@@ -70,7 +70,7 @@ extension KubeClient {
             }
             let retryable = [.transport, .timeout, .serverError, .tooManyRequests].contains(error.code)
             failures += 1
-            guard retryable, failures < max(options.timeoutSeconds > 0 ? self.options.retry.maxAttempts : 1, 1) else {
+            guard retryable, failures < max(self.options.retry.maxAttempts, 1) else {
                 throw error.adding(operation: call.operation, resource: nil)
             }
             let delay = error.retryAfterSeconds.map { Duration.seconds($0) }

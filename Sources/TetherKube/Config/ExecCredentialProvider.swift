@@ -15,6 +15,7 @@ actor ExecCredentialProvider {
     private let certificateAuthority: [UInt8]?
     private let logger: Logger
     private var cached: (credential: Credential, expiry: Date?)?
+    private var inFlight: Task<Result<(Credential, Date?), KubeError>, Never>?
 
     init(config: KubeConfig.ExecConfig, server: String, certificateAuthority: [UInt8]?, logger: Logger) {
         self.config = config
@@ -23,22 +24,42 @@ actor ExecCredentialProvider {
         self.logger = logger
     }
 
-    func invalidate() { cached = nil }
+    func invalidate() {
+        cached = nil
+        inFlight = nil
+    }
 
     func credential() async throws(KubeError) -> Credential {
         if let cached, cached.expiry.map({ $0.timeIntervalSinceNow > 10 }) ?? true {
             return cached.credential
         }
-        let output = try await run()
-        let (credential, expiry) = try parse(output)
-        // Check again after the await: another caller may have refreshed meanwhile; either
-        // answer is fresh, so keep the newest.
+        // Concurrent requests share one plugin run instead of each starting their own.
+        let run: Task<Result<(Credential, Date?), KubeError>, Never>
+        if let inFlight {
+            run = inFlight
+        } else {
+            run = Task { await self.runAndParse() }
+            inFlight = run
+        }
+        let result = await run.value
+        // Re-check after the await: only the first waiter clears the shared run.
+        if inFlight == run { inFlight = nil }
+        let (credential, expiry) = try result.get()
         cached = (credential, expiry)
-        logger.debug("exec credential plugin ran", metadata: [
-            "kube.exec.command": "\(config.command)",
-            "kube.exec.expires": "\(expiry.map { "\($0)" } ?? "never")",
-        ])
         return credential
+    }
+
+    private func runAndParse() async -> Result<(Credential, Date?), KubeError> {
+        do throws(KubeError) {
+            let parsed = try parse(try await run())
+            logger.debug("exec credential plugin ran", metadata: [
+                "kube.exec.command": "\(config.command)",
+                "kube.exec.expires": "\(parsed.1.map { "\($0)" } ?? "never")",
+            ])
+            return .success(parsed)
+        } catch {
+            return .failure(error)
+        }
     }
 
     private func execInfo() -> String {

@@ -134,6 +134,16 @@ struct ClientOperationTests {
         }
     }
 
+    @Test("proxy-url sends requests through the proxy")
+    func proxy() async throws {
+        let proxy = try TestServer()
+        // The API server name does not resolve; only the proxy can answer.
+        let config = KubeConfig(server: "http://kube-api.invalid:6443", proxyURL: proxy.url)
+        let client = KubeClient(config: config, options: TestServer.fastOptions(), logger: Logger(label: "test"))
+        #expect(try await client.list(configMap).items.isEmpty)
+        #expect(try proxy.requests().contains { $0["path"] == "/api/v1/namespaces/default/configmaps" })
+    }
+
     @Test("subresources are addressed by path")
     func subresource() async throws {
         let server = try TestServer()

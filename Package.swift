@@ -52,6 +52,7 @@ let package = Package(
         .executableTarget(
             name: "tether",
             dependencies: [
+                "TetherGit",
                 "TetherModel",
                 "TetherEmulator",
                 "TetherRender",

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TetherGit
 import TetherModel
 
 /// The exit codes Tether documents in the README:
@@ -20,6 +21,12 @@ func report(_ error: any Error) -> ExitCode {
     printError("error: \(error)")
     switch error {
     case is ModelError: return TetherExit.invalidInput
+    case let error as GitError:
+        switch error.code {
+        case .invalidInput, .refNotFound, .signature: return TetherExit.invalidInput
+        case .unreachable, .timeout, .authentication, .hostKey: return TetherExit.unreachable
+        default: return TetherExit.internalError
+        }
     default: return TetherExit.internalError
     }
 }

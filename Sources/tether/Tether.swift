@@ -16,6 +16,7 @@ struct Tether: AsyncParsableCommand {
             ValidateCommand.self,
             EmulatorCommand.self,
             RenderCommand.self,
+            FetchCommand.self,
         ])
 }
 

@@ -71,6 +71,17 @@ package enum ScalarResolver {
         return isOldBool(s) || isBase60Float(s)
     }
 
+    /// The YAML 1.1 reading of `y`/`yes`/`on` and `n`/`no`/`off` (go-yaml v2's
+    /// spellings), or `nil` for anything else.
+    static func yaml11Boolean(_ s: String) -> Bool? {
+        guard s.utf8.count <= 3 else { return nil }
+        switch s {
+        case "y", "Y", "yes", "Yes", "YES", "on", "On", "ON": return true
+        case "n", "N", "no", "No", "NO", "off", "Off", "OFF": return false
+        default: return nil
+        }
+    }
+
     static func isOldBool(_ s: String) -> Bool {
         guard s.utf8.count <= 3 else { return false }
         switch s {

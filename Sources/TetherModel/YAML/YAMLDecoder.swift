@@ -51,7 +51,15 @@ package struct YAMLDecoder: Sendable {
         /// Record every node's line and column (costs memory; meant for small
         /// files such as kustomizations and patches).
         package var recordPositions = false
-        package init(recordPositions: Bool = false) { self.recordPositions = recordPositions }
+        /// Read unquoted `y`, `yes`, `on`, `n`, `no`, `off` (any case variant
+        /// go-yaml v2 knows) as booleans, the YAML 1.1 way. kustomize reads
+        /// JSON 6902 patches through a YAML 1.1 reader; everything else it
+        /// reads with YAML 1.2 rules, the default here.
+        package var yaml11Booleans = false
+        package init(recordPositions: Bool = false, yaml11Booleans: Bool = false) {
+            self.recordPositions = recordPositions
+            self.yaml11Booleans = yaml11Booleans
+        }
     }
 
     package var limits: Limits
@@ -465,6 +473,7 @@ private struct EventBuilder {
     }
 
     func resolvedPlain(_ text: String, mark: yaml_mark_t) throws(ModelError) -> Value {
+        if options.yaml11Booleans, let b = ScalarResolver.yaml11Boolean(text) { return .bool(b) }
         switch ScalarResolver.resolve(text) {
         case .string: return .string(text)
         case .null: return .null

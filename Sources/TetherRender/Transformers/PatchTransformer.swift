@@ -13,9 +13,17 @@ extension TransformContext {
         } else {
             (source, text) = (file, rule.inline ?? "")
         }
-        let documents: [YAMLDocument]
+        var documents: [YAMLDocument]
         do { documents = try YAMLDecoder().decode(text, file: source) } catch { throw RenderError.wrapping(error) }
-        let values = documents.map(\.value).filter { !$0.isNull }
+        var values = documents.map(\.value).filter { !$0.isNull }
+        if rule.forceJSON6902 || (values.count == 1 && values[0].listValue != nil) {
+            // kustomize reads JSON 6902 patches with a YAML 1.1 reader: an
+            // unquoted `on` or `no` is a boolean there.
+            do {
+                documents = try YAMLDecoder(options: .init(yaml11Booleans: true)).decode(text, file: source)
+            } catch { throw RenderError.wrapping(error) }
+            values = documents.map(\.value).filter { !$0.isNull }
+        }
         guard !values.isEmpty else {
             throw RenderError(.invalidPatch, "patch is empty. Add the patch content or remove the entry.", file: source)
         }

@@ -1,0 +1,59 @@
+import Foundation
+import Testing
+
+@Suite("tether fetch")
+struct FetchCommandTests {
+    /// A throwaway git repository holding overlays-example, made with the git CLI.
+    static func makeRepository() throws -> URL {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("tether-fetch-\(UUID().uuidString)")
+        let repo = root.appendingPathComponent("repo")
+        try FileManager.default.createDirectory(at: repo, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(
+            at: CLI.repositoryRoot.appendingPathComponent("overlays-example"), to: repo.appendingPathComponent("overlays-example"))
+        for args in [["init", "-q", "-b", "main"], ["add", "-A"],
+                     ["-c", "user.name=Test", "-c", "user.email=t@example.com", "commit", "-qm", "initial config"]] {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: "/usr/bin/git")
+            p.arguments = ["-C", repo.path] + args
+            try p.run()
+            p.waitUntilExit()
+            guard p.terminationStatus == 0 else { throw CocoaError(.fileWriteUnknown) }
+        }
+        return root
+    }
+
+    @Test("README example: fetch a file:// repository, then again without changes")
+    func fetchTwice() throws {
+        let root = try Self.makeRepository()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let args = ["fetch", "--source", "file://\(root.path)/repo", "--cache-dir", root.appendingPathComponent("cache").path]
+        let first = try CLI.run(args)
+        #expect(first.status == 0, "\(first.stderr)")
+        let directory = first.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(FileManager.default.fileExists(atPath: directory + "/overlays-example/overlays/aws/kustomization.yaml"))
+        #expect(first.stderr.contains("initial config"))
+
+        let second = try CLI.run(args + ["--output", "json"])
+        #expect(second.status == 0)
+        #expect(second.stdout.contains("\"changed\": false"))
+        #expect(second.stdout.contains("\"subject\": \"initial config\""))
+    }
+
+    @Test("an ext:: source is refused with exit 2 and nothing runs")
+    func extTransportRefused() throws {
+        let out = try CLI.run(["fetch", "--source", "ext::touch /tmp/tether-pwned", "--cache-dir", "/tmp/tether-fetch-refused"])
+        #expect(out.status == 2)
+        #expect(!FileManager.default.fileExists(atPath: "/tmp/tether-pwned"))
+    }
+
+    @Test("an unreachable server exits 3 and the URL's password is never printed")
+    func unreachableRedacted() throws {
+        let out = try CLI.run([
+            "fetch", "--source", "https://user:s3cret-value@127.0.0.1:1/x.git", "--cache-dir", "/tmp/tether-fetch-unreachable",
+            "--connect-timeout", "2",
+        ])
+        #expect(out.status == 3)
+        #expect(!out.stderr.contains("s3cret-value"))
+        #expect(!out.stdout.contains("s3cret-value"))
+    }
+}

@@ -21,9 +21,6 @@ struct EmulatorCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Address to listen on, host:port; port 0 picks a free port.", valueName: "address"))
     var listen = "127.0.0.1:6443"
 
-    @Option(name: .long, help: ArgumentHelp("Directory to keep the emulator's objects in between runs (not supported yet).", valueName: "dir"))
-    var state: String?
-
     @Flag(name: .long, help: "Allow listening on a non-loopback address. The emulator has no authentication.")
     var allowRemote = false
 
@@ -31,9 +28,6 @@ struct EmulatorCommand: AsyncParsableCommand {
         let host = Self.host(of: listen)
         if !allowRemote, !Self.isLoopback(host) {
             throw ValidationError("--listen \(listen): '\(host)' is not a loopback address and the emulator has no authentication. Use 127.0.0.1, or pass --allow-remote.")
-        }
-        if state != nil {
-            throw ValidationError("--state: keeping objects between runs is not supported yet. Run without --state; objects live in memory.")
         }
     }
 

@@ -36,8 +36,10 @@ final class CurlTransport: Sendable {
         }
         let flag = CancellationFlag()
         let result = await withTaskCancellationHandler {
-            await runOnDedicatedThread(name: "tether-curl") {
-                lease.handle.perform(request, cancellation: flag, onData: onData)
+            await withCheckedContinuation { (continuation: CheckedContinuation<Result<HTTPResponse, KubeError>, Never>) in
+                lease.thread.submit {
+                    continuation.resume(returning: lease.handle.perform(request, cancellation: flag, onData: onData))
+                }
             }
         } onCancel: {
             flag.cancel()
@@ -47,11 +49,58 @@ final class CurlTransport: Sendable {
     }
 }
 
-/// Hands a handle to exactly one transfer at a time.
-struct CurlHandleLease: @unchecked Sendable {
-    // @unchecked: the pool removes a handle from its idle list before leasing it and adds
-    // it back only after `perform` has returned, so no two threads ever use it at once.
+/// An easy handle with the thread that runs its transfers, handed to exactly one transfer
+/// at a time. When the pool drops it, the handle is freed and its thread ends.
+final class CurlHandleLease: @unchecked Sendable {
+    // @unchecked: the pool removes a lease from its idle list before handing it out and
+    // adds it back only after `perform` has returned, and `handle` is only touched on
+    // `thread`, so no two threads ever use the handle at once.
     let handle: CurlEasy
+    let thread = TransferThread()
+
+    init(handle: CurlEasy) { self.handle = handle }
+    deinit { thread.stop() }
+}
+
+/// A long-lived thread that runs blocking transfers one after another, so a request does
+/// not pay for starting a thread and never blocks the cooperative pool.
+final class TransferThread: @unchecked Sendable {
+    // @unchecked: `jobs` and `stopping` are only accessed under `condition`.
+    private let condition = NSCondition()
+    private var jobs: [@Sendable () -> Void] = []
+    private var stopping = false
+
+    init() {
+        let thread = Thread { [self] in self.loop() }
+        thread.name = "tether-curl"
+        thread.stackSize = 1 << 20
+        thread.start()
+    }
+
+    func submit(_ job: @escaping @Sendable () -> Void) {
+        condition.withLock {
+            jobs.append(job)
+            condition.signal()
+        }
+    }
+
+    func stop() {
+        condition.withLock {
+            stopping = true
+            condition.signal()
+        }
+    }
+
+    private func loop() {
+        while true {
+            let job: (@Sendable () -> Void)? = condition.withLock {
+                while jobs.isEmpty && !stopping { condition.wait() }
+                return jobs.isEmpty ? nil : jobs.removeFirst()
+            }
+            guard let job else { return }
+            job()
+        }
+    }
 }
 
 /// Idle easy handles, kept so their live connections (keep-alive, HTTP/2) are reused.

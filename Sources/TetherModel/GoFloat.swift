@@ -75,7 +75,7 @@ package enum GoFloat {
         let (digits, point) = shortestDigits(d)
         let negative = d.sign == .minus && !(digits == [UInt8(ascii: "0")])
         let exp = point - 1
-        if exp < -4 || exp >= 6 && !(digits == [UInt8(ascii: "0")]) {
+        if exp < -4 || exp >= 6 {
             return exponentForm(digits, point, negative: negative, minExponentDigits: 2)
         }
         return fixedForm(digits, point, negative: negative)

@@ -38,8 +38,7 @@ struct EmulatorCommand: AsyncParsableCommand {
         do {
             address = try await server.start(listen: listen)
         } catch {
-            printError("error: \(error)")
-            throw TetherExit.unreachable
+            throw report(error)
         }
         let hint = """
             emulator listening on http://\(address)

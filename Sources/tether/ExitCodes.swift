@@ -1,7 +1,9 @@
 import ArgumentParser
 import Foundation
+import TetherEmulator
 import TetherGit
 import TetherModel
+import TetherRender
 
 /// The exit codes Tether documents in the README:
 /// 0 success (or in sync), 1 differences found (`diff`), 2 invalid input
@@ -20,7 +22,8 @@ enum TetherExit {
 func report(_ error: any Error) -> ExitCode {
     printError("error: \(error)")
     switch error {
-    case is ModelError: return TetherExit.invalidInput
+    case is ModelError, is RenderError: return TetherExit.invalidInput
+    case is EmulatorError: return TetherExit.unreachable
     case let error as GitError:
         switch error.code {
         case .invalidInput, .refNotFound, .signature: return TetherExit.invalidInput

@@ -27,10 +27,6 @@ struct RenderCommand: AsyncParsableCommand {
             let text = try Renderer(fileSystem: fileSystem).renderText(relativePath(to: fileSystem.root))
             logger.debug("rendered", metadata: ["render.path": "\(directory)"])
             FileHandle.standardOutput.write(Data(text.utf8))
-        } catch let error as RenderError {
-            // Every render failure is invalid input (exit code 2).
-            printError("error: \(error)")
-            throw TetherExit.invalidInput
         } catch {
             throw report(error)
         }

@@ -7,13 +7,9 @@ struct GitDaemonSyncTests {
     @Test("clones the default branch, then reports unchanged without fetching")
     func cloneAndNoChange() async throws {
         let fixture = try FixtureRepository()
-        let daemon = try await GitDaemon(basePath: fixture.base)
-        let cacheDir = TemporaryDirectory("cache")
-        let (cache, _) = makeCache()
-        let source = try GitSource(daemon.url())
-        let options = GitSourceOptions(cacheDirectory: cacheDir.path, timeouts: testTimeouts)
+        let served = try await ServedRepository(fixture)
 
-        let first = try await cache.sync(source, options: options)
+        let first = try await served.sync()
         #expect(first.changed)
         #expect(first.history == .cloned)
         #expect(first.revision?.sha == (try fixture.head()))
@@ -21,11 +17,11 @@ struct GitDaemonSyncTests {
         #expect(first.revision?.author == "Test Author <author@example.com>")
         #expect(read(first, "app/config.yaml") == "revision: 1\n")
 
-        let second = try await cache.sync(source, options: options)
+        let second = try await served.sync()
         #expect(!second.changed)
         #expect(second.history == .unchanged)
         #expect(second.directory == first.directory)
-        #expect(try await cache.remoteHead(source, options: options) == (try fixture.head()))
+        #expect(try await served.cache.remoteHead(served.source, options: served.options()) == (try fixture.head()))
     }
 }
 
@@ -33,16 +29,12 @@ extension GitDaemonSyncTests {
     @Test("fetches new commits incrementally and reports a fast-forward")
     func incrementalFetch() async throws {
         let fixture = try FixtureRepository()
-        let daemon = try await GitDaemon(basePath: fixture.base)
-        let cacheDir = TemporaryDirectory("cache")
-        let (cache, log) = makeCache()
-        let source = try GitSource(daemon.url())
-        let options = GitSourceOptions(cacheDirectory: cacheDir.path, timeouts: testTimeouts)
-        let first = try await cache.sync(source, options: options)
+        let served = try await ServedRepository(fixture)
+        let first = try await served.sync()
 
         let second = try fixture.commit(files: ["app/config.yaml": "revision: 2\n"], message: "second commit")
         try fixture.push()
-        let updated = try await cache.sync(source, options: options)
+        let updated = try await served.sync()
         #expect(updated.changed)
         #expect(updated.revision?.sha == second)
         #expect(updated.history == .fastForwarded(from: first.revision!.sha))
@@ -53,7 +45,7 @@ extension GitDaemonSyncTests {
         #expect(try FileManager.default.destinationOfSymbolicLink(atPath: link).hasSuffix((updated.directory as NSString).lastPathComponent))
         let mode = try FileManager.default.attributesOfItem(atPath: updated.directory + "/app/config.yaml")[.posixPermissions] as? Int
         #expect(mode == 0o444)
-        #expect(log.records.contains { $0.message == "git source updated" && $0.metadata.contains("git.revision=\(second)") && $0.metadata.contains("duration.ms=") })
+        #expect(served.log.records.contains { $0.message == "git source updated" && $0.metadata.contains("git.revision=\(second)") && $0.metadata.contains("duration.ms=") })
     }
 
     @Test("pins annotated and lightweight tags")
@@ -64,13 +56,9 @@ extension GitDaemonSyncTests {
         try shell(["git", "-C", fixture.work, "tag", "light"])
         try fixture.commit(files: ["app/config.yaml": "revision: 2\n"], message: "after tags")
         try fixture.push()
-        let daemon = try await GitDaemon(basePath: fixture.base)
-        let cacheDir = TemporaryDirectory("cache")
-        let (cache, _) = makeCache()
-        let source = try GitSource(daemon.url())
+        let served = try await ServedRepository(fixture)
         for tag in ["v1.0.0", "light"] {
-            let options = GitSourceOptions(reference: .tag(tag), cacheDirectory: cacheDir.path, timeouts: testTimeouts)
-            let checkout = try await cache.sync(source, options: options)
+            let checkout = try await served.sync(.tag(tag))
             #expect(checkout.revision?.sha == tagged, "tag \(tag)")
             #expect(read(checkout, "app/config.yaml") == "revision: 1\n")
         }
@@ -82,19 +70,16 @@ extension GitDaemonSyncTests {
         let old = try fixture.head()
         try fixture.commit(files: ["app/config.yaml": "revision: 2\n"], message: "second")
         try fixture.push()
-        let daemon = try await GitDaemon(basePath: fixture.base)
-        let cacheDir = TemporaryDirectory("cache")
-        let (cache, _) = makeCache()
-        let source = try GitSource(daemon.url())
-        let checkout = try await cache.sync(source, options: GitSourceOptions(reference: .commit(old), cacheDirectory: cacheDir.path, timeouts: testTimeouts))
+        let served = try await ServedRepository(fixture)
+        let checkout = try await served.sync(.commit(old))
         #expect(checkout.revision?.sha == old)
         #expect(read(checkout, "app/config.yaml") == "revision: 1\n")
-        let again = try await cache.sync(source, options: GitSourceOptions(reference: .commit(old), cacheDirectory: cacheDir.path, timeouts: testTimeouts))
+        let again = try await served.sync(.commit(old))
         #expect(!again.changed)
 
         let missing = String(repeating: "ab", count: 20)
         let error = await #expect(throws: GitError.self) {
-            try await cache.sync(source, options: GitSourceOptions(reference: .commit(missing), cacheDirectory: cacheDir.path, timeouts: testTimeouts))
+            try await served.sync(.commit(missing))
         }
         #expect(error?.code == .refNotFound)
     }
@@ -105,27 +90,21 @@ extension GitDaemonSyncTests {
         try shell(["git", "-C", fixture.work, "checkout", "-q", "-b", "other"])
         try fixture.commit(files: ["app/config.yaml": "other\n"], message: "on other")
         try fixture.push(branch: "other")
-        let daemon = try await GitDaemon(basePath: fixture.base)
-        let cacheDir = TemporaryDirectory("cache")
-        let (cache, _) = makeCache()
-        let source = try GitSource(daemon.url())
-        let checkout = try await cache.sync(source, options: GitSourceOptions(cacheDirectory: cacheDir.path, timeouts: testTimeouts))
+        let served = try await ServedRepository(fixture)
+        let checkout = try await served.sync()
         #expect(read(checkout, "app/config.yaml") == "revision: 1\n")
-        let other = try await cache.sync(source, options: GitSourceOptions(reference: .branch("other"), cacheDirectory: cacheDir.path, timeouts: testTimeouts))
+        let other = try await served.sync(.branch("other"))
         #expect(read(other, "app/config.yaml") == "other\n")
     }
 
     @Test("a missing branch or tag is refNotFound and the last checkout stays")
     func refNotFound() async throws {
         let fixture = try FixtureRepository()
-        let daemon = try await GitDaemon(basePath: fixture.base)
-        let cacheDir = TemporaryDirectory("cache")
-        let (cache, _) = makeCache()
-        let source = try GitSource(daemon.url())
-        let good = try await cache.sync(source, options: GitSourceOptions(cacheDirectory: cacheDir.path, timeouts: testTimeouts))
+        let served = try await ServedRepository(fixture)
+        let good = try await served.sync()
         for reference in [GitReference.branch("nope"), .tag("v9")] {
             let error = await #expect(throws: GitError.self) {
-                try await cache.sync(source, options: GitSourceOptions(reference: reference, cacheDirectory: cacheDir.path, timeouts: testTimeouts))
+                try await served.sync(reference)
             }
             #expect(error?.code == .refNotFound)
         }
@@ -138,37 +117,29 @@ extension GitDaemonSyncTests {
         let base = try fixture.head()
         let doomed = try fixture.commit(files: ["app/config.yaml": "doomed\n"], message: "doomed")
         try fixture.push()
-        let daemon = try await GitDaemon(basePath: fixture.base)
-        let cacheDir = TemporaryDirectory("cache")
-        let (cache, log) = makeCache()
-        let source = try GitSource(daemon.url())
-        let options = GitSourceOptions(cacheDirectory: cacheDir.path, timeouts: testTimeouts)
-        _ = try await cache.sync(source, options: options)
+        let served = try await ServedRepository(fixture)
+        _ = try await served.sync()
 
         try shell(["git", "-C", fixture.work, "reset", "-q", "--hard", base])
         let rewritten = try fixture.commit(files: ["app/config.yaml": "rewritten\n"], message: "rewritten")
         try fixture.push(force: true)
-        let checkout = try await cache.sync(source, options: options)
+        let checkout = try await served.sync()
         #expect(checkout.revision?.sha == rewritten)
         #expect(checkout.history == .forcePushed(from: doomed))
         #expect(read(checkout, "app/config.yaml") == "rewritten\n")
-        #expect(log.records.contains { $0.message.contains("force-pushed") })
+        #expect(served.log.records.contains { $0.message.contains("force-pushed") })
     }
 
     @Test("a corrupted cache is detected, removed and cloned again")
     func corruptCache() async throws {
         let fixture = try FixtureRepository()
-        let daemon = try await GitDaemon(basePath: fixture.base)
-        let cacheDir = TemporaryDirectory("cache")
-        let (cache, _) = makeCache()
-        let source = try GitSource(daemon.url())
-        let options = GitSourceOptions(cacheDirectory: cacheDir.path, timeouts: testTimeouts)
-        let first = try await cache.sync(source, options: options)
+        let served = try await ServedRepository(fixture)
+        let first = try await served.sync()
         let root = (first.currentLink! as NSString).deletingLastPathComponent
 
         // Damage 1: the object database is gone.
         try FileManager.default.removeItem(atPath: root + "/repo.git/objects")
-        let healed = try await cache.sync(source, options: options)
+        let healed = try await served.sync()
         #expect(healed.recoveredCorruptCache)
         #expect(read(healed, "app/config.yaml") == "revision: 1\n")
 
@@ -184,7 +155,7 @@ extension GitDaemonSyncTests {
         }
         try fixture.commit(files: ["app/config.yaml": "revision: 2\n"], message: "second")
         try fixture.push()
-        let again = try await cache.sync(source, options: options)
+        let again = try await served.sync()
         #expect(again.recoveredCorruptCache)
         #expect(read(again, "app/config.yaml") == "revision: 2\n")
     }
@@ -192,16 +163,12 @@ extension GitDaemonSyncTests {
     @Test("an unreachable server fails fast and the last checkout stays usable")
     func unreachable() async throws {
         let fixture = try FixtureRepository()
-        let daemon = try await GitDaemon(basePath: fixture.base)
-        let cacheDir = TemporaryDirectory("cache")
-        let (cache, _) = makeCache()
-        let source = try GitSource(daemon.url())
-        let options = GitSourceOptions(cacheDirectory: cacheDir.path, timeouts: testTimeouts)
-        let good = try await cache.sync(source, options: options)
-        daemon.stop()
-        let error = await #expect(throws: GitError.self) { try await cache.sync(source, options: options) }
+        let served = try await ServedRepository(fixture)
+        let good = try await served.sync()
+        served.daemon.stop()
+        let error = await #expect(throws: GitError.self) { try await served.sync() }
         #expect(error?.code == .unreachable)
-        #expect(error?.url == source.redactedURL)
+        #expect(error?.url == served.source.redactedURL)
         #expect(read(good, "app/config.yaml") == "revision: 1\n")
         #expect(try FileManager.default.destinationOfSymbolicLink(atPath: good.currentLink!).hasSuffix((good.directory as NSString).lastPathComponent))
     }
@@ -254,26 +221,22 @@ extension GitDaemonSyncTests {
     @Test("a cache directory that cannot be written is a diskWrite error; the last checkout stays")
     func diskWriteFailure() async throws {
         let fixture = try FixtureRepository()
-        let daemon = try await GitDaemon(basePath: fixture.base)
-        let cacheDir = TemporaryDirectory("cache")
-        let (cache, _) = makeCache()
-        let source = try GitSource(daemon.url())
-        let options = GitSourceOptions(cacheDirectory: cacheDir.path, timeouts: testTimeouts)
-        let good = try await cache.sync(source, options: options)
+        let served = try await ServedRepository(fixture)
+        let good = try await served.sync()
         let root = (good.currentLink! as NSString).deletingLastPathComponent
         // Simulate the failure: the staging directory becomes a regular file.
         try FileManager.default.removeItem(atPath: root + "/staging")
         FileManager.default.createFile(atPath: root + "/staging", contents: Data())
         try fixture.commit(files: ["app/config.yaml": "revision: 2\n"], message: "second")
         try fixture.push()
-        let error = await #expect(throws: GitError.self) { try await cache.sync(source, options: options) }
+        let error = await #expect(throws: GitError.self) { try await served.sync() }
         #expect(error?.code == .diskWrite)
         #expect(read(good, "app/config.yaml") == "revision: 1\n")
 
         let blocked = TemporaryDirectory("blocked")
         FileManager.default.createFile(atPath: blocked.sub("file"), contents: Data())
         let second = await #expect(throws: GitError.self) {
-            try await cache.sync(source, options: GitSourceOptions(cacheDirectory: blocked.sub("file/cache"), timeouts: testTimeouts))
+            try await served.cache.sync(served.source, options: GitSourceOptions(cacheDirectory: blocked.sub("file/cache"), timeouts: testTimeouts))
         }
         #expect(second?.code == .diskWrite)
     }

@@ -23,9 +23,24 @@ enum CLI {
         return repositoryRoot.appendingPathComponent(".build/debug/tether")
     }
 
+    /// `kubectl` on PATH, if installed: the reference the outputs are compared with.
+    static let kubectl: URL? = {
+        for dir in (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":") {
+            let candidate = URL(fileURLWithPath: String(dir)).appendingPathComponent("kubectl")
+            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+        }
+        return nil
+    }()
+
+    /// Runs `tether` with the arguments.
     static func run(_ arguments: [String], stdin: String? = nil, in directory: URL = repositoryRoot) throws -> Output {
+        try run(executable, arguments, stdin: stdin, in: directory)
+    }
+
+    /// Runs any program and collects its output and exit status.
+    static func run(_ program: URL, _ arguments: [String], stdin: String? = nil, in directory: URL = repositoryRoot) throws -> Output {
         let process = Process()
-        process.executableURL = executable
+        process.executableURL = program
         process.arguments = arguments
         process.currentDirectoryURL = directory
         let out = Pipe(), err = Pipe(), input = Pipe()

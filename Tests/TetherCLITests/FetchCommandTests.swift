@@ -12,12 +12,8 @@ struct FetchCommandTests {
             at: CLI.repositoryRoot.appendingPathComponent("overlays-example"), to: repo.appendingPathComponent("overlays-example"))
         for args in [["init", "-q", "-b", "main"], ["add", "-A"],
                      ["-c", "user.name=Test", "-c", "user.email=t@example.com", "commit", "-qm", "initial config"]] {
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: "/usr/bin/git")
-            p.arguments = ["-C", repo.path] + args
-            try p.run()
-            p.waitUntilExit()
-            guard p.terminationStatus == 0 else { throw CocoaError(.fileWriteUnknown) }
+            let git = try CLI.run(URL(fileURLWithPath: "/usr/bin/git"), ["-C", repo.path] + args)
+            guard git.status == 0 else { throw CocoaError(.fileWriteUnknown) }
         }
         return root
     }

@@ -5,14 +5,6 @@ import Testing
 struct RenderCommandTests {
     static let clouds = ["aws", "gcp", "azure"]
 
-    static var kubectl: String? {
-        for dir in (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":") {
-            let candidate = "\(dir)/kubectl"
-            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-        }
-        return nil
-    }
-
     @Test("README example: each cloud overlay renders as recorded from kubectl kustomize", arguments: clouds)
     func overlayMatchesRecording(cloud: String) throws {
         let out = try CLI.run(["render", "overlays-example/overlays/\(cloud)"])
@@ -23,20 +15,12 @@ struct RenderCommandTests {
     }
 
     @Test("each cloud overlay renders byte-identically to kubectl kustomize live",
-          .enabled(if: kubectl != nil), arguments: clouds)
+          .enabled(if: CLI.kubectl != nil), arguments: clouds)
     func overlayMatchesLive(cloud: String) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.kubectl ?? "kubectl")
-        process.arguments = ["kustomize", "overlays-example/overlays/\(cloud)"]
-        process.currentDirectoryURL = CLI.repositoryRoot
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let reference = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
+        let reference = try CLI.run(try #require(CLI.kubectl), ["kustomize", "overlays-example/overlays/\(cloud)"])
+        #expect(reference.status == 0)
         let out = try CLI.run(["render", "overlays-example/overlays/\(cloud)"])
-        #expect(out.stdout == reference)
+        #expect(out.stdout == reference.stdout)
     }
 
     @Test("a missing directory exits 2 with a clear message")

@@ -47,12 +47,21 @@ let package = Package(
             name: "TetherKube",
             dependencies: ["CCurl", "TetherModel", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings),
+        .target(
+            name: "TetherEngine",
+            dependencies: [
+                "COpenSSL", "TetherModel", "TetherPatch", "TetherRender", "TetherGit", "TetherKube",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings),
 
         // MARK: Executable
         .executableTarget(
             name: "tether",
             dependencies: [
+                "TetherEngine",
                 "TetherGit",
+                "TetherKube",
                 "TetherModel",
                 "TetherEmulator",
                 "TetherRender",
@@ -81,6 +90,10 @@ let package = Package(
             name: "KubeBench", dependencies: ["TetherKube", "TetherEmulator", "TetherModel", .product(name: "Logging", package: "swift-log")],
             path: "Benchmarks/client", exclude: ["run.sh"], swiftSettings: swiftSettings),
         .testTarget(name: "TetherGitTests", dependencies: ["TetherGit"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "TetherEngineTests",
+            dependencies: ["TetherEngine", "TetherKube", "TetherModel", "TetherEmulator", "TetherRender"],
+            swiftSettings: swiftSettings),
         .testTarget(name: "TetherKubeTests", dependencies: ["TetherKube", "TetherModel", "TetherEmulator"], swiftSettings: swiftSettings),
     ]
 )

@@ -1,0 +1,20 @@
+import Testing
+import TetherModel
+@testable import TetherEngine
+
+@Suite("ApplySet id")
+struct ApplySetIDTests {
+    /// The value kubectl v1.32 writes for `KUBECTL_APPLYSET=true kubectl apply --server-side --applyset=configmap/tether-web -n tether-system`,
+    /// checked against kubectl v1.32 talking to `tether emulator` (label `applyset.kubernetes.io/id` on the parent).
+    @Test func matchesKubectl() throws {
+        let id = ApplySetID.id(forParent: ResourceID(group: "", kind: "ConfigMap", namespace: "tether-system", name: "tether-web"))
+        #expect(id == "applyset-\(ApplySetIDTests.expected)-v1")
+    }
+
+    static let expected = "7X1FQhdqPy0cwI4IL3LXh6jfX_C3LOfBY75XMrULKvM"
+
+    @Test func base64URLHasNoPadding() {
+        #expect(ApplySetID.base64URL([0xfb, 0xff]) == "-_8")
+        #expect(ApplySetID.base64URL([0x66, 0x6f, 0x6f, 0x62]) == "Zm9vYg")
+    }
+}

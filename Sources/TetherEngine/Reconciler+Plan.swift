@@ -1,0 +1,194 @@
+package import TetherKube
+package import TetherModel
+
+extension Reconciler {
+    /// Classifies every rendered object as create, update, unchanged or skip, and every
+    /// inventory member no longer rendered as prune (or skip, when protected).
+    /// - Parameters:
+    ///   - desired: the rendered objects.
+    ///   - revision: the commit they were rendered from, when known.
+    ///   - detail: whether creates get a dry run too.
+    /// - Throws: `EngineError` when the ApplySet parent is not Tether's, or the cluster
+    ///   cannot be read.
+    package func plan(desired rendered: [Resource], revision: String?, detail: PlanDetail = .sync) async throws(EngineError) -> Plan {
+        var parent = ApplySetParent(name: options.parentName, namespace: options.parentNamespace)
+        try await readParent(&parent)
+        let desired = try await prepared(rendered, parent: parent)
+        let live = try await liveMembers(desired: desired, parent: parent)
+        var entries: [PlanEntry] = []
+        entries.reserveCapacity(desired.count)
+        var pendingDryRuns: [Int] = []
+        for object in desired {
+            let existing = live.byID[object.resource.id]
+            var entry = PlanEntry(id: object.resource.id, apiVersion: object.resource.apiVersion,
+                                  action: existing == nil ? .create : .update, desired: object.resource, live: existing)
+            if let reason = Self.syncDisabled(object.resource) ?? existing.flatMap(Self.syncDisabled) {
+                entry.action = .skip
+                entry.reason = reason
+            } else if let existing, LiveComparison(fieldManager: options.fieldManager).isUnchanged(desired: object.resource, live: existing) {
+                entry.action = .unchanged
+            } else if let problem = object.problem {
+                entry.reason = problem
+            } else if existing != nil || detail == .diff {
+                pendingDryRuns.append(entries.count)
+            } else {
+                entry.merged = object.resource
+            }
+            entries.append(entry)
+        }
+        try await dryRun(&entries, indices: pendingDryRuns)
+        let desiredIDs = Set(desired.map(\.resource.id))
+        let prunes = pruneCandidates(live: live.members, desiredIDs: desiredIDs, parent: parent)
+        let ordered = entries.sorted(by: Self.applyOrder) + prunes.sorted { Self.applyOrder($1, $0) }
+        return Plan(revision: revision, applySet: parent, entries: ordered)
+    }
+
+    /// Reads the parent, refusing one that is not this set's or not Tether's.
+    func readParent(_ parent: inout ApplySetParent) async throws(EngineError) {
+        do {
+            let live = try await client.get(GroupVersionKind(group: "", version: "v1", kind: "ConfigMap"),
+                                            name: parent.id.name, namespace: parent.id.namespace)
+            try parent.adopt(live: live)
+        } catch let error as KubeError where error.code == .notFound {
+            return
+        } catch let error as KubeError {
+            throw Self.clusterError(error, "cannot read the ApplySet parent \(parent.id)")
+        } catch let error as EngineError {
+            throw error
+        } catch {
+            throw EngineError(.cluster, "cannot read the ApplySet parent \(parent.id)", cause: error)
+        }
+    }
+
+    static func syncDisabled(_ resource: Resource) -> String? {
+        resource.annotation(Annotations.sync) == "disabled" ? "annotated \(Annotations.sync): disabled" : nil
+    }
+
+    static func applyOrder(_ a: PlanEntry, _ b: PlanEntry) -> Bool {
+        let pa = ApplyPhase(kind: a.id.kind, group: a.id.group), pb = ApplyPhase(kind: b.id.kind, group: b.id.group)
+        if pa != pb { return pa < pb }
+        return a.id < b.id
+    }
+
+    // MARK: Dry runs
+
+    /// Server-side-apply dry runs for the entries the fast path could not settle, a
+    /// bounded number at a time.
+    func dryRun(_ entries: inout [PlanEntry], indices: [Int]) async throws(EngineError) {
+        guard !indices.isEmpty else { return }
+        let snapshot = entries
+        let results = await Bounded.map(indices, limit: options.concurrency) { index in
+            await self.dryRunOne(snapshot[index])
+        }
+        for (index, result) in zip(indices, results) {
+            switch result {
+            case .success(let entry): entries[index] = entry
+            case .failure(let error): throw error
+            }
+        }
+    }
+
+    func dryRunOne(_ entry: PlanEntry) async -> Result<PlanEntry, EngineError> {
+        var entry = entry
+        guard let desired = entry.desired else { return .success(entry) }
+        var force = options.forceConflicts
+        while true {
+            do {
+                let merged = try await client.apply(desired, options: ApplyOptions(fieldManager: options.fieldManager, force: force, dryRun: .all))
+                entry.merged = merged
+                if let live = entry.live {
+                    let unchanged = ComparableObject.stripped(live) == ComparableObject.stripped(merged)
+                    let migrates = Self.legacyManagers(of: live).isEmpty == false
+                    entry.action = unchanged && !migrates ? .unchanged : .update
+                    if unchanged, migrates { entry.reason = "takes over fields from \(Self.legacyManagers(of: live).joined(separator: ", "))" }
+                }
+                return .success(entry)
+            } catch where error.code == .conflict && !force {
+                entry.reason = "conflict: \(error.message) (use --force-conflicts to take ownership)"
+                force = true
+            } catch where error.code == .notFound || error.code == .noResourceMatch {
+                // The namespace or the kind is created by this same sync.
+                entry.merged = desired
+                return .success(entry)
+            } catch where error.code == .invalid {
+                entry.reason = "invalid: \(error)"
+                entry.merged = desired
+                return .success(entry)
+            } catch {
+                return .failure(Self.clusterError(error, "dry run of \(entry.id) failed"))
+            }
+        }
+    }
+
+    /// Client-side managers still owning fields of `live`.
+    static func legacyManagers(of live: Resource) -> [String] {
+        (live.value[path: ["metadata", "managedFields"]]?.listValue ?? []).compactMap { entry in
+            guard let manager = entry["manager"]?.stringValue, LiveComparison.legacyManagers.contains(manager) else { return nil }
+            return manager
+        }
+    }
+
+    // MARK: Prune candidates
+
+    /// Members no longer rendered. Only objects whose kind and namespace the inventory
+    /// records, that carry the part-of label, and that Tether's field manager applied are
+    /// candidates; controller-owned, `prune: disabled`, `sync: disabled` and protected
+    /// kinds become skips with the reason.
+    func pruneCandidates(live members: [Resource], desiredIDs: Set<ResourceID>, parent: ApplySetParent) -> [PlanEntry] {
+        let inventoriedKinds = Set(parent.memberGroupKinds)
+        var entries: [PlanEntry] = []
+        for object in members where !desiredIDs.contains(object.id) {
+            let id = object.id
+            guard inventoriedKinds.contains(id.groupKind), id.namespace.isEmpty || parent.memberNamespaces.contains(id.namespace) else { continue }
+            guard Self.managers(of: object).contains(options.fieldManager) else {
+                entries.append(PlanEntry(id: id, apiVersion: object.apiVersion, action: .skip, live: object,
+                                         reason: "carries the part-of label but was never applied by \(options.fieldManager)"))
+                continue
+            }
+            var entry = PlanEntry(id: id, apiVersion: object.apiVersion, action: .prune, live: object)
+            if let owner = Self.controllerOwner(of: object) {
+                entry.action = .skip
+                entry.reason = "owned by controller \(owner)"
+            } else if object.annotation(Annotations.prune) == "disabled" {
+                entry.action = .skip
+                entry.reason = "annotated \(Annotations.prune): disabled"
+            } else if let reason = Self.syncDisabled(object) {
+                entry.action = .skip
+                entry.reason = reason
+            } else if Self.isProtected(id), !options.pruneProtected {
+                entry.action = .skip
+                entry.reason = "\(id.kind) is only pruned with --prune-protected"
+            }
+            entries.append(entry)
+        }
+        return entries
+    }
+
+    static func managers(of object: Resource) -> Set<String> {
+        Set((object.value[path: ["metadata", "managedFields"]]?.listValue ?? []).compactMap { $0["manager"]?.stringValue })
+    }
+
+    static func controllerOwner(of object: Resource) -> String? {
+        for owner in object.value[path: ["metadata", "ownerReferences"]]?.listValue ?? [] where owner["controller"]?.boolValue == true {
+            return "\(owner["kind"]?.stringValue ?? "?")/\(owner["name"]?.stringValue ?? "?")"
+        }
+        return nil
+    }
+
+    static func isProtected(_ id: ResourceID) -> Bool {
+        switch (id.group, id.kind) {
+        case ("", "Namespace"), ("apiextensions.k8s.io", "CustomResourceDefinition"), ("", "PersistentVolumeClaim"): return true
+        default: return false
+        }
+    }
+}
+
+/// Annotations Tether reads on objects.
+package enum Annotations {
+    /// `disabled` keeps an object from ever being deleted by a prune.
+    package static let prune = "tether.dev/prune"
+    /// `disabled` leaves an object alone: not applied, not pruned.
+    package static let sync = "tether.dev/sync"
+    /// `correct|report|ignore`: what the daemon does about drift.
+    package static let drift = "tether.dev/drift"
+}

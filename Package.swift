@@ -21,6 +21,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.0.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
     ],
     targets: [
         // MARK: C libraries (found with pkg-config)
@@ -52,6 +54,18 @@ let package = Package(
             dependencies: [
                 "COpenSSL", "TetherModel", "TetherPatch", "TetherRender", "TetherGit", "TetherKube",
                 .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings),
+
+        .target(
+            name: "TetherDaemon",
+            dependencies: [
+                "COpenSSL", "TetherModel", "TetherKube",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             swiftSettings: swiftSettings),
 
@@ -95,5 +109,9 @@ let package = Package(
             dependencies: ["TetherEngine", "TetherKube", "TetherModel", "TetherEmulator", "TetherRender"],
             swiftSettings: swiftSettings),
         .testTarget(name: "TetherKubeTests", dependencies: ["TetherKube", "TetherModel", "TetherEmulator"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "TetherDaemonTests",
+            dependencies: ["TetherDaemon", "TetherKube", "TetherModel", "TetherEmulator"],
+            swiftSettings: swiftSettings),
     ]
 )

@@ -1,3 +1,5 @@
+package import TetherModel
+
 /// One request the emulator answered.
 package struct AuditEntry: Sendable, Hashable {
     package var method: String
@@ -19,6 +21,36 @@ package struct AuditEntry: Sendable, Hashable {
     package var code: Int
     /// The request's `User-Agent`.
     package var userAgent: String
+    /// The authenticated user (`system:anonymous` without authentication).
+    package var user: String = "system:anonymous"
+
+    /// The verbs that change stored state when they succeed.
+    package static let writeVerbs: Set<String> = ["create", "update", "patch", "apply", "delete", "deletecollection"]
+
+    /// Whether this request changed (or, on failure, tried to change) stored
+    /// state: a mutating verb without `dryRun=All`.
+    package var isWrite: Bool {
+        Self.writeVerbs.contains(verb) && !query.split(separator: "&").contains("dryRun=All")
+    }
+
+    /// The entry as the admin endpoint serves it.
+    package var json: Value {
+        var map = OrderedMap()
+        map["verb"] = .string(verb)
+        map["method"] = .string(method)
+        map["path"] = .string(path)
+        map["query"] = .string(query)
+        map["group"] = .string(resource?.group ?? "")
+        map["resource"] = .string(resource?.resource ?? "")
+        map["namespace"] = .string(namespace)
+        map["name"] = .string(name)
+        map["subresource"] = .string(subresource)
+        map["user"] = .string(user)
+        map["code"] = .int(code)
+        map["userAgent"] = .string(userAgent)
+        map["write"] = .bool(isWrite)
+        return .map(map)
+    }
 }
 
 /// Every request the emulator answered, in order, so tests can count the

@@ -114,6 +114,8 @@ package struct EmulatorError: Error, Sendable, CustomStringConvertible {
     }
 
     package var description: String {
+        // A bind failure is the embedder's, not an HTTP answer: no reason or code.
+        if code == .listenFailed { return message }
         var text = "\(code.reason) (\(code.httpStatus)): \(message)"
         if let cause { text += " (cause: \(cause))" }
         return text

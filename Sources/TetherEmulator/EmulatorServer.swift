@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 package import Logging
 import NIOCore
@@ -86,7 +87,7 @@ package actor EmulatorServer {
             task.cancel()
             state = .idle
             if let error = error as? EmulatorError { throw error }
-            throw EmulatorError(.listenFailed, "\(listen): cannot listen: \(error). Choose a free address.", cause: error)
+            throw EmulatorError(.listenFailed, "\(listen): cannot listen: \(Self.reason(error)). Choose a free address.")
         }
         // Re-check after the awaits above: stop() may have run meanwhile.
         guard case .starting = state else {
@@ -111,6 +112,17 @@ package actor EmulatorServer {
         await store.endAllWatches()
         await group.triggerGracefulShutdown()
         await task.value
+    }
+
+    /// Why a bind failed, in words: NIO's `IOError` text names the syscall.
+    private static func reason(_ error: any Error) -> String {
+        guard let error = error as? IOError else { return "\(error)" }
+        switch error.errnoCode {
+        case EADDRINUSE: return "the address is already in use by another process"
+        case EADDRNOTAVAIL: return "the address is not one of this machine's"
+        case EACCES: return "permission denied (ports below 1024 need privileges)"
+        default: return String(cString: strerror(error.errnoCode))
+        }
     }
 
     /// Splits `host:port` (or `[v6]:port`).

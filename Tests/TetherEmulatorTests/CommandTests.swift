@@ -45,6 +45,11 @@ extension EmulatorSuites {
                 "kubectl", "--server", server, "--cache-dir", cache, "apply", "--server-side", "-f", "-",
             ], stdin: "apiVersion: v1\nkind: Namespace\nmetadata: {name: \(ns)}\n", timeout: 30)
             #expect(applied.status == 0 && applied.stdout.contains("serverside-applied"), "\(applied.stdout) \(applied.stderr)")
+            // A test in another process reads the audit through the admin endpoint.
+            let audit = try await EmulatorHarness.run("/usr/bin/env", ["curl", "-sS", "\(server)/_emulator/audit?write=true"],
+                                                      stdin: nil, timeout: 20)
+            let items = try AdminTests.items(audit.stdout)
+            #expect(items.count == 1 && items.first?["verb"] as? String == "apply", "\(audit.stdout) \(audit.stderr)")
             kill(process.processIdentifier, SIGINT)
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
                 DispatchQueue.global().async {

@@ -10,6 +10,9 @@ enum APIPath: Equatable {
     /// `/openapi/v2` or `/openapi/v3...`, with `v2` or `v3`.
     case openAPI(String)
     case health
+    /// `/_emulator/...`: the emulator's own admin endpoints (audit, faults),
+    /// with the path segments after `_emulator`. Not part of discovery.
+    case admin([String])
     case unknown
 
     /// A resource URL: `/api/v1/namespaces/NS/RESOURCE/NAME/SUBRESOURCE` and its shorter forms.
@@ -28,6 +31,7 @@ enum APIPath: Equatable {
         case "version" where parts.count == 1: self = .version
         case "healthz", "livez", "readyz": self = .health
         case "openapi": self = .openAPI(parts.count > 1 ? parts[1] : "")
+        case "_emulator": self = .admin(Array(parts.dropFirst()))
         case "api":
             if parts.count == 1 { self = .coreVersions; return }
             guard parts[1] == "v1" else { self = .unknown; return }

@@ -21,13 +21,23 @@ struct EmulatorResponder: HTTPResponder {
     func respond(to request: Request, context: Context) async throws -> Response {
         let path = request.uri.path
         let query = QueryParameters(request.uri.query)
+        let apiPath = APIPath(path)
+        // Admin requests are the test's own, not the client's under test:
+        // they are neither audited nor subject to injected faults.
+        if case .admin(let segments) = apiPath {
+            do {
+                return try await admin(request, segments, query)
+            } catch let error as EmulatorError {
+                return Self.json(error.status, status: error.code.httpStatus)
+            }
+        }
         var entry = AuditEntry(
             method: request.method.rawValue, path: path, query: request.uri.query ?? "", verb: "",
             resource: nil, namespace: "", name: "", subresource: "", code: 0,
             userAgent: request.headers[.userAgent] ?? "")
         let response: Response
         do {
-            response = try await route(request, APIPath(path), query, &entry)
+            response = try await route(request, apiPath, query, &entry)
         } catch let error as EmulatorError {
             response = Self.json(error.status, status: error.code.httpStatus)
         } catch {
@@ -83,7 +93,7 @@ struct EmulatorResponder: HTTPResponder {
             return Self.json(doc)
         case .resource(let target):
             return try await resource(request, target, query, &entry)
-        case .unknown:
+        case .unknown, .admin:
             entry.verb = "unknown"
             throw Self.notFoundPath
         }

@@ -1,0 +1,32 @@
+import Hummingbird
+import TetherModel
+
+extension EmulatorResponder {
+    /// The admin endpoints under `/_emulator/`, for tests that run the
+    /// emulator as a separate process:
+    ///
+    /// - `GET /_emulator/audit` lists the audited requests as
+    ///   `{"kind":"AuditLog","items":[...]}`; `?write=true` keeps only
+    ///   writes (mutating verbs without `dryRun=All`).
+    /// - `DELETE /_emulator/audit` forgets them.
+    func admin(_ request: Request, _ segments: [String], _ query: QueryParameters) async throws -> Response {
+        switch (request.method, segments) {
+        case (.get, ["audit"]):
+            var entries = await audit.entries
+            if query.flag("write") { entries = entries.filter(\.isWrite) }
+            return Self.json(["kind": "AuditLog", "apiVersion": "emulator.tether.dev/v1",
+                              "items": .list(entries.map(\.json))])
+        case (.delete, ["audit"]):
+            await audit.reset()
+            return Self.json(Self.success)
+        case (_, ["audit"]):
+            throw EmulatorError(.methodNotAllowed, "/_emulator/audit: use GET to read the audit or DELETE to reset it")
+        default:
+            throw EmulatorError(.notFound,
+                "the emulator has no admin endpoint \(request.uri.path); see docs/emulator.md for /_emulator/audit")
+        }
+    }
+
+    /// A `metav1.Status` for success.
+    static let success: Value = ["kind": "Status", "apiVersion": "v1", "metadata": [:], "status": "Success", "code": 200]
+}

@@ -64,8 +64,14 @@ package actor EmulatorServer {
                 portSink.yield(channel.localAddress?.port ?? port)
             },
             logger: logger)
+        let controllers = SimulatedControllers(store: store, workloads: options.controllers,
+                                               delay: options.controllerDelay)
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(
-            services: [app], gracefulShutdownSignals: [], logger: logger))
+            services: [
+                .init(service: app),
+                .init(service: controllers, successTerminationBehavior: .ignore),
+            ],
+            gracefulShutdownSignals: [], logger: logger))
         // An unstructured task because the server outlives this call: it runs
         // until `stop()` shuts the group down gracefully.
         let task = Task {

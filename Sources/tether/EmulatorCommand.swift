@@ -24,16 +24,31 @@ struct EmulatorCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Allow listening on a non-loopback address. The emulator has no authentication.")
     var allowRemote = false
 
+    @Option(name: .long, help: ArgumentHelp(
+        "Simulate the workload controllers: Deployments, StatefulSets, DaemonSets and Jobs report ready or complete status, claims bind.",
+        valueName: "true|false"))
+    var controllers = true
+
+    @Option(name: .long, help: ArgumentHelp("How long after a change the simulated controllers report status, such as 100ms or 2s.",
+                                            valueName: "duration"))
+    var controllerDelay = "100ms"
+
     func validate() throws {
         let host = Self.host(of: listen)
         if !allowRemote, !Self.isLoopback(host) {
             throw ValidationError("--listen \(listen): '\(host)' is not a loopback address and the emulator has no authentication. Use 127.0.0.1, or pass --allow-remote.")
         }
+        if EmulatorOptions.duration(controllerDelay) == nil {
+            throw ValidationError("--controller-delay \(controllerDelay): not a duration. Use for example 100ms, 2s or 0.")
+        }
     }
 
     func run() async throws {
         let logger = global.bootstrapLogging()
-        let server = EmulatorServer(logger: logger)
+        var options = EmulatorOptions()
+        options.controllers = controllers
+        options.controllerDelay = EmulatorOptions.duration(controllerDelay) ?? options.controllerDelay
+        let server = EmulatorServer(options: options, logger: logger)
         let address: String
         do {
             address = try await server.start(listen: listen)

@@ -33,6 +33,8 @@ package actor ObjectStore {
     private var compactedVersion = 0
     private var watchers: [Int: (selection: Selection, continuation: AsyncStream<WatchMessage>.Continuation)] = [:]
     private var nextWatcherID = 0
+    /// In-process listeners (the simulated controllers): every change to one of their resources.
+    private var listeners: [Int: (resources: Set<GroupResource>, continuation: AsyncStream<ObjectKey>.Continuation)] = [:]
     /// Cluster IPs and node ports handed out to Services.
     private var allocatedIPs: Set<String> = ["10.96.0.1"]
     private var allocatedNodePorts: Set<Int> = []
@@ -60,6 +62,7 @@ package actor ObjectStore {
     static let namespaces = GroupResource(group: "", resource: "namespaces")
     static let crds = GroupResource(group: "apiextensions.k8s.io", resource: "customresourcedefinitions")
     static let services = GroupResource(group: "", resource: "services")
+    static let nodes = GroupResource(group: "", resource: "nodes")
 
     /// The newest resourceVersion handed out.
     package var currentResourceVersion: Int { resourceVersion }
@@ -493,6 +496,50 @@ package actor ObjectStore {
         for (_, watcher) in watchers {
             if let message = watcher.selection.message(for: event) { watcher.continuation.yield(message) }
         }
+        if event.kind != .deleted {
+            for (_, listener) in listeners where listener.resources.contains(event.resource) {
+                listener.continuation.yield(ObjectKey(resource: event.resource, namespace: event.namespace, name: event.name))
+            }
+        }
+    }
+
+    // MARK: Controllers
+
+    /// Reports every object of `resources` that is created or changed from
+    /// now on, for the simulated controllers.
+    ///
+    /// - Returns: an id for `stopListening` and the stream of changed objects.
+    func listen(to resources: Set<GroupResource>) -> (id: Int, changes: AsyncStream<ObjectKey>) {
+        let (stream, continuation) = AsyncStream.makeStream(of: ObjectKey.self)
+        nextWatcherID += 1
+        listeners[nextWatcherID] = (resources, continuation)
+        return (nextWatcherID, stream)
+    }
+
+    func stopListening(_ id: Int) {
+        listeners[id]?.continuation.finish()
+        listeners[id] = nil
+    }
+
+    /// Writes the status the controllers would report for an object, as
+    /// `kube-controller-manager` through its status subresource; writes
+    /// nothing when the status is already that, or the object is gone or
+    /// being deleted.
+    func reconcileStatus(_ key: ObjectKey) {
+        guard let type = registry.type(for: key.resource),
+              let current = objects[key.resource]?[Self.key(key.namespace, key.name)],
+              current[path: ["metadata", "deletionTimestamp"]] == nil
+        else { return }
+        let nodes = objects[Self.nodes]?.count ?? 0
+        let cluster = SimulatedStatus.Cluster(nodes: max(nodes, 1), now: FieldManager.timestamp())
+        guard let status = SimulatedStatus.desired(current, resource: key.resource, cluster: cluster),
+              status != current["status"]
+        else { return }
+        var body = current
+        body["status"] = status
+        // Cannot fail: same object, status only, no resourceVersion check.
+        _ = try? replace(type, namespace: key.namespace, name: key.name, current: current, with: body,
+                         subresource: .status, dryRun: false, manager: "kube-controller-manager")
     }
 
     // MARK: Helpers

@@ -74,3 +74,16 @@ package struct Selection: Sendable {
         }
     }
 }
+
+/// Names one stored object.
+package struct ObjectKey: Sendable, Hashable {
+    package var resource: GroupResource
+    /// Empty for cluster-scoped objects.
+    package var namespace: String
+    package var name: String
+    package init(resource: GroupResource, namespace: String, name: String) {
+        self.resource = resource
+        self.namespace = namespace
+        self.name = name
+    }
+}

@@ -11,6 +11,7 @@ package struct EmulatorError: Error, Sendable, CustomStringConvertible {
         private enum Raw: String, Hashable, Sendable {
             case notFound, alreadyExists, conflict, badRequest, invalid, gone, expired
             case methodNotAllowed, unsupportedMediaType, internalError, listenFailed
+            case unauthorized, forbidden, tooManyRequests, serviceUnavailable, timeout
         }
         private let raw: Raw
         private init(_ raw: Raw) { self.raw = raw }
@@ -36,6 +37,25 @@ package struct EmulatorError: Error, Sendable, CustomStringConvertible {
         package static let internalError = Code(.internalError)
         /// The server could not bind its listen address (never sent to clients).
         package static let listenFailed = Code(.listenFailed)
+        /// 401 Unauthorized: no valid client certificate or bearer token.
+        package static let unauthorized = Code(.unauthorized)
+        /// 403 Forbidden.
+        package static let forbidden = Code(.forbidden)
+        /// 429 TooManyRequests (with `Retry-After`).
+        package static let tooManyRequests = Code(.tooManyRequests)
+        /// 503 ServiceUnavailable.
+        package static let serviceUnavailable = Code(.serviceUnavailable)
+        /// 504 Timeout.
+        package static let timeout = Code(.timeout)
+
+        /// The code the API server uses for an HTTP status; `internalError` for
+        /// statuses it has no reason for.
+        package init(httpStatus: Int) {
+            let known: [Raw] = [.badRequest, .unauthorized, .forbidden, .notFound, .methodNotAllowed, .conflict,
+                                .gone, .unsupportedMediaType, .invalid, .tooManyRequests, .internalError,
+                                .serviceUnavailable, .timeout]
+            self.init(known.first { Code($0).httpStatus == httpStatus } ?? .internalError)
+        }
         package var description: String { raw.rawValue }
 
         /// The HTTP status code the real API server answers with.
@@ -49,6 +69,11 @@ package struct EmulatorError: Error, Sendable, CustomStringConvertible {
             case .methodNotAllowed: 405
             case .unsupportedMediaType: 415
             case .internalError, .listenFailed: 500
+            case .unauthorized: 401
+            case .forbidden: 403
+            case .tooManyRequests: 429
+            case .serviceUnavailable: 503
+            case .timeout: 504
             }
         }
 
@@ -64,6 +89,11 @@ package struct EmulatorError: Error, Sendable, CustomStringConvertible {
             case .methodNotAllowed: "MethodNotAllowed"
             case .unsupportedMediaType: "UnsupportedMediaType"
             case .internalError, .listenFailed: "InternalError"
+            case .unauthorized: "Unauthorized"
+            case .forbidden: "Forbidden"
+            case .tooManyRequests: "TooManyRequests"
+            case .serviceUnavailable: "ServiceUnavailable"
+            case .timeout: "Timeout"
             }
         }
     }
@@ -79,6 +109,13 @@ package struct EmulatorError: Error, Sendable, CustomStringConvertible {
     package var cause: (any Error)?
     /// The `details.causes` of the Status: one per invalid or conflicting field.
     package var causes: [Cause] = []
+    /// Sent as the `Retry-After` header and `details.retryAfterSeconds`.
+    package var retryAfterSeconds: Int?
+    /// An HTTP status other than the code's, for injected faults such as 502.
+    package var httpStatusOverride: Int?
+
+    /// The HTTP status sent.
+    package var httpStatus: Int { httpStatusOverride ?? code.httpStatus }
 
     /// One entry of `details.causes`.
     package struct Cause: Sendable, Hashable {
@@ -130,7 +167,7 @@ package struct EmulatorError: Error, Sendable, CustomStringConvertible {
         map["status"] = "Failure"
         map["message"] = .string(message)
         map["reason"] = .string(code.reason)
-        if details != nil || !causes.isEmpty {
+        if details != nil || !causes.isEmpty || retryAfterSeconds != nil {
             var d = OrderedMap()
             if let details {
                 if !details.name.isEmpty { d["name"] = .string(details.name) }
@@ -146,9 +183,10 @@ package struct EmulatorError: Error, Sendable, CustomStringConvertible {
                     return .map(c)
                 })
             }
+            if let retryAfterSeconds { d["retryAfterSeconds"] = .int(retryAfterSeconds) }
             map["details"] = .map(d)
         }
-        map["code"] = .int(code.httpStatus)
+        map["code"] = .int(httpStatus)
         return .map(map)
     }
 }

@@ -10,6 +10,8 @@ package struct EmulatorOptions: Sendable {
     package var controllers: Bool
     /// How long after a change the simulated controllers write its status.
     package var controllerDelay: Duration
+    /// The failures injected from the start (none by default).
+    package var faults = FaultPlan()
 
     package init(bookmarkInterval: Duration = .seconds(30), watchHistoryLimit: Int = 10_000,
                  controllers: Bool = true, controllerDelay: Duration = .milliseconds(100)) {

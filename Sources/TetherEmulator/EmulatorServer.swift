@@ -25,6 +25,8 @@ package actor EmulatorServer {
     package nonisolated let store: ObjectStore
     /// Every request answered, in order.
     package nonisolated let audit: AuditLog
+    /// The failures injected into resource requests; change its plan at any time.
+    package nonisolated let faults: FaultInjector
     private let options: EmulatorOptions
     private let logger: Logger
     private var state = State.idle
@@ -37,6 +39,7 @@ package actor EmulatorServer {
         self.logger = logger
         self.store = ObjectStore(options: ObjectStore.Options(watchHistoryLimit: options.watchHistoryLimit))
         self.audit = AuditLog()
+        self.faults = FaultInjector(plan: options.faults)
     }
 
     /// The bound `host:port`, once started.
@@ -56,7 +59,7 @@ package actor EmulatorServer {
         let (host, port) = try Self.split(listen)
         state = .starting
         let (ports, portSink) = AsyncThrowingStream.makeStream(of: Int.self)
-        let responder = EmulatorResponder(store: store, audit: audit, options: options, logger: logger)
+        let responder = EmulatorResponder(store: store, audit: audit, faults: faults, options: options, logger: logger)
         let app = Application(
             responder: responder,
             configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: "tether-emulator"),

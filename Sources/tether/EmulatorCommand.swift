@@ -3,6 +3,7 @@ import Dispatch
 import Foundation
 import Logging
 import TetherEmulator
+import TetherModel
 
 /// `tether emulator`: run the local Kubernetes API emulator in the foreground.
 struct EmulatorCommand: AsyncParsableCommand {
@@ -33,6 +34,30 @@ struct EmulatorCommand: AsyncParsableCommand {
                                             valueName: "duration"))
     var controllerDelay = "100ms"
 
+    @Option(name: .long, help: ArgumentHelp("Fail this share of requests with a verb (get, list, watch, create, update, patch, apply, delete, deletecollection, or * for any), e.g. patch=0.2. Repeatable.", valueName: "verb=rate"))
+    var faultErrorRate: [String] = []
+
+    @Option(name: .long, help: "The HTTP status of failures injected by --fault-error-rate (default 500).")
+    var faultErrorCode: Int?
+
+    @Option(name: .long, help: ArgumentHelp("Delay every resource request by this long, such as 50ms.", valueName: "duration"))
+    var faultLatency: String?
+
+    @Option(name: .long, help: ArgumentHelp("Refuse this share of requests with 429 TooManyRequests and Retry-After.", valueName: "rate"))
+    var faultThrottleRate: Double?
+
+    @Option(name: .long, help: ArgumentHelp("The Retry-After of injected 429 and 503 answers (default 1).", valueName: "seconds"))
+    var faultRetryAfter: Int?
+
+    @Option(name: .long, help: ArgumentHelp("Fail the first N requests, with status CODE (default 500).", valueName: "N[:CODE]"))
+    var faultFailNext: String?
+
+    @Option(name: .long, help: ArgumentHelp("End every watch this long after it started, such as 5s.", valueName: "duration"))
+    var faultWatchDropAfter: String?
+
+    @Option(name: .long, help: "Seed for the random choices of --fault-error-rate and --fault-throttle-rate.")
+    var faultSeed: Int?
+
     func validate() throws {
         let host = Self.host(of: listen)
         if !allowRemote, !Self.isLoopback(host) {
@@ -41,6 +66,7 @@ struct EmulatorCommand: AsyncParsableCommand {
         if EmulatorOptions.duration(controllerDelay) == nil {
             throw ValidationError("--controller-delay \(controllerDelay): not a duration. Use for example 100ms, 2s or 0.")
         }
+        _ = try faultPlan()
     }
 
     func run() async throws {
@@ -48,6 +74,7 @@ struct EmulatorCommand: AsyncParsableCommand {
         var options = EmulatorOptions()
         options.controllers = controllers
         options.controllerDelay = EmulatorOptions.duration(controllerDelay) ?? options.controllerDelay
+        options.faults = try faultPlan()
         let server = EmulatorServer(options: options, logger: logger)
         let address: String
         do {
@@ -69,6 +96,41 @@ struct EmulatorCommand: AsyncParsableCommand {
         FileHandle.standardOutput.write(Data(hint.utf8))
         await Self.waitForTermination()
         await server.stop()
+    }
+
+    /// The --fault-* flags as a fault plan, checked by the same reader as
+    /// the admin endpoint's JSON.
+    func faultPlan() throws -> FaultPlan {
+        var json = OrderedMap()
+        if !faultErrorRate.isEmpty {
+            var rates = OrderedMap()
+            for pair in faultErrorRate {
+                let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
+                guard parts.count == 2, let rate = Double(parts[1]) else {
+                    throw ValidationError("--fault-error-rate \(pair): expected VERB=RATE, such as patch=0.2.")
+                }
+                rates[parts[0]] = .float(rate)
+            }
+            json["errorRate"] = .map(rates)
+        }
+        if let faultErrorCode { json["errorCode"] = .int(faultErrorCode) }
+        if let faultLatency { json["latency"] = .string(faultLatency) }
+        if let faultThrottleRate { json["throttleRate"] = .float(faultThrottleRate) }
+        if let faultRetryAfter { json["retryAfterSeconds"] = .int(faultRetryAfter) }
+        if let faultWatchDropAfter { json["watchDropAfter"] = .string(faultWatchDropAfter) }
+        if let faultSeed { json["seed"] = .int(faultSeed) }
+        if let faultFailNext {
+            let parts = faultFailNext.split(separator: ":").map { Int($0) }
+            guard (1...2).contains(parts.count), let count = parts[0], parts.count == 1 || parts[1] != nil else {
+                throw ValidationError("--fault-fail-next \(faultFailNext): expected N or N:CODE, such as 3:503.")
+            }
+            json["failNext"] = ["count": .int(count), "code": .int(parts.count == 2 ? parts[1] ?? 500 : 500)]
+        }
+        do {
+            return try FaultPlan(json: .map(json))
+        } catch {
+            throw ValidationError("--fault-*: \(error.message.replacingOccurrences(of: "fault plan: ", with: "")).")
+        }
     }
 
     static func host(of listen: String) -> String {

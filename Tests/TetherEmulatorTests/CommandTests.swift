@@ -62,5 +62,16 @@ extension EmulatorSuites {
             #expect(!stderr.contains("error"), "shutdown is noisy: \(stderr)")
             try? FileManager.default.removeItem(atPath: cache)
         }
+
+        @Test("bad --fault flags are refused with a usage error", .enabled(if: binary != nil, "the tether binary is not built"))
+        func badFaultFlags() async throws {
+            for (flags, message) in [(["--fault-fail-next", "x"], "expected N or N:CODE"),
+                                     (["--fault-error-rate", "patch=3"], "errorRate.patch must be a number from 0 to 1"),
+                                     (["--controller-delay", "soon"], "not a duration")] {
+                let out = try await EmulatorHarness.run(try #require(Self.binary), ["emulator", "--listen", "127.0.0.1:0"] + flags,
+                                                        stdin: nil, timeout: 20)
+                #expect(out.status == 64 && out.stderr.contains(message), "\(flags): \(out.stderr)")
+            }
+        }
     }
 }

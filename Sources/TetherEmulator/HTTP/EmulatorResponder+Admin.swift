@@ -9,6 +9,9 @@ extension EmulatorResponder {
     ///   `{"kind":"AuditLog","items":[...]}`; `?write=true` keeps only
     ///   writes (mutating verbs without `dryRun=All`).
     /// - `DELETE /_emulator/audit` forgets them.
+    /// - `GET`, `PUT`, `DELETE /_emulator/faults` read, replace and clear the
+    ///   `FaultPlan`.
+    /// - `POST /_emulator/watches/drop` ends every open watch now.
     func admin(_ request: Request, _ segments: [String], _ query: QueryParameters) async throws -> Response {
         switch (request.method, segments) {
         case (.get, ["audit"]):
@@ -21,9 +24,25 @@ extension EmulatorResponder {
             return Self.json(Self.success)
         case (_, ["audit"]):
             throw EmulatorError(.methodNotAllowed, "/_emulator/audit: use GET to read the audit or DELETE to reset it")
+        case (.get, ["faults"]):
+            return Self.json(await faults.plan.json)
+        case (.put, ["faults"]):
+            let plan = try FaultPlan(json: try await Self.body(of: request))
+            await faults.set(plan)
+            return Self.json(plan.json)
+        case (.delete, ["faults"]):
+            await faults.set(FaultPlan())
+            return Self.json(Self.success)
+        case (_, ["faults"]):
+            throw EmulatorError(.methodNotAllowed, "/_emulator/faults: use GET, PUT (a fault plan) or DELETE")
+        case (.post, ["watches", "drop"]):
+            let dropped = await store.endAllWatches()
+            var status = Self.success
+            status["message"] = .string("dropped \(dropped) watches")
+            return Self.json(status)
         default:
             throw EmulatorError(.notFound,
-                "the emulator has no admin endpoint \(request.uri.path); see docs/emulator.md for /_emulator/audit")
+                "the emulator has no admin endpoint \(request.uri.path); see docs/emulator.md for /_emulator/audit, /_emulator/faults and /_emulator/watches/drop")
         }
     }
 

@@ -154,6 +154,13 @@ extension EmulatorResponder {
         }
     }
 
+    /// An error as the API server sends it: a Status, and `Retry-After` when it has one.
+    static func response(_ error: EmulatorError) -> Response {
+        var response = json(error.status, status: error.httpStatus)
+        if let seconds = error.retryAfterSeconds { response.headers[.retryAfter] = String(seconds) }
+        return response
+    }
+
     static func json(_ value: Value, status: Int = 200) -> Response {
         let bytes = (try? JSONEncoding().bytes(value)) ?? Array(#"{"kind":"Status","status":"Failure","code":500}"#.utf8)
         return Response(

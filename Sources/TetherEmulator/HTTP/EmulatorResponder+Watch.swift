@@ -18,6 +18,7 @@ extension EmulatorResponder {
         let timeout = call.query["timeoutSeconds"].flatMap { Int($0) }.flatMap { $0 > 0 ? $0 : nil }
         let bookmarks = call.query.flag("allowWatchBookmarks")
         let interval = options.bookmarkInterval
+        let dropAfter = await faults.plan.watchDropAfter
         let store = self.store
         let type = call.type
         let body = ResponseBody { writer in
@@ -27,6 +28,12 @@ extension EmulatorResponder {
                         if let timeout {
                             group.addTask {
                                 try await Task.sleep(for: .seconds(timeout))
+                                continuation.finish()
+                            }
+                        }
+                        if let dropAfter {
+                            group.addTask {
+                                try await Task.sleep(for: dropAfter)
                                 continuation.finish()
                             }
                         }

@@ -12,6 +12,7 @@ struct EmulatorResponder: HTTPResponder {
 
     let store: ObjectStore
     let audit: AuditLog
+    let faults: FaultInjector
     let options: EmulatorOptions
     let logger: Logger
 
@@ -28,7 +29,7 @@ struct EmulatorResponder: HTTPResponder {
             do {
                 return try await admin(request, segments, query)
             } catch let error as EmulatorError {
-                return Self.json(error.status, status: error.code.httpStatus)
+                return Self.response(error)
             }
         }
         var entry = AuditEntry(
@@ -39,7 +40,7 @@ struct EmulatorResponder: HTTPResponder {
         do {
             response = try await route(request, apiPath, query, &entry)
         } catch let error as EmulatorError {
-            response = Self.json(error.status, status: error.code.httpStatus)
+            response = Self.response(error)
         } catch {
             let wrapped = EmulatorError(.internalError, "\(error)", cause: error)
             response = Self.json(wrapped.status, status: 500)
@@ -109,6 +110,9 @@ struct EmulatorResponder: HTTPResponder {
         entry.name = target.name ?? ""
         entry.subresource = target.subresource ?? ""
         entry.verb = Self.verb(method: method, target: target, query: query, contentType: request.headers[.contentType])
+        let fault = await faults.decide(verb: entry.verb)
+        if fault.latency > .zero { try await Task.sleep(for: fault.latency) }
+        if let failure = fault.failure { throw failure }
         guard let type = await store.registry.type(group: target.group, version: target.version, plural: target.plural)
         else { throw Self.notFoundPath }
         entry.resource = type.groupResource

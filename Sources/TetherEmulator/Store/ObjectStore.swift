@@ -480,10 +480,15 @@ package actor ObjectStore {
         watchers[id] = nil
     }
 
-    /// Ends every open watch, for server shutdown.
-    package func endAllWatches() {
+    /// Ends every open watch, for server shutdown or an injected fault.
+    ///
+    /// - Returns: how many watches were open.
+    @discardableResult
+    package func endAllWatches() -> Int {
+        let count = watchers.count
         for (_, watcher) in watchers { watcher.continuation.finish() }
         watchers = [:]
+        return count
     }
 
     private func record(_ event: WatchEvent) {

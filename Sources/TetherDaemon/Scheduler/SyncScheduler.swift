@@ -1,6 +1,6 @@
 import Foundation
 package import Logging
-package import ServiceLifecycle
+import ServiceLifecycle
 
 /// Runs syncs one at a time as `SchedulerStateMachine` decides: on start, on the poll and
 /// resync timers, on triggers from webhooks and the drift watcher, and on retries after

@@ -8,9 +8,14 @@ packages=(
   libgit2-dev libcurl4-openssl-dev libyaml-dev libssl-dev pkg-config   # libraries
   git openssh-server openssh-client lighttpd python3                   # test servers and tools
 )
-if [ -f "$here/.ci/apt-packages-git.txt" ]; then
-  while read -r p; do [ -n "$p" ] && packages+=("$p"); done < "$here/.ci/apt-packages-git.txt"
-fi
+# Each area of the test suite lists the extra packages it needs in .ci/apt-packages-AREA.txt.
+for list in "$here"/.ci/apt-packages-*.txt; do
+  [ -f "$list" ] || continue
+  while read -r p; do
+    p="${p%%#*}"; p="${p//[[:space:]]/}"
+    [ -n "$p" ] && packages+=("$p")
+  done < "$list"
+done
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

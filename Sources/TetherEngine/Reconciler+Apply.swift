@@ -35,7 +35,7 @@ extension Reconciler {
                 try await waitForDefinitions(batch.filter { $0.id.kind == "CustomResourceDefinition" && $0.action != .skip })
             }
         }
-        beforePrune?()
+        try beforePrune?()
         let prunes = plan.entries.filter { $0.action == .prune }
         var pruneFailed = false
         if options.prune {

@@ -12,7 +12,7 @@ package struct Reconciler: Sendable {
     package let options: EngineOptions
     let logger: Logger
     /// Called between the apply and prune steps; tests use it to simulate a crash there.
-    package var beforePrune: (@Sendable () -> Void)?
+    package var beforePrune: (@Sendable () throws(EngineError) -> Void)?
 
     package init(client: KubeClient, options: EngineOptions, logger: Logger) {
         self.client = client

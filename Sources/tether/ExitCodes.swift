@@ -1,7 +1,9 @@
 import ArgumentParser
 import Foundation
 import TetherEmulator
+import TetherEngine
 import TetherGit
+import TetherKube
 import TetherModel
 import TetherRender
 
@@ -30,7 +32,35 @@ func report(_ error: any Error) -> ExitCode {
         case .unreachable, .timeout, .authentication, .hostKey: return TetherExit.unreachable
         default: return TetherExit.internalError
         }
+    case let error as KubeError: return exitCode(for: error)
+    case let error as EngineError:
+        switch error.code {
+        case .source: return error.cause.map(exitCode(forCause:)) ?? TetherExit.unreachable
+        case .render, .inventoryMismatch, .emptyRender, .pruneBudget, .planStale, .invalidPlan, .invalidConfig:
+            return TetherExit.invalidInput
+        case .cluster: return (error.cause as? KubeError).map(exitCode(for:)) ?? TetherExit.unreachable
+        default: return TetherExit.applyFailed
+        }
     default: return TetherExit.internalError
+    }
+}
+
+private func exitCode(forCause cause: any Error) -> ExitCode {
+    if let error = cause as? GitError {
+        switch error.code {
+        case .invalidInput, .refNotFound, .signature: return TetherExit.invalidInput
+        default: return TetherExit.unreachable
+        }
+    }
+    return TetherExit.unreachable
+}
+
+/// Cluster errors: unreachable or not allowed in is 3, bad configuration 2, the rest 4.
+private func exitCode(for error: KubeError) -> ExitCode {
+    switch error.code {
+    case .transport, .tls, .timeout, .unauthorized, .forbidden, .cancelled: return TetherExit.unreachable
+    case .config: return TetherExit.invalidInput
+    default: return TetherExit.applyFailed
     }
 }
 

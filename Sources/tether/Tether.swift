@@ -17,7 +17,23 @@ struct Tether: AsyncParsableCommand {
             EmulatorCommand.self,
             RenderCommand.self,
             FetchCommand.self,
+            SyncCommand.self,
         ])
+
+    /// Parses the command line, letting `--emulator` stand without an address.
+    static func main() async {
+        let arguments = ClusterOptions.normalisedArguments(Array(CommandLine.arguments.dropFirst()))
+        do {
+            var command = try parseAsRoot(arguments)
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: error)
+        }
+    }
 }
 
 /// The version printed by `--version` and used in User-Agent and ApplySet

@@ -105,9 +105,11 @@ package struct LiveComparison: Sendable {
         guard case .list(let items) = value else { return nil }
         if key.hasPrefix("k:"), let keyValue = try? JSONParsing().value(from: Array(key.utf8.dropFirst(2))),
            case .map(let keyFields) = keyValue {
+            // A key field the rendered item leaves out (a port's `protocol`) is one the
+            // server defaulted; the remaining key fields must still match.
             return items.first { item in
                 keyFields.entries.allSatisfy { field in
-                    guard let own = item[field.key] else { return false }
+                    guard let own = item[field.key] else { return true }
                     return own == field.value || scalarsEqual(own, field.value, path: [])
                 }
             }

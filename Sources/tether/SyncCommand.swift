@@ -1,0 +1,100 @@
+import ArgumentParser
+import Foundation
+import Logging
+import TetherEngine
+import TetherGit
+import TetherModel
+
+/// `tether sync`: render the source and make the cluster match it.
+struct SyncCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sync",
+        abstract: "Apply the rendered source to the cluster with server-side apply, and prune what left it.",
+        discussion: """
+            Renders --path of --source, plans (create / update / unchanged / prune), then \
+            applies in dependency order with field manager 'tether'. With --prune, objects \
+            applied earlier and no longer rendered are deleted, within the prune budget. \
+            The set is tracked by an ApplySet parent ConfigMap tether-NAME in \
+            --parent-namespace. Exit codes: 0 done, 2 invalid input or refused, \
+            3 source or cluster unreachable, 4 some objects failed.
+            """)
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var git: GitOptions
+    @OptionGroup var cluster: ClusterOptions
+    @OptionGroup var reconcile: ReconcileOptions
+    @OptionGroup var pruning: PruneOptions
+
+    @Flag(name: .long, help: "Print the plan without changing anything.")
+    var dryRun = false
+
+    @Flag(name: .long, help: "Wait until applied workloads, Jobs, CRDs and PVCs are ready.")
+    var wait = false
+
+    @Option(name: .long, help: ArgumentHelp("How long --wait waits, in seconds.", valueName: "seconds"))
+    var timeout = 300
+
+    @Option(name: .long, help: ArgumentHelp("Output: text or json (json is quiet until the end, for CI).", valueName: "format"))
+    var output: SyncOutput = .text
+
+    enum SyncOutput: String, ExpressibleByArgument, CaseIterable { case text, json }
+
+    func validate() throws {
+        if timeout <= 0 { throw ValidationError("--timeout must be a positive number of seconds.") }
+    }
+
+    func run() async throws {
+        let logger = global.bootstrapLogging()
+        GitLibrary.initialize()
+        let session: ReconcileSession
+        do {
+            session = try await ReconcileSession.open(git: git, cluster: cluster, reconcile: reconcile, pruning: pruning, logger: logger)
+        } catch {
+            throw report(error)
+        }
+        do {
+            let code = try await sync(session, logger: logger)
+            await session.close()
+            if code != .success { throw code }
+        } catch let code as ExitCode {
+            await session.close()
+            throw code
+        } catch {
+            await session.close()
+            throw report(error)
+        }
+    }
+
+    private func sync(_ session: ReconcileSession, logger: Logger) async throws -> ExitCode {
+        let plan = try await session.reconciler.plan(desired: session.desired.objects, revision: session.desired.revision?.sha,
+                                                     detail: dryRun ? .diff : .sync)
+        let text = output == .text
+        if text { print(PlanListing.text(plan, prune: pruning.prune)) }
+        if dryRun {
+            if !text { print(try PlanListing.json(plan)) }
+            return .success
+        }
+        var progress: Reconciler.Progress?
+        if text, isatty(STDERR_FILENO) != 0 {
+            progress = { done, total in
+                FileHandle.standardError.write(Data("\rapplying \(done)/\(total)".utf8))
+                if done == total { FileHandle.standardError.write(Data("\n".utf8)) }
+            }
+        }
+        let result = try await session.reconciler.apply(plan, progress: progress)
+        var waitError: EngineError?
+        if wait, result.succeeded {
+            do { try await session.reconciler.waitReady(plan, timeout: .seconds(timeout)) } catch { waitError = error }
+        }
+        if text {
+            print(PlanListing.text(result))
+        } else {
+            print(try PlanListing.json(result, plan: plan, waitError: waitError))
+        }
+        if let waitError {
+            printError("error: \(waitError)")
+            return TetherExit.applyFailed
+        }
+        return result.succeeded ? .success : TetherExit.applyFailed
+    }
+}

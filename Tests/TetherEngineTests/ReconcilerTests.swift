@@ -1,0 +1,204 @@
+import Foundation
+import Testing
+import TetherEmulator
+@testable import TetherEngine
+import TetherKube
+import TetherModel
+
+/// The engine against the in-process emulator: plan, apply, prune and their guards.
+@Suite("Reconciler against the emulator", .serialized, .timeLimit(.minutes(2)))
+struct ReconcilerTests {
+    static let deployment = GroupVersionKind(group: "apps", version: "v1", kind: "Deployment")
+    static let configMap = GroupVersionKind(group: "", version: "v1", kind: "ConfigMap")
+
+    @Test("sync of overlays/aws creates every object; a repeat makes no write and no per-object request")
+    func firstSyncThenSteadyState() async throws {
+        let harness = try await EngineHarness.start()
+        defer { Task { await harness.stop() } }
+        let objects = try EngineHarness.render(EngineHarness.repositoryRoot, "overlays-example/overlays/aws")
+        let reconciler = harness.reconciler("aws")
+        let first = try await harness.sync(objects, reconciler, revision: "abc")
+        #expect(first.succeeded, "\(first.failures)")
+        #expect(first.count(.created) == objects.count)
+
+        let parent = try await harness.client.get(Self.configMap, name: "tether-aws", namespace: "tether-system")
+        let id = ApplySetID.id(forParent: parent.id)
+        #expect(parent.label(ApplySetID.idLabel) == id)
+        #expect(parent.annotation(ApplySetID.toolingAnnotation) == "tether/0.1.0")
+        #expect(parent.annotation(ApplySetParent.lastRevisionAnnotation) == "abc")
+        let kinds = Set(objects.map { ApplySetParent.groupKindText($0.id.groupKind) })
+        #expect(Set(parent.annotation(ApplySetID.containsGroupKindsAnnotation)!.split(separator: ",").map(String.init)) == kinds)
+        for object in objects {
+            let live = try await harness.client.get(object.gvk, name: object.name, namespace: object.namespace.isEmpty ? "default" : object.namespace)
+            #expect(live.label(ApplySetID.partOfLabel) == id, "\(object.id)")
+        }
+
+        await harness.resetAudit()
+        let plan = try await reconciler.plan(desired: objects, revision: "abc")
+        #expect(plan.summary.unchanged == objects.count, "\(plan.entries.filter { $0.action != .unchanged }.map { "\($0.id) \($0.action)" })")
+        let second = try await reconciler.apply(plan)
+        #expect(second.succeeded)
+        let audit = await harness.audit()
+        #expect(audit.filter(\.isWrite).isEmpty, "writes: \(audit.filter(\.isWrite).map(\.path))")
+        let resourceRequests = audit.filter { $0.resource != nil }
+        let lists = resourceRequests.filter { $0.verb == "list" }
+        #expect(Set(lists.map(\.path)).count == lists.count, "one list per kind")
+        #expect(lists.count == kinds.count)
+        #expect(resourceRequests.filter { $0.verb == "get" }.count <= 1, "only the parent is read by name")
+        let others = resourceRequests.filter { $0.verb != "get" && $0.verb != "list" }
+        #expect(others.isEmpty, "no dry runs or other per-object requests: \(others.map { "\($0.verb) \($0.path)" })")
+    }
+
+    @Test("removing a resource and renaming a generator input prunes the object and the old hashed ConfigMap")
+    func pruneRemovedObjects() async throws {
+        let harness = try await EngineHarness.start()
+        defer { Task { await harness.stop() } }
+        let tree = try EngineHarness.copyOfExample()
+        defer { try? FileManager.default.removeItem(atPath: tree) }
+        let reconciler = harness.reconciler("aws") { $0.prune = true }
+        let before = try EngineHarness.render(tree, "overlays/aws")
+        try await harness.sync(before, reconciler)
+
+        // Change a generator literal: the ConfigMap's hash suffix changes.
+        let base = tree + "/base/app/kustomization.yaml"
+        let text = try String(contentsOfFile: base, encoding: .utf8)
+        #expect(text.contains("LOG_LEVEL=info"))
+        // Also drop the NetworkPolicy from the resources.
+        try text.replacingOccurrences(of: "LOG_LEVEL=info", with: "LOG_LEVEL=debug")
+            .replacingOccurrences(of: "- networkpolicy.yaml\n", with: "")
+            .write(toFile: base, atomically: true, encoding: .utf8)
+        let after = try EngineHarness.render(tree, "overlays/aws")
+        let removed = Set(before.map(\.id)).subtracting(after.map(\.id))
+        #expect(removed.map(\.kind).sorted() == ["ConfigMap", "NetworkPolicy"], "the generator input change renames a ConfigMap")
+
+        let plan = try await reconciler.plan(desired: after, revision: nil)
+        #expect(Set(plan.entries.filter { $0.action == .prune }.map(\.id)) == removed)
+        let result = try await reconciler.apply(plan)
+        #expect(result.succeeded)
+        #expect(result.count(.pruned) == removed.count)
+        for id in removed {
+            let gvk = id.kind == "ConfigMap" ? Self.configMap : GroupVersionKind(group: "networking.k8s.io", version: "v1", kind: id.kind)
+            await #expect(throws: KubeError.self) { try await harness.client.get(gvk, name: id.name, namespace: id.namespace) }
+        }
+        let again = try await reconciler.plan(desired: after, revision: nil)
+        #expect(!again.summary.hasChanges)
+    }
+
+    @Test("an object with the part-of label never applied by tether, and a controller-owned one, survive a prune")
+    func foreignMembersSurvive() async throws {
+        let harness = try await EngineHarness.start()
+        defer { Task { await harness.stop() } }
+        let reconciler = harness.reconciler("guard") { $0.prune = true }
+        let keep = try Resource.make("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: keep, namespace: default}\ndata: {a: '1'}\n")
+        try await harness.sync([keep], reconciler)
+        let id = ApplySetID.id(forParent: ResourceID(group: "", kind: "ConfigMap", namespace: "tether-system", name: "tether-guard"))
+        let stranger = try Resource.make("""
+            apiVersion: v1
+            kind: ConfigMap
+            metadata: {name: stranger, namespace: default, labels: {applyset.kubernetes.io/part-of: \(id)}}
+            data: {a: '1'}
+            """)
+        _ = try await harness.other.apply(stranger, options: ApplyOptions(fieldManager: "someone"))
+        let owned = try Resource.make("""
+            apiVersion: v1
+            kind: ConfigMap
+            metadata: {name: owned, namespace: default}
+            data: {a: '1'}
+            """)
+        try await harness.sync([keep, owned], reconciler)
+        // An operator takes the object over as its controller.
+        let ownerPatch: Value = ["metadata": ["ownerReferences": [[
+            "apiVersion": "example.com/v1", "kind": "Widget", "name": "w", "uid": "1234", "controller": true,
+        ]]]]
+        _ = try await harness.other.patch(Self.configMap, name: "owned", namespace: "default", patch: Patch(.merge, ownerPatch),
+                                          options: WriteOptions(fieldManager: "operator"))
+        let result = try await harness.sync([keep], reconciler)
+        #expect(result.succeeded)
+        #expect(result.count(.pruned) == 0)
+        _ = try await harness.client.get(Self.configMap, name: "stranger", namespace: "default")
+        _ = try await harness.client.get(Self.configMap, name: "owned", namespace: "default")
+        let skipped = result.results.filter { $0.outcome == .skipped }.map(\.id.name).sorted()
+        #expect(skipped == ["owned", "stranger"])
+    }
+
+    @Test("the empty-render guard, prune: disabled, sync: disabled and the prune budget")
+    func pruneGuards() async throws {
+        let harness = try await EngineHarness.start()
+        defer { Task { await harness.stop() } }
+        let reconciler = harness.reconciler("guards") { $0.prune = true; $0.maxPrune = 3 }
+        var objects: [Resource] = []
+        for index in 0..<6 {
+            objects.append(try Resource.make("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cm\(index), namespace: default}\ndata: {a: '1'}\n"))
+        }
+        objects[0].setAnnotation(Annotations.prune, "disabled")
+        try await harness.sync(objects, reconciler)
+
+        let empty = try await reconciler.plan(desired: [], revision: nil)
+        let emptyError = await #expect(throws: EngineError.self) { try await reconciler.apply(empty) }
+        #expect(emptyError?.code == .emptyRender)
+
+        let budget = try await reconciler.plan(desired: [objects[5]], revision: nil)
+        let budgetError = await #expect(throws: EngineError.self) { try await reconciler.apply(budget) }
+        #expect(budgetError?.code == .pruneBudget)
+        #expect(budgetError?.message.contains("ConfigMap/default/cm1") == true)
+        #expect(try await harness.client.list(Self.configMap, namespace: "default").items.count == 6, "nothing deleted after a refusal")
+
+        // sync: disabled on the live object leaves it alone even when it is due for pruning.
+        _ = try await harness.other.patch(Self.configMap, name: "cm1", namespace: "default",
+                                          patch: Patch(.merge, ["metadata": ["annotations": [.init(stringLiteral: Annotations.sync): "disabled"]]]),
+                                          options: WriteOptions(fieldManager: "kubectl-annotate"))
+        let small = harness.reconciler("guards") { $0.prune = true }
+        let result = try await harness.sync([objects[0], objects[2], objects[3], objects[4], objects[5]], small)
+        #expect(result.succeeded)
+        #expect(result.results.first { $0.id.name == "cm1" }?.outcome == .skipped)
+        let pruned = try await harness.sync([objects[2], objects[3], objects[4], objects[5]], small)
+        #expect(pruned.results.first { $0.id.name == "cm0" }?.outcome == .skipped, "prune: disabled")
+        _ = try await harness.client.get(Self.configMap, name: "cm0", namespace: "default")
+    }
+
+    @Test("a 422 object is reported with its causes and the others are applied")
+    func invalidObjectAmongValid() async throws {
+        let harness = try await EngineHarness.start()
+        defer { Task { await harness.stop() } }
+        let good = try Resource.make("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: good, namespace: default}\ndata: {a: '1'}\n")
+        let bad = try Resource.make("""
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata: {name: bad, namespace: default}
+            spec:
+              selector: {matchLabels: {app: a}}
+              template:
+                metadata: {labels: {app: b}}
+                spec: {containers: [{name: c, image: nginx}]}
+            """)
+        let result = try await harness.sync([good, bad], harness.reconciler("invalid"))
+        #expect(!result.succeeded)
+        let failure = try #require(result.failures.first)
+        #expect(failure.id.name == "bad")
+        #expect(failure.message?.contains("422") == true)
+        _ = try await harness.client.get(Self.configMap, name: "good", namespace: "default")
+    }
+
+    @Test("a crash between apply and prune: the next sync finishes the prune")
+    func crashBetweenApplyAndPrune() async throws {
+        let harness = try await EngineHarness.start()
+        defer { Task { await harness.stop() } }
+        let a = try Resource.make("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a, namespace: default}\ndata: {a: '1'}\n")
+        let b = try Resource.make("apiVersion: v1\nkind: Secret\nmetadata: {name: b, namespace: other}\nstringData: {a: '1'}\n")
+        let ns = try Resource.make("apiVersion: v1\nkind: Namespace\nmetadata: {name: other}\n")
+        var options = { (o: inout EngineOptions) in o.prune = true; o.maxPrunePercent = 100 }
+        try await harness.sync([a, b, ns], harness.reconciler("crash", options))
+        var crashing = harness.reconciler("crash", options)
+        crashing.beforePrune = { () throws(EngineError) in throw EngineError(.cluster, "simulated crash") }
+        let c = try Resource.make("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, namespace: default}\ndata: {a: '1'}\n")
+        await #expect(throws: EngineError.self) { try await harness.sync([c, ns], crashing) }
+        _ = try await harness.client.get(Self.configMap, name: "a", namespace: "default")
+        _ = try await harness.client.get(Self.configMap, name: "c", namespace: "default")
+        options = { (o: inout EngineOptions) in o.prune = true; o.maxPrunePercent = 100 }
+        let result = try await harness.sync([c, ns], harness.reconciler("crash", options))
+        #expect(result.succeeded)
+        #expect(Set(result.results.filter { $0.outcome == .pruned }.map(\.id.name)) == ["a", "b"])
+        let parent = try await harness.client.get(Self.configMap, name: "tether-crash", namespace: "tether-system")
+        #expect(parent.annotation(ApplySetID.containsGroupKindsAnnotation) == "ConfigMap,Namespace")
+    }
+}

@@ -160,7 +160,7 @@ struct ReportTests {
             revision: "3f2a9c1d0e", applySet: PlanFixtures.parent.id,
             objects: [
                 .init(id: ResourceID(group: "", kind: "ConfigMap", namespace: "prod", name: "settings-7h2k"), apiVersion: "v1",
-                      action: .create, outcome: .applied, duration: .milliseconds(42)),
+                      action: .create, outcome: .created, duration: .milliseconds(42)),
                 .init(id: web, apiVersion: "apps/v1", action: .update,
                       outcome: .conflicted([.init(manager: "kubectl-edit", field: ".spec.replicas"),
                                             .init(manager: "hpa", field: ".spec.template.spec.containers[name=\"web\"].image")]),
@@ -179,15 +179,49 @@ struct ReportTests {
             duration: .milliseconds(83_400))
     }
 
+    @Test("the applier's SyncResult converts, conflict causes split into manager and field")
+    func fromSyncResult() {
+        let web = PlanFixtures.liveDeployment.id
+        let result = SyncResult(revision: "abc", applySet: PlanFixtures.parent.id, results: [
+            ObjectResult(id: web, apiVersion: "apps/v1", action: .update, outcome: .conflicted,
+                         message: "Apply failed with 1 conflict", conflicts: [
+                             #".spec.replicas: conflict with "kubectl-edit" using apps/v1"#,
+                             #".spec.paused: conflict with "hpa" with subresource "scale" using apps/v1"#,
+                             "an unexpected cause",
+                         ], duration: .milliseconds(3)),
+            ObjectResult(id: web, apiVersion: "apps/v1", action: .update, outcome: .configured),
+            ObjectResult(id: web, apiVersion: "apps/v1", action: .create, outcome: .created),
+            ObjectResult(id: web, apiVersion: "apps/v1", action: .skip, outcome: .skipped, message: "tether.dev/sync: disabled"),
+            ObjectResult(id: web, apiVersion: "apps/v1", action: .update, outcome: .failed, message: "422 Invalid"),
+            ObjectResult(id: web, apiVersion: "apps/v1", action: .prune, outcome: .pruned),
+            ObjectResult(id: web, apiVersion: "apps/v1", action: .unchanged, outcome: .unchanged),
+        ], prunePending: 2, duration: .seconds(2))
+        let report = SyncReport(result, phases: [.init(name: "apply", duration: .seconds(1))])
+        #expect(report.objects.map(\.outcome) == [
+            .conflicted([.init(manager: "kubectl-edit", field: ".spec.replicas"), .init(manager: "hpa", field: ".spec.paused"),
+                         .init(manager: "", field: "an unexpected cause")]),
+            .configured, .created, .skipped(reason: "tether.dev/sync: disabled"), .failed(message: "422 Invalid"),
+            .pruned, .unchanged,
+        ])
+        #expect(report.objects[0].duration == .milliseconds(3))
+        #expect(report.revision == "abc" && report.applySet == PlanFixtures.parent.id)
+        // Every outcome the applier can report maps to one of the report's names.
+        #expect(Set(report.objects.map(\.outcome.name)) == Set(ObjectOutcome.allCasesForReport.map(\.rawValue)))
+        let text = report.text()
+        #expect(text.contains(#"Deployment.apps/prod/web conflicted: .spec.replicas is owned by "kubectl-edit"; .spec.paused is owned by "hpa"; an unexpected cause (--force-conflicts takes ownership)"#))
+        #expect(text.hasSuffix("1 created, 1 configured, 1 pruned, 1 unchanged, 1 skipped, 1 failed, 1 with conflicts, 2 to prune (pass --prune) in 2.00s\n"))
+        #expect(report.hasFailures)
+    }
+
     @Test("sync text: a line per object that was not unchanged, conflicts with manager and field, the summary")
     func syncText() {
         #expect(Self.sampleSync().text() == """
-            ConfigMap/prod/settings-7h2k applied (42ms)
-            Deployment.apps/prod/web conflict: .spec.replicas is owned by "kubectl-edit"; .spec.template.spec.containers[name="web"].image is owned by "hpa" (--force-conflicts takes ownership)
+            ConfigMap/prod/settings-7h2k created (42ms)
+            Deployment.apps/prod/web conflicted: .spec.replicas is owned by "kubectl-edit"; .spec.template.spec.containers[name="web"].image is owned by "hpa" (--force-conflicts takes ownership)
             Service/prod/web failed: 422 Invalid: spec.ports[0].port: must be between 1 and 65535
             ConfigMap/prod/manual skipped: tether.dev/sync: disabled
             ConfigMap/prod/settings-old1 pruned (1.25s)
-            1 applied, 1 pruned, 1 unchanged, 1 failed, 1 with conflicts, 1 skipped in 1m23s
+            1 created, 0 configured, 1 pruned, 1 unchanged, 1 skipped, 1 failed, 1 with conflicts in 1m23s
 
             """)
     }
@@ -198,7 +232,7 @@ struct ReportTests {
         #expect(report.hasFailures)
         let document = try JSONParsing().value(from: report.json())
         let objects = try #require(document["objects"]?.listValue)
-        #expect(objects.map { $0["result"]?.stringValue } == ["applied", "conflict", "failed", "unchanged", "skipped", "pruned"])
+        #expect(objects.map { $0["result"]?.stringValue } == ["created", "conflicted", "failed", "unchanged", "skipped", "pruned"])
         #expect(objects[1][path: ["conflicts"]] == [["manager": "kubectl-edit", "field": ".spec.replicas"],
                                                     ["manager": "hpa", "field": ".spec.template.spec.containers[name=\"web\"].image"]])
         #expect(objects[2]["message"] == "422 Invalid: spec.ports[0].port: must be\nbetween 1 and 65535")
@@ -222,10 +256,10 @@ struct ReportTests {
                   action: .unchanged, outcome: .unchanged),
         ], duration: .milliseconds(950))
         #expect(!report.hasFailures)
-        #expect(report.text() == "0 applied, 0 pruned, 1 unchanged in 950ms\n")
+        #expect(report.text() == "0 created, 0 configured, 0 pruned, 1 unchanged in 950ms\n")
         report.error = "prune refused: 60 objects is more than --max-prune 50"
         #expect(report.hasFailures)
-        #expect(report.text() == "sync stopped: prune refused: 60 objects is more than --max-prune 50\n0 applied, 0 pruned, 1 unchanged in 950ms\n")
+        #expect(report.text() == "sync stopped: prune refused: 60 objects is more than --max-prune 50\n0 created, 0 configured, 0 pruned, 1 unchanged in 950ms\n")
         let document = try JSONParsing().value(from: report.json())
         #expect(document["error"] == "prune refused: 60 objects is more than --max-prune 50")
         #expect(document[path: ["summary", "success"]] == false)
@@ -238,4 +272,9 @@ struct ReportTests {
     func durations(_ duration: Duration, _ expected: String) {
         #expect(SyncReport.humanDuration(duration) == expected)
     }
+}
+
+extension ObjectOutcome {
+    /// Every case, listed here so a new case fails the conversion test until it is mapped.
+    static let allCasesForReport: [ObjectOutcome] = [.created, .configured, .unchanged, .pruned, .skipped, .failed, .conflicted]
 }

@@ -1,7 +1,7 @@
 import TetherModel
 
 extension SyncReport {
-    /// A line per object that was not unchanged (`Deployment.apps/prod/web applied (120ms)`,
+    /// A line per object that was not unchanged (`Deployment.apps/prod/web configured (120ms)`,
     /// conflicts with each manager and field), the reason the sync stopped if it did, then
     /// the summary with the total time.
     package func text() -> String {
@@ -12,16 +12,22 @@ extension SyncReport {
             case .failed(let message): out += ": " + Self.oneLine(message)
             case .skipped(let reason): out += ": " + Self.oneLine(reason)
             case .conflicted(let conflicts):
-                out += ": " + conflicts.map { "\($0.field) is owned by \"\($0.manager)\"" }.joined(separator: "; ")
+                out += ": " + conflicts.map(Self.conflictText).joined(separator: "; ")
                 out += " (--force-conflicts takes ownership)"
-            case .applied, .pruned, .unchanged:
+            case .created, .configured, .pruned, .unchanged:
                 if object.duration > .zero { out += " (\(Self.humanDuration(object.duration)))" }
             }
             out += "\n"
         }
         if let error { out += "sync stopped: " + Self.oneLine(error) + "\n" }
-        out += "\(summary.description) in \(Self.humanDuration(duration))\n"
+        out += summary.description
+        if prunePending > 0 { out += ", \(prunePending) to prune (pass --prune)" }
+        out += " in \(Self.humanDuration(duration))\n"
         return out
+    }
+
+    static func conflictText(_ conflict: FieldConflict) -> String {
+        conflict.manager.isEmpty ? conflict.field : "\(conflict.field) is owned by \"\(conflict.manager)\""
     }
 
     /// The report as JSON: revision, ApplySet, each object's action, result, message or
@@ -36,19 +42,21 @@ extension SyncReport {
         document["error"] = error.map(Value.string) ?? .null
         let s = summary
         document["summary"] = [
-            "applied": .int(s.applied),
+            "created": .int(s.created),
+            "configured": .int(s.configured),
             "unchanged": .int(s.unchanged),
             "pruned": .int(s.pruned),
             "failed": .int(s.failed),
             "conflicts": .int(s.conflicts),
             "skipped": .int(s.skipped),
+            "prunePending": .int(prunePending),
             "success": .bool(!hasFailures),
             "text": .string(s.description),
         ]
         return PlanReport.jsonText(.map(document))
     }
 
-    static func objectValue(_ object: ObjectResult) -> Value {
+    static func objectValue(_ object: Entry) -> Value {
         var value = PlanReport.identity(object.id, apiVersion: object.apiVersion)
         value["action"] = .string(object.action.rawValue)
         value["result"] = .string(object.outcome.name)
@@ -57,7 +65,7 @@ extension SyncReport {
         case .skipped(let reason): value["reason"] = .string(reason)
         case .conflicted(let conflicts):
             value["conflicts"] = .list(conflicts.map { ["manager": .string($0.manager), "field": .string($0.field)] })
-        case .applied, .unchanged, .pruned: break
+        case .created, .configured, .unchanged, .pruned: break
         }
         value["durationMs"] = milliseconds(object.duration)
         return .map(value)

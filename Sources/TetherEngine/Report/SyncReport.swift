@@ -19,11 +19,13 @@ package struct SyncReport: Sendable, Hashable {
         }
     }
 
-    /// The outcome for one object.
+    /// The outcome for one object, named as past-tense facts (the names of `ObjectOutcome`).
     package enum Outcome: Sendable, Hashable {
-        /// Created or changed by server-side apply.
-        case applied
-        /// Already as rendered; nothing was sent.
+        /// Created by server-side apply.
+        case created
+        /// Changed by server-side apply.
+        case configured
+        /// Already as rendered; nothing was sent, or the apply changed nothing.
         case unchanged
         /// Deleted because it left the rendered set.
         case pruned
@@ -35,14 +37,16 @@ package struct SyncReport: Sendable, Hashable {
         /// Left alone, with the reason (`tether.dev/sync: disabled`, a protected prune).
         case skipped(reason: String)
 
-        /// The name used in JSON and text: applied, unchanged, pruned, failed, conflict, skipped.
+        /// The name used in JSON and text: created, configured, unchanged, pruned, failed,
+        /// conflicted, skipped.
         package var name: String {
             switch self {
-            case .applied: return "applied"
+            case .created: return "created"
+            case .configured: return "configured"
             case .unchanged: return "unchanged"
             case .pruned: return "pruned"
             case .failed: return "failed"
-            case .conflicted: return "conflict"
+            case .conflicted: return "conflicted"
             case .skipped: return "skipped"
             }
         }
@@ -51,13 +55,13 @@ package struct SyncReport: Sendable, Hashable {
         package var isFailure: Bool {
             switch self {
             case .failed, .conflicted: return true
-            case .applied, .unchanged, .pruned, .skipped: return false
+            case .created, .configured, .unchanged, .pruned, .skipped: return false
             }
         }
     }
 
     /// One object's line in the report.
-    package struct ObjectResult: Sendable, Hashable {
+    package struct Entry: Sendable, Hashable {
         package var id: ResourceID
         package var apiVersion: String
         /// What the plan said to do.
@@ -90,17 +94,19 @@ package struct SyncReport: Sendable, Hashable {
 
     /// Counts by outcome.
     package struct Summary: Sendable, Hashable, CustomStringConvertible {
-        package var applied = 0
+        package var created = 0
+        package var configured = 0
         package var unchanged = 0
         package var pruned = 0
         package var failed = 0
         package var conflicts = 0
         package var skipped = 0
 
-        package init(_ objects: [ObjectResult] = []) {
+        package init(_ objects: [Entry] = []) {
             for object in objects {
                 switch object.outcome {
-                case .applied: applied += 1
+                case .created: created += 1
+                case .configured: configured += 1
                 case .unchanged: unchanged += 1
                 case .pruned: pruned += 1
                 case .failed: failed += 1
@@ -110,13 +116,13 @@ package struct SyncReport: Sendable, Hashable {
             }
         }
 
-        /// `N applied, N pruned, N unchanged`, then failures, conflicts and skips when
-        /// there are any.
+        /// `N created, N configured, N pruned, N unchanged`, then skips, failures and
+        /// conflicts when there are any.
         package var description: String {
-            var text = "\(applied) applied, \(pruned) pruned, \(unchanged) unchanged"
+            var text = "\(created) created, \(configured) configured, \(pruned) pruned, \(unchanged) unchanged"
+            if skipped > 0 { text += ", \(skipped) skipped" }
             if failed > 0 { text += ", \(failed) failed" }
             if conflicts > 0 { text += ", \(conflicts) with conflicts" }
-            if skipped > 0 { text += ", \(skipped) skipped" }
             return text
         }
     }
@@ -126,7 +132,9 @@ package struct SyncReport: Sendable, Hashable {
     /// The ApplySet parent, `Kind/namespace/name`.
     package var applySet: ResourceID?
     /// Results in the order the objects were handled (apply order, then prunes).
-    package var objects: [ObjectResult]
+    package var objects: [Entry]
+    /// Prunes that were due but not done because `--prune` was not given.
+    package var prunePending: Int
     /// Stages in the order they ran.
     package var phases: [Phase]
     /// Wall time of the whole sync.
@@ -135,11 +143,12 @@ package struct SyncReport: Sendable, Hashable {
     /// Must not hold Secret values; error messages from the engine never do.
     package var error: String?
 
-    package init(revision: String?, applySet: ResourceID? = nil, objects: [ObjectResult] = [],
+    package init(revision: String?, applySet: ResourceID? = nil, objects: [Entry] = [], prunePending: Int = 0,
                  phases: [Phase] = [], duration: Duration = .zero, error: String? = nil) {
         self.revision = revision
         self.applySet = applySet
         self.objects = objects
+        self.prunePending = prunePending
         self.phases = phases
         self.duration = duration
         self.error = error

@@ -97,10 +97,74 @@ extension KubeSuites {
             #expect(ContinuousClock.now - started < .seconds(20))
         }
 
+        @Test("a slow consumer holds the watch back instead of making the client buffer everything")
+        func backpressure() async throws {
+            let server = try TestServer()
+            let client = server.client()
+            _ = try await client.mapping(for: configMap)
+            let count = 3000
+            // ~12 MB of events, far more than the socket buffers between server and client hold.
+            try server.script(#"[{"method":"GET","path":"/api/v1/namespaces/default/configmaps","generate":{"count":\#(count),"size":4000,"sndbuf":65536}}]"#)
+            var options = WatchOptions(resourceVersion: "999")
+            options.bufferedEvents = 8
+            let buffer = WatchBuffer(capacity: options.bufferedEvents)
+            var iterator = client.watch(configMap, namespace: nil, options: options, buffer: buffer).makeAsyncIterator()
+            guard case .added(let first)? = try await iterator.next() else { throw TestFailure("expected the first event") }
+            #expect(first.name == "g0")
+            // The consumer now stalls. Wait until the server's writes stop advancing: with
+            // the client buffering everything it would have written all of them.
+            var streamed = -1
+            while true {
+                try await Task.sleep(for: .milliseconds(300))
+                let now = try Self.streamed(server)
+                if now == streamed { break }
+                streamed = now
+            }
+            #expect(streamed < count / 2, "the server was held back after \(streamed) of \(count) events")
+            #expect(buffer.maximumBuffered <= options.bufferedEvents)
+            var names = [first.name]
+            while names.count < count, let event = try await iterator.next() {
+                if case .added(let object) = event { names.append(object.name) }
+            }
+            #expect(names == (0..<count).map { "g\($0)" }, "every event arrived once, in order")
+            #expect(try Self.streamed(server) == count)
+            #expect(buffer.maximumBuffered <= options.bufferedEvents)
+        }
+
+        static func streamed(_ server: TestServer) throws -> Int {
+            try JSONParsing().value(from: try server.control("streamed"))["streamed"]?.intValue ?? -1
+        }
+
+        @Test("dropping the stream stops the watch and releases a producer blocked on a full buffer")
+        func dropStream() async throws {
+            let server = try TestServer()
+            let client = server.client()
+            _ = try await client.mapping(for: configMap)
+            try server.script(#"[{"method":"GET","path":"/api/v1/namespaces/default/configmaps","generate":{"count":3000,"size":4000,"sndbuf":65536}}]"#)
+            var options = WatchOptions(resourceVersion: "999")
+            options.bufferedEvents = 4
+            let buffer = WatchBuffer(capacity: options.bufferedEvents)
+            do {
+                var iterator = client.watch(configMap, namespace: nil, options: options, buffer: buffer).makeAsyncIterator()
+                _ = try await iterator.next()
+            }
+            #expect(buffer.isCancelled, "dropping the stream cancels the watch")
+            // The transfer thread was blocked on the full buffer; it must wake, end the
+            // transfer and give its handle back to the pool (where the discovery request's
+            // handle came from, so the pool holds one idle handle again).
+            let started = ContinuousClock.now
+            while await client.transport.idleHandles < 1 && ContinuousClock.now - started < .seconds(10) {
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            #expect(await client.transport.idleHandles == 1)
+            #expect(!(try await buffer.push(.bookmark(resourceVersion: "1"))), "a producer learns the consumer is gone")
+            #expect(!buffer.pushBlocking(.bookmark(resourceVersion: "1")))
+        }
+
         @Test("watch decoder splits lines across chunks")
         func decoder() {
             let collected = Collected()
-            let decoder = WatchDecoder(gvk: configMap) { collected.append($0) }
+            let decoder = WatchDecoder(gvk: configMap) { collected.append($0); return true }
             let text = #"{"type":"ADDED","object":{"metadata":{"name":"x","resourceVersion":"5"}}}"# + "\n\n"
                 + #"{"type":"BOOKMARK","object":{"kind":"ConfigMap","metadata":{"resourceVersion":"9"}}}"# + "\n"
             let bytes = Array(text.utf8)

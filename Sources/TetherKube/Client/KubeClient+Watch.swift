@@ -13,36 +13,44 @@ extension KubeClient {
     ///   cure (401, 403, 404, repeated connection failures, or 410 with `relistOnGone` off).
     package func watch(_ gvk: GroupVersionKind, namespace: String? = nil,
                        options: WatchOptions = WatchOptions()) -> AsyncThrowingStream<WatchEvent, any Error> {
-        AsyncThrowingStream { continuation in
-            // A Task is needed here: the stream's builder is a synchronous callback that
-            // must start the async watch loop; it is cancelled when the consumer goes away.
-            let task = Task {
-                do throws(KubeError) {
-                    try await self.runWatch(gvk, namespace: namespace, options: options) { continuation.yield($0) }
-                    continuation.finish()
-                } catch where error.code == .cancelled {
-                    continuation.finish()
-                } catch {
-                    continuation.finish(throwing: error)
-                }
+        watch(gvk, namespace: namespace, options: options, buffer: WatchBuffer(capacity: options.bufferedEvents))
+    }
+
+    /// `watch`, with the buffer given so tests can look at how full it got.
+    func watch(_ gvk: GroupVersionKind, namespace: String?, options: WatchOptions,
+               buffer: WatchBuffer) -> AsyncThrowingStream<WatchEvent, any Error> {
+        // A Task is needed here: the watch loop runs while the consumer pulls events
+        // through `buffer`; the consumer's end (cancellation, or dropping the stream)
+        // cancels it.
+        let task = Task {
+            do throws(KubeError) {
+                try await self.runWatch(gvk, namespace: namespace, options: options, buffer: buffer)
+                buffer.finish()
+            } catch where error.code == .cancelled {
+                buffer.finish()
+            } catch {
+                buffer.finish(throwing: error)
             }
-            continuation.onTermination = { _ in task.cancel() }
         }
+        let consumer = WatchConsumer(buffer: buffer, task: task)
+        return AsyncThrowingStream(unfolding: { try await consumer.next() })
     }
 
     private func runWatch(_ gvk: GroupVersionKind, namespace: String?, options: WatchOptions,
-                          emit: @escaping @Sendable (WatchEvent) -> Void) async throws(KubeError) {
+                          buffer: WatchBuffer) async throws(KubeError) {
         let mapping = try await mapping(for: gvk)
         let ns = mapping.namespaced ? (namespace ?? config.namespace) : ""
         let listOptions = ListOptions(labelSelector: options.labelSelector, fieldSelector: options.fieldSelector)
         var resourceVersion = options.resourceVersion
         if resourceVersion == nil {
             let list = try await listAll(gvk, namespace: ns, options: listOptions)
-            for item in list.items { emit(.added(item)) }
+            for item in list.items {
+                guard await buffer.push(.added(item)) else { return }
+            }
             resourceVersion = list.resourceVersion
         }
         var failures = 0
-        while !Task.isCancelled {
+        while !Task.isCancelled && !buffer.isCancelled {
             var query: [(String, String)] = [("watch", "true")]
             if let value = options.labelSelector { query.append(("labelSelector", value)) }
             if let value = options.fieldSelector { query.append(("fieldSelector", value)) }
@@ -51,7 +59,7 @@ extension KubeClient {
             query.append(("timeoutSeconds", String(options.timeoutSeconds)))
             let call = Call(method: "GET", path: mapping.path(namespace: ns), query: query,
                             operation: "watch \(gvk.kind)" + (ns.isEmpty ? "" : " in namespace \(ns)"))
-            let decoder = WatchDecoder(gvk: mapping.gvk, emit: emit)
+            let decoder = WatchDecoder(gvk: mapping.gvk) { buffer.pushBlocking($0) }
             let outcome = await attemptWatch(call, decoder: decoder, timeout: .seconds(options.timeoutSeconds + 30))
             if let rv = decoder.lastResourceVersion { resourceVersion = rv }
             if decoder.eventCount > 0 { failures = 0 }
@@ -65,7 +73,7 @@ extension KubeClient {
             if error.code == .gone && options.relistOnGone {
                 let list = try await listAll(gvk, namespace: ns, options: listOptions)
                 resourceVersion = list.resourceVersion
-                emit(.relisted(items: list.items, resourceVersion: list.resourceVersion))
+                guard await buffer.push(.relisted(items: list.items, resourceVersion: list.resourceVersion)) else { return }
                 continue
             }
             let retryable = [.transport, .timeout, .serverError, .tooManyRequests].contains(error.code)
@@ -101,5 +109,28 @@ extension KubeClient {
                 return .failure(error)
             }
         }
+    }
+}
+
+/// The consumer's side of one watch: pulls from the buffer, and stops the watch when the
+/// stream goes away (its unfolding closure, which holds this, is released).
+private final class WatchConsumer: Sendable {
+    let buffer: WatchBuffer
+    let task: Task<Void, Never>
+
+    init(buffer: WatchBuffer, task: Task<Void, Never>) {
+        self.buffer = buffer
+        self.task = task
+    }
+
+    func next() async throws -> WatchEvent? {
+        let event = try await buffer.next()
+        if event == nil { task.cancel() }
+        return event
+    }
+
+    deinit {
+        task.cancel()
+        buffer.cancel()
     }
 }

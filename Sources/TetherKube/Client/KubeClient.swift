@@ -49,6 +49,9 @@ package final class KubeClient: Sendable {
         throttle = RequestThrottle(qps: options.qps, burst: options.burst, maxInFlight: options.maxConcurrentRequests)
     }
 
+    /// Responses, HTTP/2 use and connections opened so far, to check connection reuse.
+    package var transportStatistics: TransportStatistics { transport.statistics }
+
     /// One API call, before credentials.
     struct Call: Sendable {
         var method: String

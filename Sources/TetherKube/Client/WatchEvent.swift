@@ -24,6 +24,10 @@ package struct WatchOptions: Sendable {
     package var timeoutSeconds = 300
     /// Re-list (and emit `.relisted`) on 410 Gone instead of failing.
     package var relistOnGone = true
+    /// Events held for a consumer that has not taken them yet. When that many wait, the
+    /// watch stops reading from the server until the consumer catches up, so a slow
+    /// consumer costs a bounded amount of memory.
+    package var bufferedEvents = 100
     package init(labelSelector: String? = nil, fieldSelector: String? = nil, resourceVersion: String? = nil) {
         self.labelSelector = labelSelector
         self.fieldSelector = fieldSelector
@@ -39,19 +43,21 @@ final class WatchDecoder: @unchecked Sendable {
     // the continuation resume that ends the transfer orders those accesses.
     private var buffer: [UInt8] = []
     private let gvk: GroupVersionKind
-    private let emit: @Sendable (WatchEvent) -> Void
+    /// Hands an event on; `false` means the consumer has gone away.
+    private let emit: @Sendable (WatchEvent) -> Bool
     var lastResourceVersion: String?
     /// A `Status` sent as an ERROR event (410 Gone, for example).
     var errorStatus: KubeError?
     var failure: KubeError?
     var eventCount = 0
 
-    init(gvk: GroupVersionKind, emit: @escaping @Sendable (WatchEvent) -> Void) {
+    init(gvk: GroupVersionKind, emit: @escaping @Sendable (WatchEvent) -> Bool) {
         self.gvk = gvk
         self.emit = emit
     }
 
-    /// Returns `false` to stop the transfer (after an ERROR event or undecodable data).
+    /// Returns `false` to stop the transfer (after an ERROR event or undecodable data, or
+    /// when the consumer has gone away).
     func consume(_ bytes: UnsafeRawBufferPointer) -> Bool {
         buffer.append(contentsOf: bytes)
         var start = 0
@@ -81,12 +87,11 @@ final class WatchDecoder: @unchecked Sendable {
         let resource = Resource(unchecked: KubeClient.withTypeMeta(object, gvk: gvk))
         eventCount += 1
         switch type {
-        case "ADDED": emit(.added(resource))
-        case "MODIFIED": emit(.modified(resource))
-        case "DELETED": emit(.deleted(resource))
-        case "BOOKMARK": emit(.bookmark(resourceVersion: rv ?? ""))
-        default: break  // unknown event types are skipped, as client-go does
+        case "ADDED": return emit(.added(resource))
+        case "MODIFIED": return emit(.modified(resource))
+        case "DELETED": return emit(.deleted(resource))
+        case "BOOKMARK": return emit(.bookmark(resourceVersion: rv ?? ""))
+        default: return true  // unknown event types are skipped, as client-go does
         }
-        return true
     }
 }

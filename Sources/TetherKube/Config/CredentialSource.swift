@@ -50,6 +50,8 @@ actor CredentialSource {
         case .exec:
             guard let exec else { return Credential() }
             return try await exec.credential()
+        case .oidc(let oidc):
+            return Credential(authorization: Redacted("Bearer " + (try oidc.bearer()).value))
         }
     }
 

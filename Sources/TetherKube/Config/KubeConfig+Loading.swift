@@ -112,7 +112,7 @@ extension KubeConfigFile {
             if (tls.clientCertificate == nil) != (tls.clientKey == nil) {
                 throw KubeError(.config, "\(files): user '\(entry.user)' has a client certificate without a key (or a key without a certificate). Set both.")
             }
-            authentication = user.authentication
+            authentication = try user.authentication(name: entry.user, location: files)
         }
         return KubeConfig(server: server, tls: tls, authentication: authentication,
                           namespace: namespace ?? entry.namespace ?? "default",
@@ -121,8 +121,19 @@ extension KubeConfigFile {
 }
 
 extension KubeConfigFile.User {
-    /// kubectl's precedence: token, then tokenFile, then exec, then basic auth.
-    var authentication: KubeConfig.Authentication {
+    /// kubectl's precedence: token, then tokenFile, then exec, then basic auth. An
+    /// `auth-provider` is refused with exec (as client-go does) and for the removed `gcp`
+    /// and `azure` providers; an `oidc` id-token is used when no token or password is set
+    /// (client-go's oidc transport also leaves an explicit `Authorization` alone).
+    /// - Throws: `KubeError` with code `config` for an unusable `auth-provider`.
+    func authentication(name: String, location: String) throws(KubeError) -> KubeConfig.Authentication {
+        if let authProvider {
+            if exec != nil {
+                throw KubeError(.config, "\(location): user '\(name)' sets both exec and auth-provider. Keep only exec.")
+            }
+            let provided = try authProvider.authentication(user: name, location: location)
+            if token == nil, tokenFile == nil, username == nil { return provided }
+        }
         if let token { return .token(token) }
         if let tokenFile { return .tokenFile(tokenFile) }
         if let exec { return .exec(exec) }

@@ -62,6 +62,8 @@ package struct KubeConfig: Sendable {
         case basic(username: String, password: Redacted<String>)
         /// A `client.authentication.k8s.io` credential plugin.
         case exec(ExecConfig)
+        /// The `id-token` of a legacy `auth-provider: oidc` user, used until it expires.
+        case oidc(OIDCToken)
     }
 
     /// A kubeconfig `user.exec` stanza.

@@ -27,6 +27,8 @@ package struct KubeConfigFile: Sendable {
         package var username: String?
         package var password: Redacted<String>?
         package var exec: KubeConfig.ExecConfig?
+        /// The legacy `auth-provider` stanza (`gcp`, `azure`, `oidc`).
+        package var authProvider: AuthProvider?
         package init() {}
     }
 
@@ -164,6 +166,16 @@ private struct EntryReader {
         user.password = body["password"]?.stringValue.map { Redacted($0) }
         if let exec = body["exec"], !exec.isNull {
             user.exec = try execConfig(exec, name: name)
+        }
+        if let provider = body["auth-provider"], !provider.isNull {
+            guard let providerName = provider["name"]?.stringValue, !providerName.isEmpty else {
+                throw KubeError(.config, "\(path): user '\(name)': auth-provider has no name. Remove the stanza or use an exec plugin.")
+            }
+            var config: [String: Redacted<String>] = [:]
+            for entry in provider["config"]?.mapValue ?? OrderedMap() {
+                config[entry.key] = Redacted(entry.value.scalarText ?? "")
+            }
+            user.authProvider = AuthProvider(name: providerName, config: config)
         }
         return user
     }

@@ -58,16 +58,21 @@ final class CurlEasy {
         if tether_curl_easy_getinfo_long(raw, CURLINFO_HTTP_VERSION, &versionLong) == CURLE_OK {
             version = versionLong == tether_curl_http_version_2_0() ? 2 : 1
         }
+        // How many connections this transfer had to open: 0 when it reused a live one.
+        var connects = 0
+        _ = tether_curl_easy_getinfo_long(raw, CURLINFO_NUM_CONNECTS, &connects)
+        let response = HTTPResponse(status: status, headers: context.headers, body: context.body, httpVersion: version,
+                                    newConnections: connects)
         if code != CURLE_OK {
             // A sink that asked to stop, or a server that hung up mid-stream after
             // a complete 2xx header, is a normal end for streams.
             if context.stoppedBySink || (onData != nil && status / 100 == 2 && !cancellation.isCancelled
                                          && (code == CURLE_PARTIAL_FILE || code == CURLE_RECV_ERROR)) {
-                return .success(HTTPResponse(status: status, headers: context.headers, body: context.body, httpVersion: version))
+                return .success(response)
             }
             return .failure(Self.error(code, detail: String(cString: errorBuffer), cancelled: cancellation.isCancelled, url: request.url))
         }
-        return .success(HTTPResponse(status: status, headers: context.headers, body: context.body, httpVersion: version))
+        return .success(response)
     }
 
     /// Maps a `CURLcode` to a `KubeError`, read in the same frame as the failing call.

@@ -7,11 +7,18 @@ import Foundation
 /// `KubeClient`, which sees Swift types only.
 final class CurlTransport: Sendable {
     private let pool: CurlHandlePool
+    private let counters = TransportCounters()
 
     init(maxIdleHandles: Int) {
         CurlLibrary.initialize()
         pool = CurlHandlePool(maxIdle: maxIdleHandles)
     }
+
+    /// What the transport has done so far.
+    var statistics: TransportStatistics { counters.snapshot }
+
+    /// Handles waiting in the pool, i.e. not inside a transfer.
+    var idleHandles: Int { get async { await pool.idleCount } }
 
     /// Sends `request` and buffers the whole response.
     /// - Throws: `KubeError` with code `transport`, `tls`, `timeout` or `cancelled`. An HTTP
@@ -45,8 +52,37 @@ final class CurlTransport: Sendable {
             flag.cancel()
         }
         await pool.checkin(lease)
+        if case .success(let response) = result { counters.record(response) }
         return try result.get()
     }
+}
+
+/// Counts of what a client's transport did: how many responses arrived over which
+/// protocol, and how many connections had to be opened for them.
+package struct TransportStatistics: Sendable, Equatable {
+    /// Responses received (any status), including each attempt of a retried request.
+    package var responses = 0
+    /// Responses that came over HTTP/2.
+    package var http2Responses = 0
+    /// TCP (and TLS) connections opened; the rest of the responses reused a live one.
+    package var connectionsOpened = 0
+}
+
+/// Lock-protected `TransportStatistics`, updated after every transfer.
+private final class TransportCounters: @unchecked Sendable {
+    // @unchecked: `value` is only read and written under `lock`.
+    private let lock = NSLock()
+    private var value = TransportStatistics()
+
+    func record(_ response: HTTPResponse) {
+        lock.withLock {
+            value.responses += 1
+            if response.httpVersion == 2 { value.http2Responses += 1 }
+            value.connectionsOpened += response.newConnections
+        }
+    }
+
+    var snapshot: TransportStatistics { lock.withLock { value } }
 }
 
 /// An easy handle with the thread that runs its transfers, handed to exactly one transfer
@@ -114,6 +150,8 @@ actor CurlHandlePool {
         if let lease = idle.popLast() { return lease }
         return CurlEasy().map(CurlHandleLease.init)
     }
+
+    var idleCount: Int { idle.count }
 
     func checkin(_ lease: CurlHandleLease) {
         if idle.count < maxIdle { idle.append(lease) }

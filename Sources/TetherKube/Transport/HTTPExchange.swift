@@ -34,6 +34,8 @@ struct HTTPResponse: Sendable {
     var body: [UInt8]
     /// 1 for HTTP/1.x, 2 for HTTP/2.
     var httpVersion: Int
+    /// Connections the transfer opened (`CURLINFO_NUM_CONNECTS`): 0 when it reused one.
+    var newConnections = 0
 
     func header(_ name: String) -> String? {
         let lowered = name.lowercased()

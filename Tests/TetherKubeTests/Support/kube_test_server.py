@@ -7,7 +7,7 @@ for a few resources with paging, watches with bookmarks and 410 Gone after compa
 control endpoints under /__control/ so a test can script responses (status codes,
 Retry-After, delays, chunked streams), set accepted credentials and read the request log.
 """
-import argparse, json, ssl, sys, threading, time, urllib.parse
+import argparse, json, socket, ssl, sys, threading, time, urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 LOCK = threading.Condition()
@@ -148,6 +148,8 @@ class Handler(BaseHTTPRequestHandler):
         time.sleep(script.get("delay", 0))
         code = script.get("status", 200)
         headers = script.get("headers", {})
+        if "generate" in script:
+            return self.generated(script["generate"])
         if "chunks" in script:
             self.send_response(code)
             self.send_header("Content-Type", "application/json")
@@ -175,6 +177,31 @@ class Handler(BaseHTTPRequestHandler):
         else:
             self.send_json(code, body, headers)
 
+    def generated(self, spec):
+        """Streams spec["count"] ADDED events of about spec["size"] bytes as a chunked watch
+        body, counting in STATE["streamed"] how many were written: a write blocks once the
+        socket buffers are full, which is how a test sees backpressure."""
+        if spec.get("sndbuf"):
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, spec["sndbuf"])
+        with LOCK:
+            STATE["streamed"] = 0
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Transfer-Encoding", "chunked")
+        self.end_headers()
+        pad = "x" * spec["size"]
+        for index in range(spec["count"]):
+            event = {"type": "ADDED", "object": {"apiVersion": "v1", "kind": "ConfigMap",
+                     "metadata": {"name": "g%d" % index, "namespace": "default", "resourceVersion": str(1000 + index)},
+                     "data": {"pad": pad}}}
+            data = (json.dumps(event) + "\n").encode()
+            self.wfile.write(b"%x\r\n%s\r\n" % (len(data), data))
+            with LOCK:
+                STATE["streamed"] = index + 1
+        self.wfile.write(b"0\r\n\r\n")
+        self.wfile.flush()
+        self.close_connection = True
+
     def control(self, path, raw):
         body = json.loads(raw) if raw else None
         with LOCK:
@@ -182,6 +209,8 @@ class Handler(BaseHTTPRequestHandler):
                 STATE["scripts"].extend(body)
             elif path == "/__control/requests":
                 return self.send_json(200, STATE["requests"])
+            elif path == "/__control/streamed":
+                return self.send_json(200, {"streamed": STATE.get("streamed", 0)})
             elif path == "/__control/auth":
                 STATE["tokens"] = body.get("tokens")
                 STATE["basic"] = body.get("basic")

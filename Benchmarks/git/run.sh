@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Benchmarks TetherGit against the git CLI on a generated repository served by git daemon
-# on loopback: first clone, no-change poll, fetch + checkout of one new commit.
+# on loopback: first clone, no-change poll, fetch + checkout of one new commit (several
+# times in a row, as a reconcile loop would; the median is reported).
 # Usage: Benchmarks/git/run.sh   (from the repository root; writes figures to stdout)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -8,6 +9,7 @@ WORK="${BENCH_WORK:-$(pwd)/Benchmarks/.work/git}"
 SCRATCH="${BENCH_SCRATCH:-.build-git-bench}"
 COMMITS="${BENCH_COMMITS:-2000}"
 FILES="${BENCH_FILES:-5000}"
+UPDATES="${BENCH_UPDATES:-5}"
 rm -rf "$WORK"; mkdir -p "$WORK/base"
 export GIT_CONFIG_NOSYSTEM=1
 
@@ -46,6 +48,7 @@ URL="git://127.0.0.1:$PORT/repo.git"
 now() { date +%s%N; }
 ms() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", (b - a) / 1000000 }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 echo "== first clone"
 T0=$(now); "$BENCH" "$URL" "$WORK/cache" > "$WORK/t1"; T1=$(now)
@@ -58,20 +61,27 @@ TETHER_POLL=$(cut -d' ' -f1 "$WORK/t2"); TETHER_POLL_WALL=$(ms $T0 $T1)
 grep -q unchanged "$WORK/t2"
 T0=$(now); git ls-remote "$URL" refs/heads/main >/dev/null; T1=$(now); CLI_POLL=$(ms $T0 $T1)
 
-echo "== one new commit"
+echo "== one new commit, $UPDATES times"
 git clone -q "$WORK/base/repo.git" "$WORK/pusher"
-echo "extra: 1" > "$WORK/pusher/manifests/new.yaml"
-git -C "$WORK/pusher" add -A
-git -C "$WORK/pusher" -c user.name=Bench -c user.email=bench@example.com commit -q -m "one more"
-git -C "$WORK/pusher" push -q origin main
-T0=$(now); "$BENCH" "$URL" "$WORK/cache" > "$WORK/t3"; T1=$(now)
-TETHER_UPDATE=$(cut -d' ' -f1 "$WORK/t3"); TETHER_UPDATE_WALL=$(ms $T0 $T1)
-grep -q " changed" "$WORK/t3"
-T0=$(now); git -C "$WORK/cli" fetch -q origin main && git -C "$WORK/cli" checkout -q FETCH_HEAD; T1=$(now); CLI_UPDATE=$(ms $T0 $T1)
+TETHER_UPDATES=(); TETHER_UPDATES_WALL=(); CLI_UPDATES=()
+for i in $(seq "$UPDATES"); do
+  echo "extra: $i" > "$WORK/pusher/manifests/new.yaml"
+  git -C "$WORK/pusher" add -A
+  git -C "$WORK/pusher" -c user.name=Bench -c user.email=bench@example.com commit -q -m "one more ($i)"
+  git -C "$WORK/pusher" push -q origin main
+  T0=$(now); "$BENCH" "$URL" "$WORK/cache" > "$WORK/t3"; T1=$(now)
+  grep -q " changed" "$WORK/t3"
+  TETHER_UPDATES+=("$(cut -d' ' -f1 "$WORK/t3")"); TETHER_UPDATES_WALL+=("$(ms $T0 $T1)")
+  T0=$(now); git -C "$WORK/cli" fetch -q origin main && git -C "$WORK/cli" checkout -q FETCH_HEAD; T1=$(now)
+  CLI_UPDATES+=("$(ms $T0 $T1)")
+done
+TETHER_UPDATE=$(median "${TETHER_UPDATES[@]}"); TETHER_UPDATE_WALL=$(median "${TETHER_UPDATES_WALL[@]}"); CLI_UPDATE=$(median "${CLI_UPDATES[@]}")
 
 echo
 echo "libgit2 $(pkg-config --modversion libgit2), git $(git --version | cut -d' ' -f3), $COMMITS commits, $FILES files, $(nproc) cores"
-printf '%-34s %12s %12s %12s %8s\n' "operation" "tether ms" "(wall ms)" "git CLI ms" "ratio"
-printf '%-34s %12s %12s %12s %8s\n' "first clone (full vs --depth 1)" "$TETHER_CLONE" "$TETHER_CLONE_WALL" "$CLI_CLONE" "$(ratio $TETHER_CLONE $CLI_CLONE)"
-printf '%-34s %12s %12s %12s %8s\n' "no-change poll (vs ls-remote)" "$TETHER_POLL" "$TETHER_POLL_WALL" "$CLI_POLL" "$(ratio $TETHER_POLL $CLI_POLL)"
-printf '%-34s %12s %12s %12s %8s\n' "new commit (vs fetch+checkout)" "$TETHER_UPDATE" "$TETHER_UPDATE_WALL" "$CLI_UPDATE" "$(ratio $TETHER_UPDATE $CLI_UPDATE)"
+printf '%-40s %12s %12s %12s %8s\n' "operation" "tether ms" "(wall ms)" "git CLI ms" "ratio"
+printf '%-40s %12s %12s %12s %8s\n' "first clone (full vs --depth 1)" "$TETHER_CLONE" "$TETHER_CLONE_WALL" "$CLI_CLONE" "$(ratio $TETHER_CLONE $CLI_CLONE)"
+printf '%-40s %12s %12s %12s %8s\n' "no-change poll (vs ls-remote)" "$TETHER_POLL" "$TETHER_POLL_WALL" "$CLI_POLL" "$(ratio $TETHER_POLL $CLI_POLL)"
+printf '%-40s %12s %12s %12s %8s\n' "new commit, median (vs fetch+checkout)" "$TETHER_UPDATE" "$TETHER_UPDATE_WALL" "$CLI_UPDATE" "$(ratio $TETHER_UPDATE $CLI_UPDATE)"
+echo
+echo "each new commit: tether ms ${TETHER_UPDATES[*]} (wall ${TETHER_UPDATES_WALL[*]}); git CLI ms ${CLI_UPDATES[*]}"

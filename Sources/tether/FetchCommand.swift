@@ -13,9 +13,19 @@ struct FetchCommand: AsyncParsableCommand {
             Clones once into the cache directory, then fetches only the pinned ref, and \
             only when the remote's commit changed (one ls-remote round trip otherwise). \
             The commit is materialised as a read-only checkout that is switched \
-            atomically. With libgit2 older than 1.7 the ref is fetched at full depth; \
-            1.7 and later could fetch shallow. Prints the checkout directory on standard \
-            output and the revision on standard error (or everything as JSON).
+            atomically. Prints the checkout directory on standard output and the \
+            revision on standard error (or everything as JSON).
+
+            Shallow fetch depends on the libgit2 Tether is built with. libgit2 1.5 and \
+            1.6 (Debian 12) cannot fetch shallow: the first fetch downloads the pinned \
+            branch's or tag's whole history. With libgit2 1.7 or later the first fetch \
+            asks for depth 1. Either way later fetches are incremental, and a commit-SHA \
+            pin always fetches full depth so the SHA can be found on its branch.
+
+            HTTPS trusts the system CA store unless --ca-file names a PEM file of CAs to \
+            trust instead. Git configuration outside the cache (/etc/gitconfig, \
+            ~/.gitconfig, $XDG_CONFIG_HOME/git/config) is never read, so settings such \
+            as url.<base>.insteadOf cannot redirect the fetch.
             """)
 
     @OptionGroup var global: GlobalOptions

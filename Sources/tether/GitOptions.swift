@@ -42,6 +42,11 @@ struct GitOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("known_hosts file checked strictly for SSH sources.", valueName: "file"))
     var knownHosts: String?
 
+    @Option(name: .long, help: ArgumentHelp(
+        "PEM file of the certificate authorities to trust for an https:// source, instead of the system store.",
+        valueName: "file"))
+    var caFile: String?
+
     @Flag(name: .long, help: "Accept any SSH host key (insecure; logged loudly).")
     var insecureSkipHostKeyCheck = false
 
@@ -93,7 +98,7 @@ struct GitOptions: ParsableArguments {
             timeouts: GitTimeouts(
                 connect: .seconds(connectTimeout), idle: .seconds(idleTimeout), total: .seconds(totalTimeout)),
             auth: auth, knownHostsFile: knownHosts, insecureSkipHostKeyCheck: insecureSkipHostKeyCheck,
-            signaturePolicy: verifySignatures.map { GitSignaturePolicy(allowedSignersFile: $0) })
+            signaturePolicy: verifySignatures.map { GitSignaturePolicy(allowedSignersFile: $0) }, caFile: caFile)
         return (source, options)
     }
 }

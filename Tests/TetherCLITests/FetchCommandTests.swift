@@ -52,4 +52,37 @@ struct FetchCommandTests {
         #expect(!out.stderr.contains("s3cret-value"))
         #expect(!out.stdout.contains("s3cret-value"))
     }
+
+    @Test("a user's ~/.gitconfig cannot redirect the fetch with url.insteadOf")
+    func userConfigurationIgnored() throws {
+        let root = try Self.makeRepository()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let home = root.appendingPathComponent("home")
+        try FileManager.default.createDirectory(at: home.appendingPathComponent(".config/git"), withIntermediateDirectories: true)
+        let rewrite = "[url \"file:///nonexistent/\"]\n\tinsteadOf = file://\(root.path)/\n"
+        try rewrite.write(to: home.appendingPathComponent(".gitconfig"), atomically: true, encoding: .utf8)
+        try rewrite.write(to: home.appendingPathComponent(".config/git/config"), atomically: true, encoding: .utf8)
+        let environment = ["HOME=\(home.path)", "XDG_CONFIG_HOME=\(home.path)/.config"]
+        let env = URL(fileURLWithPath: "/usr/bin/env")
+        // The git CLI honours the rewrite, so the configuration is live ...
+        let git = try CLI.run(env, environment + ["git", "ls-remote", "file://\(root.path)/repo"])
+        #expect(git.status != 0, "git ls-remote was not redirected: \(git.stdout)")
+        // ... and tether ignores it.
+        let out = try CLI.run(env, environment + [CLI.executable.path, "fetch", "--source", "file://\(root.path)/repo",
+                                                  "--cache-dir", root.appendingPathComponent("cache").path])
+        #expect(out.status == 0, "\(out.stderr)")
+        #expect(out.stderr.contains("initial config"))
+    }
+
+    @Test("--ca-file that cannot be read is invalid input (exit 2); --help explains shallow fetch and the CA file")
+    func caFileAndHelp() throws {
+        let out = try CLI.run(["fetch", "--source", "https://127.0.0.1:1/x.git", "--ca-file", "/nonexistent/ca.pem",
+                               "--cache-dir", "/tmp/tether-fetch-ca"])
+        #expect(out.status == 2, "\(out.stderr)")
+        #expect(out.stderr.contains("/nonexistent/ca.pem"))
+        let help = try CLI.run(["fetch", "--help"])
+        #expect(help.stdout.contains("--ca-file"))
+        #expect(help.stdout.contains("libgit2 1.5 and 1.6"))
+        #expect(help.stdout.contains("1.7 or later"))
+    }
 }

@@ -5,7 +5,8 @@ import Foundation
 /// ```
 /// <cacheDirectory>/<name>-<hash>/
 ///   repo.git/             bare repository, one pinned ref per fetched remote ref
-///   checkouts/<sha>-<n>/  read-only checkouts; the current one and the one before it
+///   checkouts/<sha>-<n>/  read-only checkouts: the current one and the one before it
+///                         (after the first sync: the current one and a hard-linked spare)
 ///   staging/              checkouts being written
 ///   current -> checkouts/<sha>-<n>   swapped atomically with rename(2)
 ///   lock                  flock(2) so two syncs of one source never interleave
@@ -79,6 +80,13 @@ struct CacheLayout: Sendable {
         return String(name.prefix(40))
     }
 
+    /// When a checkout directory was made (milliseconds since 1970, the second part of its
+    /// name); 0 when the name has no stamp.
+    static func stamp(ofCheckout path: String) -> UInt64 {
+        let parts = (path as NSString).lastPathComponent.split(separator: "-")
+        return parts.count > 1 ? UInt64(parts[1]) ?? 0 : 0
+    }
+
     /// Points `current` at `checkout` atomically: a temporary symlink renamed over `current`.
     /// A reader resolving `current` sees either the old or the new directory, never a mix.
     /// - Throws: `GitError` `.diskWrite`.
@@ -98,26 +106,61 @@ struct CacheLayout: Sendable {
     }
 
     /// Removes every checkout except those in `keep`, and any staging leftovers.
+    ///
+    /// A checkout is first renamed into `staging/` and only then deleted, so `checkouts/`
+    /// never holds a half-deleted directory that a later sync could take for a complete one
+    /// (`PreparedSync.writeCheckout` recycles checkouts), even if the process dies meanwhile.
     func removeCheckouts(except keep: Set<String>) {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: checkouts)) ?? []
         for name in names where !keep.contains(checkouts + "/" + name) {
-            CacheLayout.removeTree(checkouts + "/" + name)
+            chmod(checkouts + "/" + name, 0o755)
+            if rename(checkouts + "/" + name, staging + "/removing-" + name) != 0 {
+                CacheLayout.removeTree(checkouts + "/" + name)
+            }
         }
         for name in (try? FileManager.default.contentsOfDirectory(atPath: staging)) ?? [] {
             CacheLayout.removeTree(staging + "/" + name)
         }
     }
 
-    /// Removes a directory tree, first making read-only directories writable again.
+    /// Removes a directory tree, making its read-only directories writable on the way down.
+    ///
+    /// Works on descriptors (`openat`, `unlinkat`) and never follows a symlink, so a link in a
+    /// checkout cannot make it delete anything outside the tree. Errors are ignored: what is
+    /// left behind is removed by a later sync.
     static func removeTree(_ path: String) {
-        if let enumerator = FileManager.default.enumerator(atPath: path) {
-            chmod(path, 0o755)
-            while let relative = enumerator.nextObject() as? String {
-                if let type = enumerator.fileAttributes?[.type] as? FileAttributeType, type == .typeDirectory {
-                    chmod(path + "/" + relative, 0o755)
-                }
-            }
+        remove(path, in: AT_FDCWD, isDirectory: nil)
+    }
+
+    /// Removes `name` relative to the directory `parent`; `isDirectory` is the directory
+    /// entry's type when known (nil: find out).
+    private static func remove(_ name: String, in parent: Int32, isDirectory: Bool?) {
+        if isDirectory != true {
+            if unlinkat(parent, name, 0) == 0 || errno == ENOENT { return }
+            guard errno == EISDIR || errno == EPERM else { return }
         }
-        try? FileManager.default.removeItem(atPath: path)
+        let fd = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+        guard fd >= 0 else { return }
+        fchmod(fd, 0o755)
+        for entry in entries(of: fd) { remove(entry.name, in: fd, isDirectory: entry.isDirectory) }
+        close(fd)
+        unlinkat(parent, name, AT_REMOVEDIR)
+    }
+
+    /// The names in the open directory `fd` (without `.` and `..`) and whether each is a
+    /// directory (nil when the file system does not say).
+    private static func entries(of fd: Int32) -> [(name: String, isDirectory: Bool?)] {
+        let copy = dup(fd)
+        guard copy >= 0 else { return [] }
+        guard let stream = fdopendir(copy) else { close(copy); return [] }
+        defer { closedir(stream) }
+        var result: [(String, Bool?)] = []
+        while let entry = readdir(stream) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(cString: $0.bindMemory(to: CChar.self).baseAddress!) }
+            if name == "." || name == ".." { continue }
+            let type = Int32(entry.pointee.d_type)
+            result.append((name, type == DT_UNKNOWN ? nil : type == DT_DIR))
+        }
+        return result
     }
 }

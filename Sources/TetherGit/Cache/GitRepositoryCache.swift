@@ -81,9 +81,9 @@ package final class GitRepositoryCache: Sendable {
         let prepared = try PreparedSync(source: source, options: options, logger: logger)
         let context = OperationContext(timeouts: options.timeouts)
         return try await runOnDedicatedThread(context: context) { () throws(GitError) -> String in
-            let state = prepared.callbackState(context: context)
-            let listing = try RemoteOperations.list(state: state)
-            return try prepared.resolve(listing).oid
+            let session = try RemoteSession(state: prepared.callbackState(context: context), repository: nil)
+            defer { session.close() }
+            return try prepared.resolve(session.list()).oid
         }
     }
 

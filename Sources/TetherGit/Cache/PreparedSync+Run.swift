@@ -24,29 +24,37 @@ extension PreparedSync {
             return try unchanged(repository, currentCheckout, sha.lowercased(), recovered)
         }
 
+        // One connection for the ls-remote and, if the ref moved, the fetch.
         let state = callbackState(context: context)
-        let listing = try RemoteOperations.list(state: state)
-        let (remoteRef, remoteOID) = try resolve(listing)
+        var session = try RemoteSession(state: state, repository: repository)
+        defer { session.close() }
+        let (remoteRef, remoteOID) = try resolve(session.list())
         let localRef = "refs/tether/" + remoteRef
         var previousOID = repository.target(of: localRef)
         if let previousOID, (try? repository.verifyReadable(repository.peeledCommit(of: previousOID))) == nil {
             logger.info("git cache is damaged; removing and cloning again", metadata: ["git.ref": "\(remoteRef)"])
+            session.close()  // its remote belongs to the repository about to be removed
             repository = try rebuild()
             recovered = true
+            session = try RemoteSession(state: state, repository: repository)
         }
         previousOID = repository.target(of: localRef)
         let previousCommit = previousOID.flatMap { try? repository.peeledCommit(of: $0) }
 
         if previousOID != remoteOID {
+            let refspec = "+\(remoteRef):\(localRef)"
             do {
-                try RemoteOperations.fetch(into: repository, refspec: "+\(remoteRef):\(localRef)", state: state)
+                try session.fetch(refspec: refspec, depth: fetchDepth(firstFetch: previousOID == nil))
             } catch where error.code == .corruptCache && !recovered {
                 logger.info("git cache is damaged; removing and cloning again", metadata: ["git.error": "\(error.message)"])
+                session.close()
                 repository = try rebuild()
                 recovered = true
-                try RemoteOperations.fetch(into: repository, refspec: "+\(remoteRef):\(localRef)", state: state)
+                session = try RemoteSession(state: state, repository: repository)
+                try session.fetch(refspec: refspec, depth: fetchDepth(firstFetch: true))
             }
         }
+        session.close()  // the rest is local: free the connection and the TLS trust lease
         let tip = try commit(repository, of: remoteOID, remoteRef)
         let target = try pinnedCommit(repository, tip: tip, remoteRef: remoteRef)
         try verifySignature(repository, target)
@@ -62,11 +70,21 @@ extension PreparedSync {
             result.history = history
             return result
         }
-        let directory = try materialise(repository, target)
+        let directory = try writeCheckout(repository, target, current: currentCheckout)
         try layout.switchCurrent(to: directory)
-        layout.removeCheckouts(except: Set([directory] + (currentCheckout.map { [$0] } ?? [])))
+        // The first checkout gets a spare for the next update to recycle (see writeCheckout).
+        let spare = currentCheckout == nil ? makeSpare(repository, of: directory, target) : nil
+        layout.removeCheckouts(except: Set([directory] + [currentCheckout, spare].compactMap { $0 }))
         return GitCheckout(directory: directory, currentLink: layout.current, revision: try revision(repository, target),
                            changed: true, history: history, recoveredCorruptCache: recovered)
+    }
+
+    /// Depth 1 for the first fetch of a branch or tag when libgit2 can fetch shallow (1.7+),
+    /// full depth otherwise: later fetches build on what is there, and a commit pin needs the
+    /// branch's history to find its SHA.
+    private func fetchDepth(firstFetch: Bool) -> Int32 {
+        if case .commit = options.reference { return 0 }
+        return firstFetch && GitLibrary.supportsShallowFetch ? 1 : 0
     }
 
     private func unchanged(_ repository: Repository, _ checkout: String, _ sha: String, _ recovered: Bool) throws(GitError) -> GitCheckout {
@@ -108,29 +126,6 @@ extension PreparedSync {
         } catch {
             throw GitError(.corruptCache, "commit \(sha) cannot be read: \(error.message).", url: source.redactedURL, cause: error)
         }
-    }
-
-    /// Writes the commit into `staging/`, then moves it into `checkouts/` (same file system).
-    private func materialise(_ repository: Repository, _ sha: String) throws(GitError) -> String {
-        let name = "\(sha)-\(UInt64(Date().timeIntervalSince1970 * 1000))-\(UInt16.random(in: 0...UInt16.max))"
-        let staging = layout.staging + "/" + name
-        let final = layout.checkouts + "/" + name
-        guard mkdir(staging, 0o755) == 0 else {
-            throw GitError(.diskWrite, "cannot create '\(staging)': \(String(cString: strerror(errno))). Check free space and permissions of the cache directory.", url: source.redactedURL)
-        }
-        do throws(GitError) {
-            try repository.materialise(commit: sha, into: staging)
-            chmod(staging, 0o555)
-            guard rename(staging, final) == 0 else {
-                throw GitError(.diskWrite, "cannot move checkout into '\(final)': \(String(cString: strerror(errno))).", url: source.redactedURL)
-            }
-        } catch {
-            CacheLayout.removeTree(staging)
-            var error = error
-            error.url = error.url ?? source.redactedURL
-            throw error
-        }
-        return final
     }
 
     private func verifySignature(_ repository: Repository, _ sha: String) throws(GitError) {

@@ -18,6 +18,14 @@ struct PreparedSync: Sendable {
         self.source = source
         self.options = options
         self.credentials = try LoadedCredentials(options.auth, source: source)
+        if let caFile = options.caFile {
+            guard source.kind == .https || source.kind == .http else {
+                throw GitError(.invalidInput, "a CA file only applies to https:// sources.", url: source.redactedURL)
+            }
+            guard FileManager.default.isReadableFile(atPath: caFile) else {
+                throw GitError(.invalidInput, "CA file '\(caFile)' cannot be read. Give a readable PEM file of CA certificates.", url: source.redactedURL)
+            }
+        }
         if source.kind == .ssh && !options.insecureSkipHostKeyCheck {
             guard let file = options.knownHostsFile else {
                 throw GitError(.hostKey, "SSH sources need a known_hosts file for strict host key checking. Set knownHostsFile.", url: source.redactedURL)
@@ -34,7 +42,7 @@ struct PreparedSync: Sendable {
 
     func callbackState(context: OperationContext) -> CallbackState {
         CallbackState(context: context, source: source, credentials: credentials, knownHosts: knownHosts,
-                      insecureSkipHostKeyCheck: options.insecureSkipHostKeyCheck, logger: logger)
+                      insecureSkipHostKeyCheck: options.insecureSkipHostKeyCheck, caFile: options.caFile, logger: logger)
     }
 
     /// The remote ref to fetch for the pinned reference, and the object it points at.

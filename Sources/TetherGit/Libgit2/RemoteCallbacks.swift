@@ -10,19 +10,29 @@ final class CallbackState {
     let credentials: LoadedCredentials
     let knownHosts: KnownHosts?
     let insecureSkipHostKeyCheck: Bool
+    /// The CA file trusted for HTTPS instead of the system store, if any.
+    let caFile: String?
     let logger: Logger
     var credentialAttempts = 0
     /// A precise failure recorded by a callback; preferred over libgit2's generic message.
     var failure: GitError?
 
     init(context: OperationContext, source: GitSource, credentials: LoadedCredentials,
-         knownHosts: KnownHosts?, insecureSkipHostKeyCheck: Bool, logger: Logger) {
+         knownHosts: KnownHosts?, insecureSkipHostKeyCheck: Bool, caFile: String?, logger: Logger) {
         self.context = context
         self.source = source
         self.credentials = credentials
         self.knownHosts = knownHosts
         self.insecureSkipHostKeyCheck = insecureSkipHostKeyCheck
+        self.caFile = caFile
         self.logger = logger
+    }
+
+    /// Whether this operation carries credentials: configured ones, or user information in
+    /// the URL (libgit2 sends those itself when the server asks).
+    var sendsCredentials: Bool {
+        if case .none = credentials { return source.user != nil }
+        return true
     }
 
     /// Turns a failed libgit2 call into the most precise `GitError` known.
@@ -44,6 +54,13 @@ final class CallbackState {
         if var recorded = self.failure {
             recorded.cause = recorded.cause ?? failure
             return recorded
+        }
+        if failure.message.hasPrefix("cannot redirect from") {
+            // libgit2 refused a Location on another host (see RemoteSession.redirectPolicy).
+            let code: GitError.Code = sendsCredentials ? .authentication : .unreachable
+            let why = sendsCredentials ? "credentials are only sent to '\(source.host ?? "")', so the redirect was not followed"
+                                       : "only the first request of an anonymous source may be redirected to another host"
+            return GitError(code, "\(action): the server redirected to another host (\(failure.message)); \(why). Point the source at the final URL.", url: url, cause: failure)
         }
         let code = failure.suggestedCode
         let hint: String
@@ -134,7 +151,8 @@ final class CallbackState {
         if context.checkDeadlines() { return -1 }
         guard cert.pointee.cert_type == GIT_CERT_HOSTKEY_LIBSSH2 else {
             if valid { return 0 }
-            failure = GitError(.hostKey, "the TLS certificate of '\(host)' is not trusted. Install the issuing CA in the system trust store.", url: source.redactedURL)
+            let trust = caFile.map { "CA file '\($0)'" } ?? "the system CA store"
+            failure = GitError(.hostKey, "the TLS certificate of '\(host)' is not trusted by \(trust) (unknown issuer, expired, or issued for another name). Set caFile to the PEM file of the CA that issued it.", url: source.redactedURL)
             return GIT_ECERTIFICATE.rawValue
         }
         let hostkey = UnsafeMutableRawPointer(cert).assumingMemoryBound(to: git_cert_hostkey.self).pointee

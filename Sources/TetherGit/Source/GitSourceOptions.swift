@@ -14,12 +14,15 @@ package struct GitSourceOptions: Sendable {
     package var insecureSkipHostKeyCheck: Bool
     /// Require a trusted SSH signature on the pinned commit.
     package var signaturePolicy: GitSignaturePolicy?
+    /// A PEM file of certificate authorities to trust for an `https://` source instead of the
+    /// system store (libgit2 with mbedTLS, as on Debian, replaces the store; see `docs/git.md`).
+    package var caFile: String?
 
     /// Creates options; every field has a safe default.
     package init(reference: GitReference = .defaultBranch, cacheDirectory: String? = nil,
                  timeouts: GitTimeouts = GitTimeouts(), auth: GitAuth = .none,
                  knownHostsFile: String? = nil, insecureSkipHostKeyCheck: Bool = false,
-                 signaturePolicy: GitSignaturePolicy? = nil) {
+                 signaturePolicy: GitSignaturePolicy? = nil, caFile: String? = nil) {
         self.reference = reference
         self.cacheDirectory = cacheDirectory
         self.timeouts = timeouts
@@ -27,6 +30,7 @@ package struct GitSourceOptions: Sendable {
         self.knownHostsFile = knownHostsFile
         self.insecureSkipHostKeyCheck = insecureSkipHostKeyCheck
         self.signaturePolicy = signaturePolicy
+        self.caFile = caFile
     }
 }
 

@@ -17,49 +17,140 @@ final class GitDaemon: Sendable {
 }
 
 /// Smart HTTP: lighttpd runs `git http-backend` through a CGI wrapper that enforces either a
-/// bearer token or basic auth (or nothing).
+/// bearer token or basic auth (or nothing), over plain HTTP or TLS, and logs every request
+/// with the `Authorization` header it carried.
 final class HTTPGitServer: Sendable {
     enum Auth { case none, bearer(String), basic(String, String) }
     let port: Int
+    let host: String
+    let tls: Bool
     let server: ServerProcess
     let directory: TemporaryDirectory
 
-    init(basePath: String, auth: Auth) async throws {
+    /// - Parameters:
+    ///   - host: the loopback address to bind (127.0.0.2 serves as "another host").
+    ///   - identity: serve HTTPS with this certificate instead of plain HTTP.
+    init(basePath: String, auth: Auth, host: String = "127.0.0.1", identity: TLSIdentity? = nil) async throws {
         directory = TemporaryDirectory("lighttpd")
-        port = freePort()
         let expected: String
         switch auth {
         case .none: expected = ""
         case .bearer(let token): expected = "Bearer \(token)"
         case .basic(let user, let password): expected = "Basic " + Data("\(user):\(password)".utf8).base64EncodedString()
         }
+        let script = """
+            \(HTTPGitServer.logRequest(directory))
+            if [ -n "$EXPECTED_AUTH" ] && [ "$HTTP_AUTHORIZATION" != "$EXPECTED_AUTH" ]; then
+              printf 'Status: 401 Unauthorized\\r\\nWWW-Authenticate: Basic realm="git"\\r\\nContent-Type: text/plain\\r\\n\\r\\nunauthorized\\n'
+              exit 0
+            fi
+            export GIT_PROJECT_ROOT='\(basePath)' GIT_HTTP_EXPORT_ALL=1
+            exec /usr/lib/git-core/git-http-backend
+            """
+        (self.host, self.tls) = (host, identity != nil)
+        (port, server) = try await HTTPGitServer.start(directory, host: host, script: script,
+                                                        environment: ["EXPECTED_AUTH": expected], identity: identity)
+    }
+
+    func url(_ name: String = "repo.git") -> String { "\(tls ? "https" : "http")://\(host):\(port)/git/\(name)" }
+
+    /// Every request so far, one line each: `METHOD URI auth=[<Authorization header>]`.
+    func requests() -> [String] { HTTPGitServer.requests(directory) }
+
+    /// Starts lighttpd on `host` with `script` as the CGI handler of `/git/`.
+    static func start(_ directory: TemporaryDirectory, host: String, script: String, environment: [String: String],
+                      identity: TLSIdentity?) async throws -> (Int, ServerProcess) {
+        let port = freePort()
         let wrapper = directory.sub("git.cgi")
-        try """
-        #!/bin/sh
-        if [ -n "$EXPECTED_AUTH" ] && [ "$HTTP_AUTHORIZATION" != "$EXPECTED_AUTH" ]; then
-          printf 'Status: 401 Unauthorized\\r\\nWWW-Authenticate: Basic realm="git"\\r\\nContent-Type: text/plain\\r\\n\\r\\nunauthorized\\n'
-          exit 0
-        fi
-        export GIT_PROJECT_ROOT='\(basePath)' GIT_HTTP_EXPORT_ALL=1
-        exec /usr/lib/git-core/git-http-backend
-        """.write(toFile: wrapper, atomically: true, encoding: .utf8)
+        try "#!/bin/sh\n\(script)\n".write(toFile: wrapper, atomically: true, encoding: .utf8)
         try shell(["chmod", "755", wrapper])
-        let config = directory.sub("lighttpd.conf")
-        try """
-        server.modules = ("mod_cgi", "mod_alias", "mod_setenv")
-        server.document-root = "\(directory.path)"
-        server.bind = "127.0.0.1"
-        server.port = \(port)
-        server.errorlog = "\(directory.sub("error.log"))"
-        alias.url = ("/git/" => "\(wrapper)/")
-        cgi.assign = ("" => "")
-        setenv.add-environment = ("EXPECTED_AUTH" => "\(expected)")
-        """.write(toFile: config, atomically: true, encoding: .utf8)
-        server = try ServerProcess(["/usr/sbin/lighttpd", "-D", "-f", config], log: directory.sub("stdout.log"))
-        try await waitForPort(port)
+        let variables = environment.sorted { $0.key < $1.key }.map { "\"\($0.key)\" => \"\($0.value)\"" }.joined(separator: ", ")
+        var config = """
+            server.modules = ("mod_cgi", "mod_alias", "mod_setenv"\(identity == nil ? "" : ", \"mod_openssl\""))
+            server.document-root = "\(directory.path)"
+            server.bind = "\(host)"
+            server.port = \(port)
+            server.errorlog = "\(directory.sub("error.log"))"
+            alias.url = ("/git/" => "\(wrapper)/")
+            cgi.assign = ("" => "")
+            setenv.add-environment = (\(variables))
+
+            """
+        if let identity {
+            config += """
+                ssl.engine = "enable"
+                ssl.pemfile = "\(identity.certificate)"
+                ssl.privkey = "\(identity.privateKey)"
+
+                """
+        }
+        try config.write(toFile: directory.sub("lighttpd.conf"), atomically: true, encoding: .utf8)
+        let server = try ServerProcess(["/usr/sbin/lighttpd", "-D", "-f", directory.sub("lighttpd.conf")], log: directory.sub("stdout.log"))
+        try await waitForPort(port, host: host)
+        return (port, server)
+    }
+
+    /// The shell line that appends the current CGI request to `requests.log`.
+    static func logRequest(_ directory: TemporaryDirectory) -> String {
+        "printf '%s %s auth=[%s]\\n' \"$REQUEST_METHOD\" \"$REQUEST_URI\" \"$HTTP_AUTHORIZATION\" >> '\(directory.sub("requests.log"))'"
+    }
+
+    static func requests(_ directory: TemporaryDirectory) -> [String] {
+        let text = (try? String(contentsOfFile: directory.sub("requests.log"), encoding: .utf8)) ?? ""
+        return text.split(separator: "\n").map(String.init)
+    }
+}
+
+/// An HTTP server that answers every `/git/` request with `302 Found` to the same path on
+/// `target`, after demanding basic credentials first when `challenge` is set, and logs
+/// every request like `HTTPGitServer`.
+final class RedirectingServer: Sendable {
+    let port: Int
+    let server: ServerProcess
+    let directory: TemporaryDirectory
+
+    init(to target: String, challenge: Bool) async throws {
+        directory = TemporaryDirectory("redirect")
+        let script = """
+            \(HTTPGitServer.logRequest(directory))
+            if [ -n "$CHALLENGE" ] && [ -z "$HTTP_AUTHORIZATION" ]; then
+              printf 'Status: 401 Unauthorized\\r\\nWWW-Authenticate: Basic realm="git"\\r\\nContent-Type: text/plain\\r\\n\\r\\nunauthorized\\n'
+              exit 0
+            fi
+            printf 'Status: 302 Found\\r\\nLocation: %s%s\\r\\nContent-Type: text/plain\\r\\n\\r\\nmoved\\n' "$TARGET" "$REQUEST_URI"
+            """
+        (port, server) = try await HTTPGitServer.start(directory, host: "127.0.0.1", script: script,
+                                                        environment: ["TARGET": target, "CHALLENGE": challenge ? "1" : ""], identity: nil)
     }
 
     func url(_ name: String = "repo.git") -> String { "http://127.0.0.1:\(port)/git/\(name)" }
+    func requests() -> [String] { HTTPGitServer.requests(directory) }
+}
+
+/// A throwaway certificate authority and a server certificate for 127.0.0.1 and localhost,
+/// made with the `openssl` CLI at test time.
+struct TLSIdentity: Sendable {
+    /// PEM certificate of the issuing CA (what a client is told to trust).
+    let caCertificate: String
+    /// PEM server certificate and its private key.
+    let certificate: String
+    let privateKey: String
+
+    init(in directory: TemporaryDirectory, name: String) throws {
+        let ca = directory.sub("\(name)-ca"), server = directory.sub("\(name)-server")
+        try shell(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+                   "-keyout", ca + ".key", "-out", ca + ".pem", "-days", "2", "-subj", "/CN=Tether test CA \(name)",
+                   "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign"])
+        try shell(["openssl", "req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+                   "-keyout", server + ".key", "-out", server + ".csr", "-subj", "/CN=127.0.0.1"])
+        try "subjectAltName=DNS:localhost,DNS:127.0.0.1,IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n"
+            .write(toFile: server + ".ext", atomically: true, encoding: .utf8)
+        try shell(["openssl", "x509", "-req", "-in", server + ".csr", "-CA", ca + ".pem", "-CAkey", ca + ".key",
+                   "-CAcreateserial", "-out", server + ".pem", "-days", "2", "-extfile", server + ".ext"])
+        caCertificate = ca + ".pem"
+        certificate = server + ".pem"
+        privateKey = server + ".key"
+    }
 }
 
 /// A TCP listener that accepts connections and never sends a byte.

@@ -153,6 +153,9 @@ private struct EditScript {
     private var forward: [Int]
     private var backward: [Int]
     private let offset: Int
+    /// Per line class, the `stampValue` of the last `sharesLine` call that saw it in `a`.
+    private var stamps: [Int]
+    private var stampValue = 0
 
     var deleted: [Bool] { Array(deletedFlags[1..<deletedFlags.count - 1]) }
     var inserted: [Bool] { Array(insertedFlags[1..<insertedFlags.count - 1]) }
@@ -168,6 +171,7 @@ private struct EditScript {
         }
         a = old.map(classOf)
         b = new.map(classOf)
+        stamps = Array(repeating: 0, count: classes.count)
         deletedFlags = Array(repeating: false, count: a.count + 2)
         insertedFlags = Array(repeating: false, count: b.count + 2)
         offset = b.count + 1
@@ -189,15 +193,24 @@ private struct EditScript {
             x1 -= 1
             y1 -= 1
         }
-        if x0 == x1 {
-            for y in y0..<y1 { insertedFlags[y + 1] = true }
-        } else if y0 == y1 {
+        if x0 == x1 || y0 == y1 || !sharesLine(x0: x0, x1: x1, y0: y0, y1: y1) {
+            // Nothing in common: every script marks every line, whatever its path.
             for x in x0..<x1 { deletedFlags[x + 1] = true }
+            for y in y0..<y1 { insertedFlags[y + 1] = true }
         } else {
             let (xm, ym) = middleSnake(x0: x0, x1: x1, y0: y0, y1: y1)
             compare(x0: x0, x1: xm, y0: y0, y1: ym)
             compare(x0: xm, x1: x1, y0: ym, y1: y1)
         }
+    }
+
+    /// Whether any line of `a[x0..<x1]` equals one of `b[y0..<y1]`. Cheap next to the
+    /// middle-snake search it saves when two blocks were rewritten completely.
+    private mutating func sharesLine(x0: Int, x1: Int, y0: Int, y1: Int) -> Bool {
+        stampValue += 1
+        for x in x0..<x1 { stamps[a[x]] = stampValue }
+        for y in y0..<y1 where stamps[b[y]] == stampValue { return true }
+        return false
     }
 
     /// The point where a forward and a backward furthest-reaching path of a minimal

@@ -111,7 +111,13 @@ let package = Package(
         .testTarget(name: "TetherKubeTests", dependencies: ["TetherKube", "TetherModel", "TetherEmulator"], swiftSettings: swiftSettings),
         .testTarget(
             name: "TetherDaemonTests",
-            dependencies: ["TetherDaemon", "TetherKube", "TetherModel", "TetherEmulator"],
+            dependencies: [
+                "TetherDaemon", "TetherKube", "TetherModel", "TetherEmulator",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "InMemoryLogging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
             swiftSettings: swiftSettings),
     ]
 )

@@ -51,8 +51,10 @@ package final class SyncScheduler<C: Clock>: Service where C.Duration == Duratio
     private let metrics: DaemonMetrics?
     private let logger: Logger
     private let random: @Sendable () -> Double
-    private let triggers: AsyncStream<SyncTrigger>
-    private let triggerSink: AsyncStream<SyncTrigger>.Continuation
+    /// Triggers, timer ticks and sync completions, in the order they happened: a trigger
+    /// given before a sync finishes is always seen before that sync's completion.
+    private let events: AsyncStream<Event>
+    private let sink: AsyncStream<Event>.Continuation
 
     /// - Parameters:
     ///   - configuration: timers and limits.
@@ -74,26 +76,23 @@ package final class SyncScheduler<C: Clock>: Service where C.Duration == Duratio
         self.logger = logger
         self.random = random
         self.sync = sync
-        // Newest-first bound: the loop merges triggers as fast as they come, so the buffer
-        // only fills if the loop is not running; then the newest 1024 are plenty, since
-        // they all merge into one sync anyway.
-        (triggers, triggerSink) = AsyncStream.makeStream(of: SyncTrigger.self, bufferingPolicy: .bufferingNewest(1024))
+        // Unbounded, because completions and ticks must never be dropped; triggers cannot
+        // pile up while `run` is going, as the loop merges each one as soon as it arrives.
+        (events, sink) = AsyncStream.makeStream(of: Event.self)
     }
 
     /// Asks for a sync. Returns at once; the sync starts now, or after the running one
     /// (merged with any other waiting trigger), or when the backoff ends.
     package func trigger(_ trigger: SyncTrigger) {
-        triggerSink.yield(trigger)
+        sink.yield(.trigger(trigger))
     }
 
-    /// Runs until graceful shutdown or cancellation. Call once.
+    /// Runs until graceful shutdown or cancellation. Call once: the events it consumes
+    /// can be read only once.
     package func run() async throws {
-        let (events, sink) = AsyncStream.makeStream(of: Event.self)
+        let sink = self.sink
         await withGracefulShutdownHandler {
             await withDiscardingTaskGroup { group in
-                group.addTask { [triggers] in
-                    for await trigger in triggers { sink.yield(.trigger(trigger)) }
-                }
                 var loop = Loop(machine: SchedulerStateMachine(interval: configuration.interval,
                                                                resyncInterval: configuration.resyncInterval,
                                                                backoff: configuration.backoff, now: clock.now))

@@ -12,11 +12,12 @@ extension KubeSuites {
     struct EmulatorClientTests {
         static let namespaceKind = GroupVersionKind(group: "", version: "v1", kind: "Namespace")
 
-        static func start() async throws -> (EmulatorServer, KubeClient) {
-            let emulator = EmulatorServer(logger: Logger(label: "emulator"))
+        static func start(_ options: EmulatorOptions = EmulatorOptions(),
+                          client clientOptions: KubeClient.Options = TestServer.fastOptions()) async throws -> (EmulatorServer, KubeClient) {
+            let emulator = EmulatorServer(options: options, logger: Logger(label: "emulator"))
             let address = try await emulator.start(listen: "127.0.0.1:0")
             let config = try KubeConfig.server(url: "http://" + address)
-            return (emulator, KubeClient(config: config, options: TestServer.fastOptions(), logger: Logger(label: "test")))
+            return (emulator, KubeClient(config: config, options: clientOptions, logger: Logger(label: "test")))
         }
 
         static func namespace(_ client: KubeClient, _ prefix: String) async throws -> String {
@@ -99,6 +100,133 @@ extension KubeSuites {
             for index in 0..<5 { _ = try await client.create(makeConfigMap("c\(index)", namespace: ns)) }
             let all = try await client.listAll(configMap, namespace: ns, pageSize: 2)
             #expect(all.items.map(\.name) == ["c0", "c1", "c2", "c3", "c4"])
+        }
+
+        /// Requests the emulator answered for one object, by verb.
+        static func audited(_ emulator: EmulatorServer, verb: String, name: String) async -> [AuditEntry] {
+            await emulator.audit.entries.filter { $0.verb == verb && $0.name == name }
+        }
+
+        @Test("injected 429 and 503 are retried after Retry-After; a POST after 500 is not; 500s give up after maxAttempts")
+        func injectedFaults() async throws {
+            let (emulator, client) = try await Self.start()
+            defer { Task { await emulator.stop() } }
+            let ns = try await Self.namespace(client, "faults")
+            _ = try await client.apply(makeConfigMap("r", namespace: ns), options: ApplyOptions(fieldManager: "t"))
+
+            var plan = FaultPlan()
+            plan.retryAfterSeconds = 1
+            plan.failNext = .init(count: 1, code: 429, verbs: ["get"])
+            await emulator.faults.set(plan)
+            let started = ContinuousClock.now
+            #expect(try await client.get(configMap, name: "r", namespace: ns).name == "r")
+            #expect(ContinuousClock.now - started >= .milliseconds(900), "Retry-After: 1 was honoured")
+            #expect(await Self.audited(emulator, verb: "get", name: "r").map(\.code) == [429, 200])
+
+            plan.failNext = .init(count: 2, code: 503, verbs: ["apply"])
+            await emulator.faults.set(plan)
+            _ = try await client.apply(makeConfigMap("r", namespace: ns, data: [("k", "2")]), options: ApplyOptions(fieldManager: "t"))
+            #expect(await Self.audited(emulator, verb: "apply", name: "r").map(\.code).suffix(3) == [503, 503, 200],
+                    "server-side apply is idempotent, so it is retried")
+
+            plan.failNext = .init(count: 1, code: 500, verbs: ["create"])
+            await emulator.faults.set(plan)
+            let post = await #expect(throws: KubeError.self) { try await client.create(makeConfigMap("p", namespace: ns)) }
+            #expect(post?.code == .serverError)
+            // A POST names no object in its path, so count every create in the namespace.
+            #expect(await emulator.audit.entries.filter { $0.verb == "create" && $0.namespace == ns }.count == 1,
+                    "POST is never retried")
+
+            plan.failNext = .init(count: 10, code: 500, verbs: ["get"])
+            await emulator.faults.set(plan)
+            let exhausted = await #expect(throws: KubeError.self) { try await client.get(configMap, name: "r", namespace: ns) }
+            #expect(exhausted?.code == .serverError)
+            #expect(await Self.audited(emulator, verb: "get", name: "r").count == 2 + TestServer.fastOptions().retry.maxAttempts)
+        }
+
+        struct StatusCase: Sendable, CustomStringConvertible {
+            var status: Int
+            var code: KubeError.Code
+            var description: String { "\(status) → \(code)" }
+        }
+
+        @Test("statuses the emulator injects reach the caller typed", arguments: [
+            StatusCase(status: 401, code: .unauthorized), StatusCase(status: 403, code: .forbidden),
+            StatusCase(status: 429, code: .tooManyRequests), StatusCase(status: 500, code: .serverError),
+            StatusCase(status: 503, code: .serverError), StatusCase(status: 504, code: .timeout),
+        ])
+        func injectedStatuses(_ c: StatusCase) async throws {
+            var options = TestServer.fastOptions()
+            options.retry = .none
+            let (emulator, client) = try await Self.start(client: options)
+            defer { Task { await emulator.stop() } }
+            _ = try await client.mapping(for: configMap)
+            var plan = FaultPlan()
+            plan.failNext = .init(count: 1, code: c.status, verbs: ["list"])
+            await emulator.faults.set(plan)
+            let error = await #expect(throws: KubeError.self) { try await client.list(configMap) }
+            #expect(error?.code == c.code)
+            #expect(error?.httpStatus == c.status)
+            #expect(error?.description.hasPrefix("list ConfigMap in namespace default: ") == true, "\(String(describing: error))")
+        }
+
+        @Test("the emulator's own errors: NotFound, AlreadyExists, Conflict, Invalid with causes, BadRequest, Gone")
+        func errorMappings() async throws {
+            let (emulator, client) = try await Self.start(EmulatorOptions(watchHistoryLimit: 3))
+            defer { Task { await emulator.stop() } }
+            let ns = try await Self.namespace(client, "errors")
+            let missing = await #expect(throws: KubeError.self) { try await client.get(configMap, name: "nope", namespace: ns) }
+            #expect(missing?.code == .notFound)
+            let created = try await client.create(makeConfigMap("c", namespace: ns))
+            let duplicate = await #expect(throws: KubeError.self) { try await client.create(makeConfigMap("c", namespace: ns)) }
+            #expect(duplicate?.code == .alreadyExists)
+            _ = try await client.update(makeConfigMap("c", namespace: ns, data: [("k", "changed")]))
+            let stale = await #expect(throws: KubeError.self) { try await client.update(created) }
+            #expect(stale?.code == .conflict, "the update carried the old resourceVersion")
+            let invalid = await #expect(throws: KubeError.self) { try await client.create(makeConfigMap("Not_A_Name", namespace: ns)) }
+            #expect(invalid?.code == .invalid)
+            #expect(invalid?.causes.contains { $0.field == "metadata.name" } == true, "\(String(describing: invalid))")
+            #expect(invalid?.description.contains("Fix the listed fields.") == true)
+            let selector = await #expect(throws: KubeError.self) {
+                try await client.list(configMap, namespace: ns, options: ListOptions(labelSelector: "a in ("))
+            }
+            #expect(selector?.code == .badRequest)
+
+            // Push the first version out of the emulator's short watch history.
+            let start = try await client.list(configMap, namespace: ns).resourceVersion
+            for index in 0..<6 { _ = try await client.create(makeConfigMap("h\(index)", namespace: ns)) }
+            var options = WatchOptions(resourceVersion: start)
+            options.relistOnGone = false
+            let gone = await #expect(throws: KubeError.self) { for try await _ in client.watch(configMap, namespace: ns, options: options) {} }
+            #expect(gone?.code == .gone)
+            options.relistOnGone = true
+            var iterator = client.watch(configMap, namespace: ns, options: options).makeAsyncIterator()
+            guard case .relisted(let items, _)? = try await iterator.next() else { throw TestFailure("expected a re-list after 410") }
+            #expect(items.count == 7)
+        }
+
+        @Test("a watch the emulator drops is resumed from the last resourceVersion without gaps")
+        func watchDrops() async throws {
+            var emulatorOptions = EmulatorOptions()
+            emulatorOptions.faults.watchDropAfter = .milliseconds(300)
+            let (emulator, client) = try await Self.start(emulatorOptions)
+            defer { Task { await emulator.stop() } }
+            let ns = try await Self.namespace(client, "drops")
+            var iterator = client.watch(configMap, namespace: ns).makeAsyncIterator()
+            let writer = Task {
+                for index in 0..<6 {
+                    _ = try await client.create(makeConfigMap("d\(index)", namespace: ns))
+                    try await Task.sleep(for: .milliseconds(150))
+                }
+            }
+            var names: [String] = []
+            while names.count < 6, let event = try await iterator.next() {
+                if case .added(let object) = event { names.append(object.name) }
+            }
+            try await writer.value
+            #expect(names == (0..<6).map { "d\($0)" })
+            let watches = await emulator.audit.entries.filter { $0.verb == "watch" }
+            #expect(watches.count >= 2, "the dropped watch was resumed")
         }
     }
 }

@@ -188,6 +188,28 @@ struct DaemonHTTPTests {
         #expect(daemon.recorder.calls.count == 1)
     }
 
+    @Test("a standby replica is ready, says so, and answers webhooks 503 without syncing")
+    func standby() async throws {
+        let daemon = try await RunningDaemon(secret: Self.secret)
+        await daemon.status.setLeading(false)
+        let ready = try await curl(daemon.url + "/readyz")
+        #expect(ready.status == 200 && ready.body == "ok (standby)\n")
+        let body = Self.push("refs/heads/main")
+        let hook = try await curl(daemon.url + "/hooks/github", method: "POST",
+                                  headers: try await githubHeaders(body, delivery: "s-1"), body: body)
+        #expect(hook.status == 503)
+        #expect(hook.body.contains("standby replica"))
+        #expect(try JSONParsing().value(from: try await curl(daemon.url + "/status").body)["role"] == "standby")
+        await daemon.status.setLeading(true)
+        let unready = try await curl(daemon.url + "/readyz")
+        #expect(unready.status == 503)
+        let accepted = try await curl(daemon.url + "/hooks/github", method: "POST",
+                                      headers: try await githubHeaders(body, delivery: "s-1"), body: body)
+        #expect(accepted.status == 202)
+        try await daemon.stop()
+        #expect(daemon.recorder.calls == [SyncTrigger(.webhook)])
+    }
+
     @Test("no log line carries the webhook secret or a signature")
     func logsHaveNoSecrets() async throws {
         let handler = InMemoryLogHandler()

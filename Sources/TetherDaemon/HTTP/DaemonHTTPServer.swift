@@ -11,10 +11,10 @@ import TetherModel
 /// | path | answer |
 /// |---|---|
 /// | `GET /healthz` | 200 while the process serves requests (liveness) |
-/// | `GET /readyz` | 200 when a sync has succeeded within the staleness window, else 503 with the reason |
+/// | `GET /readyz` | 200 when a sync has succeeded within the staleness window (or on a standby replica), else 503 with the reason |
 /// | `GET /metrics` | Prometheus text format |
 /// | `GET /status` | JSON: revision, last result, per-object state |
-/// | `POST /hooks/github`, `/hooks/gitlab`, `/hooks/generic` | webhooks (see `WebhookReceiver`); 404 when no secret is configured |
+/// | `POST /hooks/github`, `/hooks/gitlab`, `/hooks/generic` | webhooks (see `WebhookReceiver`); 404 when no secret is configured, 503 on a standby replica |
 package struct DaemonHTTPServer: Sendable {
     package let status: DaemonStatus
     package let registry: PrometheusCollectorRegistry
@@ -39,7 +39,7 @@ package struct DaemonHTTPServer: Sendable {
         router.get("healthz") { _, _ in Self.text("ok\n") }
         router.get("readyz") { [status] _, _ in
             if let reason = await status.unready() { return Self.text("not ready: \(reason)\n", status: .serviceUnavailable) }
-            return Self.text("ok\n")
+            return Self.text(await status.leading == false ? "ok (standby)\n" : "ok\n")
         }
         router.get("metrics") { [registry] _, _ in
             Response(status: .ok, headers: [.contentType: PrometheusExposition.contentType],
@@ -56,6 +56,12 @@ package struct DaemonHTTPServer: Sendable {
             }
             guard let receiver else {
                 return Self.text("webhooks are disabled: start tether run with --webhook-secret-file\n", status: .notFound)
+            }
+            if await status.leading == false {
+                // A standby does not sync; saying so lets the sender show a failed delivery
+                // instead of silently dropping it. The leader's poll picks the commit up.
+                return Self.text("standby replica: the leader syncs; this delivery was not acted on\n",
+                                 status: .serviceUnavailable)
             }
             return await Self.webhook(request, provider: provider, receiver: receiver)
         }

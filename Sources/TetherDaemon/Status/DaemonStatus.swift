@@ -21,13 +21,11 @@ package actor DaemonStatus {
     package enum Unready: Sendable, Equatable, CustomStringConvertible {
         case noSuccessYet
         case stale(secondsSinceSuccess: Int)
-        case notLeader
 
         package var description: String {
             switch self {
             case .noSuccessYet: return "no sync has succeeded yet"
             case .stale(let seconds): return "the last successful sync finished \(seconds) s ago, longer than the staleness window"
-            case .notLeader: return "standby: another replica holds the leader lease"
             }
         }
     }
@@ -68,11 +66,12 @@ package actor DaemonStatus {
     /// Whether the daemon is ready at `now`.
     /// - Returns: `nil` when ready, otherwise why not.
     ///
-    /// A standby replica is not ready only in the sense that it does not reconcile; it
-    /// reports `notLeader` so that a Service in front of several replicas routes webhooks
-    /// to the leader.
+    /// A standby replica (leader election on, Lease held elsewhere) is ready: it is healthy
+    /// and has nothing to be stale about. Reporting it unready would stall every rolling
+    /// update, since a new standby could never become ready. `/status` says `standby`, and
+    /// webhooks sent to a standby are answered 503 (`DaemonHTTPServer`).
     package func unready(now: ContinuousClock.Instant = .now) -> Unready? {
-        if leading == false { return .notLeader }
+        if leading == false { return nil }
         guard let lastSuccess else { return .noSuccessYet }
         let age = lastSuccess.finishedInstant.duration(to: now)
         if age > staleAfter { return .stale(secondsSinceSuccess: Int(age.components.seconds)) }
@@ -85,7 +84,7 @@ package actor DaemonStatus {
         let unready = unready(now: now)
         map["ready"] = .bool(unready == nil)
         if let unready { map["reason"] = .string(unready.description) }
-        map["leader"] = leading.map { .bool($0) } ?? .null
+        map["role"] = leading.map { .string($0 ? "leader" : "standby") } ?? "single"
         map["syncing"] = .bool(running != nil)
         if let running { map["currentTrigger"] = .string(running.description) }
         map["consecutiveFailures"] = .int(consecutiveFailures)

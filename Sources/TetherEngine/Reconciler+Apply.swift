@@ -90,6 +90,12 @@ extension Reconciler {
             break
         }
         guard let desired = entry.desired else { return result }
+        if let live = entry.live, !options.forceConflicts, let other = Self.foreignSet(live, parent: ApplySetParent(name: options.parentName, namespace: options.parentNamespace)) {
+            result.outcome = .conflicted
+            result.message = "\(entry.id) belongs to another ApplySet (\(other)); not taken over"
+            result.conflicts = ["metadata.labels.\(ApplySetID.partOfLabel): conflict with \"\(other)\""]
+            return result
+        }
         do throws(KubeError) {
             if let live = entry.live, !Self.legacyManagers(of: live).isEmpty {
                 try await takeOverClientSideFields(live)

@@ -27,6 +27,9 @@ extension Reconciler {
                 entry.reason = reason
             } else if let existing, LiveComparison(fieldManager: options.fieldManager).isUnchanged(desired: object.resource, live: existing) {
                 entry.action = .unchanged
+            } else if let existing, let other = Self.foreignSet(existing, parent: parent) {
+                entry.reason = "member of another ApplySet (\(other))" + (options.forceConflicts ? "; moved to this set" : "; --force-conflicts moves it here")
+                pendingDryRuns.append(entries.count)
             } else if let problem = object.problem {
                 entry.reason = problem
             } else if existing != nil || detail == .diff {
@@ -58,6 +61,12 @@ extension Reconciler {
         } catch {
             throw EngineError(.cluster, "cannot read the ApplySet parent \(parent.id)", cause: error)
         }
+    }
+
+    /// The id of another ApplySet the live object belongs to, if any.
+    static func foreignSet(_ live: Resource, parent: ApplySetParent) -> String? {
+        guard let label = live.label(ApplySetID.partOfLabel), !label.isEmpty, label != parent.applySetID else { return nil }
+        return label
     }
 
     static func syncDisabled(_ resource: Resource) -> String? {

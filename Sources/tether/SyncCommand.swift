@@ -37,10 +37,14 @@ struct SyncCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Output: text or json (json is quiet until the end, for CI).", valueName: "format"))
     var output: SyncOutput = .text
 
+    @Option(name: .long, help: ArgumentHelp("Apply exactly a plan saved by `tether diff --save-plan`; refuse if anything moved since.", valueName: "file"))
+    var plan: String?
+
     enum SyncOutput: String, ExpressibleByArgument, CaseIterable { case text, json }
 
     func validate() throws {
         if timeout <= 0 { throw ValidationError("--timeout must be a positive number of seconds.") }
+        if plan != nil, dryRun { throw ValidationError("--plan applies a saved plan; leave out --dry-run (use tether diff to look at it).") }
     }
 
     func run() async throws {
@@ -68,10 +72,18 @@ struct SyncCommand: AsyncParsableCommand {
     private func sync(_ session: ReconcileSession, logger: Logger) async throws -> ExitCode {
         let plan = try await session.reconciler.plan(desired: session.desired.objects, revision: session.desired.revision?.sha,
                                                      detail: dryRun ? .diff : .sync)
+        if let file = self.plan {
+            let saved = try SavedPlan.read(from: file)
+            let problems = saved.problems(comparedWith: plan)
+            guard problems.isEmpty else {
+                throw EngineError(.planStale, "the saved plan \(file) no longer matches:\n  " + problems.joined(separator: "\n  "),
+                                  hint: "Make a new plan with tether diff --save-plan, review it, and apply that.")
+            }
+        }
         let text = output == .text
         if text { print(PlanListing.text(plan, prune: pruning.prune)) }
         if dryRun {
-            if !text { print(try PlanListing.json(plan)) }
+            if !text { print(try PlanReport(plan: plan).json()) }
             return .success
         }
         var progress: Reconciler.Progress?
@@ -86,11 +98,8 @@ struct SyncCommand: AsyncParsableCommand {
         if wait, result.succeeded {
             do { try await session.reconciler.waitReady(plan, timeout: .seconds(timeout)) } catch { waitError = error }
         }
-        if text {
-            print(PlanListing.text(result))
-        } else {
-            print(try PlanListing.json(result, plan: plan, waitError: waitError))
-        }
+        let syncReport = SyncReport(result, error: waitError.map(\.description))
+        FileHandle.standardOutput.write(Data((text ? syncReport.text() : syncReport.json() + "\n").utf8))
         if let waitError {
             printError("error: \(waitError)")
             return TetherExit.applyFailed

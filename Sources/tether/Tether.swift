@@ -17,6 +17,7 @@ struct Tether: AsyncParsableCommand {
             EmulatorCommand.self,
             RenderCommand.self,
             FetchCommand.self,
+            DiffCommand.self,
             SyncCommand.self,
         ])
 

@@ -84,7 +84,7 @@ struct SyncCommandTests {
         #expect(first.status == 0, "\(first.stderr)")
         let rendered = try CLI.run(["render", "overlays/aws"], in: tree).stdout.components(separatedBy: "\n---\n").count
         #expect(first.stdout.contains("plan: \(rendered) to create, 0 to update, 0 to prune, 0 unchanged"), "\(first.stdout)")
-        #expect(first.stdout.contains("result: \(rendered) created, 0 configured, 0 pruned, 0 unchanged"), "\(first.stdout)")
+        #expect(first.stdout.contains("\(rendered) created, 0 configured, 0 pruned, 0 unchanged"), "\(first.stdout)")
         let deployments = try emulator.kubectl(["get", "deployments", "-n", "shop", "--show-labels"])
         #expect(deployments.stdout.contains("applyset.kubernetes.io/part-of=applyset-"), "\(deployments.stdout)")
         let parent = try emulator.kubectl(["get", "configmap", "tether-overlays-aws", "-n", "tether-system", "-o", "yaml"])
@@ -100,5 +100,120 @@ struct SyncCommandTests {
         #expect(gets.isEmpty, "per-object reads: \(gets)")
         let lists = audit.filter { ($0["verb"] as? String) == "list" }
         #expect(lists.count == Set(lists.compactMap { $0["path"] as? String }).count, "at most one list per kind")
+    }
+
+    @Test("an overlay change shows in diff (exit 1), sync --prune applies it, then diff exits 0")
+    func changeDiffSyncPrune() throws {
+        guard CLI.kubectl != nil else { print("notice: kubectl not on PATH; skipping"); return }
+        let emulator = try Emulator()
+        let tree = try Self.tree()
+        defer { try? FileManager.default.removeItem(at: tree) }
+        #expect(try Self.tether("sync", tree, emulator).status == 0)
+        #expect(try Self.tether("diff", tree, emulator).status == 0, "in sync right after a sync")
+
+        try Self.edit(tree.appendingPathComponent("overlays/aws/service-lb.yaml"), "scheme: internet-facing", "scheme: internal")
+        let app = tree.appendingPathComponent("base/app/kustomization.yaml")
+        try Self.edit(app, "- networkpolicy.yaml\n", "")
+        try Self.edit(app, "LOG_LEVEL=info", "LOG_LEVEL=debug")
+        let diff = try Self.tether("diff", tree, emulator)
+        #expect(diff.status == 1, "\(diff.stderr)")
+        #expect(diff.stdout.contains("-    service.beta.kubernetes.io/aws-load-balancer-scheme: internet-facing"), "\(diff.stdout)")
+        #expect(diff.stdout.contains("+    service.beta.kubernetes.io/aws-load-balancer-scheme: internal"))
+        #expect(diff.stdout.contains("NetworkPolicy"))
+        // The new ConfigMap; the Service and the Deployment (it refers to the new ConfigMap name);
+        // the NetworkPolicy and the old ConfigMap.
+        #expect(diff.stdout.contains("1 to create, 2 to update, 2 to prune, "), "\(diff.stdout.split(separator: "\n").last ?? "")")
+
+        let withoutPrune = try Self.tether("sync", tree, emulator)
+        #expect(withoutPrune.status == 0)
+        #expect(withoutPrune.stdout.contains("2 to prune (pass --prune)"), "\(withoutPrune.stdout)")
+        let sync = try Self.tether("sync", tree, emulator, ["--prune"])
+        #expect(sync.status == 0, "\(sync.stderr)")
+        #expect(sync.stdout.contains("2 pruned"), "\(sync.stdout)")
+        let policies = try emulator.kubectl(["get", "networkpolicies", "-n", "shop", "-o", "name"])
+        #expect(policies.stdout.isEmpty, "\(policies.stdout)")
+        let configMaps = try emulator.kubectl(["get", "configmaps", "-n", "shop", "-o", "name"]).stdout
+        #expect(configMaps.split(separator: "\n").filter { $0.contains("storefront-config-") }.count == 1, "\(configMaps)")
+        let after = try Self.tether("diff", tree, emulator)
+        #expect(after.status == 0, "\(after.stdout)")
+    }
+
+    @Test("drift made with kubectl shows in diff; sync --force-conflicts restores it")
+    func driftAndRestore() throws {
+        guard CLI.kubectl != nil else { print("notice: kubectl not on PATH; skipping"); return }
+        let emulator = try Emulator()
+        let tree = try Self.tree()
+        defer { try? FileManager.default.removeItem(at: tree) }
+        #expect(try Self.tether("sync", tree, emulator).status == 0)
+        let image = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/storefront:1.8.2"
+        #expect(try emulator.kubectl(["scale", "deployment/storefront", "-n", "shop", "--replicas=7"]).status == 0)
+        #expect(try emulator.kubectl(["set", "image", "deployment/storefront", "-n", "shop", "web=evil:latest"]).status == 0)
+        #expect(try emulator.kubectl(["label", "serviceaccount/storefront", "-n", "shop", "--overwrite", "app.kubernetes.io/part-of=other"]).status == 0)
+        #expect(try emulator.kubectl(["delete", "poddisruptionbudget/storefront", "-n", "shop"]).status == 0)
+
+        let diff = try Self.tether("diff", tree, emulator)
+        #expect(diff.status == 1)
+        #expect(diff.stdout.contains("-  replicas: 7"), "\(diff.stdout)")
+        #expect(diff.stdout.contains("+  replicas: 3"))
+        #expect(diff.stdout.contains("evil:latest"))
+        #expect(diff.stdout.contains("+    app.kubernetes.io/part-of: shop"))
+        #expect(diff.stdout.contains("1 to create, 2 to update"), "\(diff.stdout.split(separator: "\n").last ?? "")")
+
+        let conflicted = try Self.tether("sync", tree, emulator)
+        #expect(conflicted.status == 4, "conflicts with kubectl's fields fail without --force-conflicts: \(conflicted.stdout)")
+        #expect(conflicted.stdout.contains("conflicted"), "\(conflicted.stdout)")
+        let forced = try Self.tether("sync", tree, emulator, ["--force-conflicts"])
+        #expect(forced.status == 0, "\(forced.stdout) \(forced.stderr)")
+        let live = try emulator.kubectl(["get", "deployment/storefront", "-n", "shop", "-o", "jsonpath={.spec.replicas} {.spec.template.spec.containers[0].image}"])
+        #expect(live.stdout == "3 \(image)")
+        #expect(try emulator.kubectl(["get", "poddisruptionbudget/storefront", "-n", "shop"]).status == 0)
+        #expect(try Self.tether("diff", tree, emulator).status == 0)
+    }
+
+    @Test("Secret values never appear in diff, plan, JSON, Markdown or a saved plan; sync --plan refuses a stale plan")
+    func secretsAndSavedPlans() throws {
+        guard CLI.kubectl != nil else { print("notice: kubectl not on PATH; skipping"); return }
+        let emulator = try Emulator()
+        let tree = try Self.tree()
+        defer { try? FileManager.default.removeItem(at: tree) }
+        let app = tree.appendingPathComponent("base/app/kustomization.yaml")
+        try Self.edit(app, "configMapGenerator:", "secretGenerator:\n- name: db\n  literals:\n  - password=hunter2-first\nconfigMapGenerator:")
+        let secrets = ["hunter2-first", "hunter2-second", Data("hunter2-first".utf8).base64EncodedString(), Data("hunter2-second".utf8).base64EncodedString()]
+        func expectNoSecret(_ output: CLI.Output, _ what: String) {
+            for secret in secrets {
+                #expect(!output.stdout.contains(secret) && !output.stderr.contains(secret), "\(what) leaks a Secret value")
+            }
+        }
+        let first = try Self.tether("sync", tree, emulator, ["--output", "json", "--log-level", "debug"])
+        #expect(first.status == 0)
+        expectNoSecret(first, "sync --output json")
+        try Self.edit(tree.appendingPathComponent("base/app/kustomization.yaml"), "hunter2-first", "hunter2-second")
+        try Self.edit(tree.appendingPathComponent("base/app/kustomization.yaml"), "  - password=", "  - user=admin\n  - password=")
+        for format in ["text", "json", "markdown"] {
+            let diff = try Self.tether("diff", tree, emulator, ["--output", format, "--log-level", "debug"])
+            #expect(diff.status == 1)
+            expectNoSecret(diff, "diff --output \(format)")
+            if format == "text" { #expect(diff.stdout.contains("***"), "masked values are shown as ***") }
+        }
+        let planFile = tree.appendingPathComponent("plan.json").path
+        let saved = try Self.tether("diff", tree, emulator, ["--save-plan", planFile])
+        #expect(saved.status == 1)
+        let planText = try String(contentsOfFile: planFile, encoding: .utf8)
+        for secret in secrets { #expect(!planText.contains(secret), "the saved plan holds no Secret value") }
+        let mode = try FileManager.default.attributesOfItem(atPath: planFile)[.posixPermissions] as? Int
+        #expect(mode == 0o600)
+
+        // Someone changes a planned object: the plan is refused, naming it.
+        #expect(try emulator.kubectl(["scale", "deployment/storefront", "-n", "shop", "--replicas=5"]).status == 0)
+        let stale = try Self.tether("sync", tree, emulator, ["--plan", planFile, "--prune", "--force-conflicts"])
+        #expect(stale.status == 2, "\(stale.stdout) \(stale.stderr)")
+        #expect(stale.stderr.contains("Deployment.apps/shop/storefront changed in the cluster"), "\(stale.stderr)")
+        let fresh = try Self.tether("diff", tree, emulator, ["--save-plan", planFile, "--force-conflicts"])
+        #expect(fresh.status == 1)
+        let applied = try Self.tether("sync", tree, emulator, ["--plan", planFile, "--prune", "--force-conflicts"])
+        #expect(applied.status == 0, "\(applied.stdout) \(applied.stderr)")
+        expectNoSecret(applied, "sync --plan")
+        let password = try emulator.kubectl(["get", "secret", "-n", "shop", "-o", "jsonpath={.items[0].data.password}"])
+        #expect(password.stdout == Data("hunter2-second".utf8).base64EncodedString())
     }
 }

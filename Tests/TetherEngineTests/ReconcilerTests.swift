@@ -201,4 +201,18 @@ struct ReconcilerTests {
         let parent = try await harness.client.get(Self.configMap, name: "tether-crash", namespace: "tether-system")
         #expect(parent.annotation(ApplySetID.containsGroupKindsAnnotation) == "ConfigMap,Namespace")
     }
+
+    @Test("objects of another ApplySet are not taken over without --force-conflicts")
+    func foreignApplySet() async throws {
+        let harness = try await EngineHarness.start()
+        defer { Task { await harness.stop() } }
+        let shared = try Resource.make("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: shared, namespace: default}\ndata: {a: '1'}\n")
+        try await harness.sync([shared], harness.reconciler("first"))
+        let second = try await harness.sync([shared], harness.reconciler("second"))
+        #expect(second.results.first?.outcome == .conflicted)
+        let live = try await harness.client.get(Self.configMap, name: "shared", namespace: "default")
+        #expect(live.label(ApplySetID.partOfLabel) == ApplySetID.id(forParent: ResourceID(group: "", kind: "ConfigMap", namespace: "tether-system", name: "tether-first")))
+        let forced = try await harness.sync([shared], harness.reconciler("second") { $0.forceConflicts = true })
+        #expect(forced.succeeded)
+    }
 }

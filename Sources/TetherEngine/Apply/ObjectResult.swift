@@ -54,15 +54,4 @@ package struct SyncResult: Sendable {
     package var succeeded: Bool { failures.isEmpty }
 
     package func count(_ outcome: ObjectOutcome) -> Int { results.reduce(0) { $0 + ($1.outcome == outcome ? 1 : 0) } }
-
-    /// `N created, N configured, N pruned, N unchanged, N failed`.
-    package var summary: String {
-        var parts = ["\(count(.created)) created", "\(count(.configured)) configured", "\(count(.pruned)) pruned",
-                     "\(count(.unchanged)) unchanged"]
-        if count(.skipped) > 0 { parts.append("\(count(.skipped)) skipped") }
-        let failed = failures.count
-        if failed > 0 { parts.append("\(failed) failed") }
-        if prunePending > 0 { parts.append("\(prunePending) to prune (pass --prune)") }
-        return parts.joined(separator: ", ")
-    }
 }

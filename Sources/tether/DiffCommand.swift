@@ -1,0 +1,64 @@
+import ArgumentParser
+import Foundation
+import Logging
+import TetherEngine
+import TetherGit
+
+/// `tether diff`: what `tether sync --prune` would change, like `kubectl diff`.
+struct DiffCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "diff",
+        abstract: "Show what a sync would change: a unified diff per object, Secret values masked.",
+        discussion: """
+            Renders --path of --source and compares each object with the cluster (server-side \
+            apply dry runs; objects the live state already matches need no request). Objects \
+            that left the render are shown as prunes. Exit codes: 0 in sync, 1 differences, \
+            2 invalid input, 3 source or cluster unreachable.
+            """)
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var git: GitOptions
+    @OptionGroup var cluster: ClusterOptions
+    @OptionGroup var reconcile: ReconcileOptions
+
+    @Option(name: .long, help: ArgumentHelp("Output: text, json or markdown (for a pull-request comment).", valueName: "format"))
+    var output: DiffOutput = .text
+
+    @Option(name: .long, help: ArgumentHelp("Also write the plan to this file, for `tether sync --plan` (mode 0600, no Secret values).", valueName: "file"))
+    var savePlan: String?
+
+    enum DiffOutput: String, ExpressibleByArgument, CaseIterable { case text, json, markdown }
+
+    func run() async throws {
+        let logger = global.bootstrapLogging()
+        GitLibrary.initialize()
+        let session: ReconcileSession
+        do {
+            session = try await ReconcileSession.open(git: git, cluster: cluster, reconcile: reconcile, pruning: nil, logger: logger)
+        } catch {
+            throw report(error)
+        }
+        let changed: Bool
+        do {
+            let plan = try await session.reconciler.plan(desired: session.desired.objects, revision: session.desired.revision?.sha, detail: .diff)
+            let report = try PlanReport(plan: plan)
+            let format: ReportFormat = switch output {
+            case .text: .text
+            case .json: .json
+            case .markdown: .markdown
+            }
+            let colours = DiffFormat.forOutput(isTerminal: isatty(STDOUT_FILENO) != 0, environment: ProcessInfo.processInfo.environment)
+            FileHandle.standardOutput.write(Data(report.rendered(as: format, diffFormat: colours).utf8))
+            if let savePlan {
+                try SavedPlan(plan: plan, tetherVersion: TetherVersion.current, createdAt: Date()).write(to: savePlan)
+                printError("plan saved to \(savePlan); apply it with: tether sync --plan \(savePlan) (same source and cluster flags)")
+            }
+            changed = plan.summary.hasChanges
+        } catch {
+            await session.close()
+            throw report(error)
+        }
+        await session.close()
+        if changed { throw TetherExit.differences }
+    }
+}

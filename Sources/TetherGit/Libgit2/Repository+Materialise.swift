@@ -102,7 +102,9 @@ private struct TreeWriter {
             let mode = git_tree_entry_filemode(entry)
             // The entry of the same name in the previous commit, when it has the same mode.
             let old = previous.flatMap { previous in
-                git_tree_entry_byname(previous.tree, name).flatMap { git_tree_entry_filemode($0) == mode ? ($0, previous.path + "/" + name) : nil }
+                git_tree_entry_byname(previous.tree, name).flatMap {
+                    git_tree_entry_filemode($0) == mode ? (entry: $0, path: previous.path + "/" + name) : nil
+                }
             }
             switch mode {
             case GIT_FILEMODE_TREE:
@@ -110,17 +112,17 @@ private struct TreeWriter {
                 let subtree = try lookupTree(entry, path)
                 defer { git_tree_free(subtree) }
                 var oldSubtree: OpaquePointer?
-                if let old { _ = git_tree_lookup(&oldSubtree, repository.pointer, git_tree_entry_id(old.0)) }
+                if let old { _ = git_tree_lookup(&oldSubtree, repository.pointer, git_tree_entry_id(old.entry)) }
                 defer { git_tree_free(oldSubtree) }
-                try write(subtree, to: path, previous: oldSubtree.flatMap { tree in old.map { (tree, $0.1) } })
+                try write(subtree, to: path, previous: oldSubtree.flatMap { tree in old.map { (tree, $0.path) } })
                 try setMode(path, 0o555)
             case GIT_FILEMODE_COMMIT:
                 try makeDirectory(path)
             case GIT_FILEMODE_LINK:
                 try makeSymlink(entry, at: path)
             default:
-                if let old, git_oid_equal(git_tree_entry_id(old.0), git_tree_entry_id(entry)) != 0,
-                   linkat(AT_FDCWD, old.1, AT_FDCWD, path, 0) == 0 {
+                if let old, git_oid_equal(git_tree_entry_id(old.entry), git_tree_entry_id(entry)) != 0,
+                   linkat(AT_FDCWD, old.path, AT_FDCWD, path, 0) == 0 {
                     counts.linked += 1
                 } else {
                     try writeBlob(entry, to: path, executable: mode == GIT_FILEMODE_BLOB_EXECUTABLE)

@@ -45,10 +45,12 @@ func curl(_ url: String, method: String = "GET", headers: [(String, String)] = [
 }
 
 /// Runs a program to completion and returns its standard output; throws on a non-zero exit.
-func runProcess(_ executable: String, _ arguments: [String], input: [UInt8]? = nil) async throws -> String {
+func runProcess(_ executable: String, _ arguments: [String], input: [UInt8]? = nil,
+                environment: [String: String]? = nil) async throws -> String {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
+    if let environment { process.environment = environment }
     let directory = NSTemporaryDirectory() + "tether-daemon-proc-" + UUID().uuidString
     try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(atPath: directory) }

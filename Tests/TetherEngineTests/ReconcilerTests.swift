@@ -215,4 +215,93 @@ struct ReconcilerTests {
         let forced = try await harness.sync([shared], harness.reconciler("second") { $0.forceConflicts = true })
         #expect(forced.succeeded)
     }
+
+    @Test("objects made by kubectl create or client-side apply are taken over: fields later removed from Git really go")
+    func clientSideApplyMigration() async throws {
+        let harness = try await EngineHarness.start()
+        defer { Task { await harness.stop() } }
+        let legacy = try Resource.make("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: legacy, namespace: default}\ndata: {a: '1', b: '2'}\n")
+        _ = try await harness.other.create(legacy, options: WriteOptions(fieldManager: "kubectl-client-side-apply"))
+        let reconciler = harness.reconciler("migrate")
+        let plan = try await reconciler.plan(desired: [legacy], revision: nil)
+        #expect(plan.entries.first?.action == .update, "the take-over is a change even when the content is equal")
+        try await reconciler.apply(plan).failures.forEach { Issue.record("\($0)") }
+        let taken = try await harness.client.get(Self.configMap, name: "legacy", namespace: "default")
+        #expect(Reconciler.managers(of: taken).contains("kubectl-client-side-apply") == false)
+
+        let trimmed = try Resource.make("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: legacy, namespace: default}\ndata: {a: '1'}\n")
+        let result = try await harness.sync([trimmed], reconciler)
+        #expect(result.succeeded)
+        let live = try await harness.client.get(Self.configMap, name: "legacy", namespace: "default")
+        #expect(live.value[path: ["data", "b"]] == nil, "b was removed from Git, so it is removed from the cluster")
+        #expect(try await reconciler.plan(desired: [trimmed], revision: nil).summary.hasChanges == false)
+    }
+
+    @Test("a field the render leaves out (replicas owned by an HPA) is left alone and is no drift")
+    func unmanagedFieldsLeftAlone() async throws {
+        let harness = try await EngineHarness.start()
+        defer { Task { await harness.stop() } }
+        let deployment = try Resource.make("""
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata: {name: web, namespace: default}
+            spec:
+              selector: {matchLabels: {app: web}}
+              template:
+                metadata: {labels: {app: web}}
+                spec: {containers: [{name: web, image: 'nginx:1.27', resources: {requests: {cpu: 500m, memory: 1Gi}}}]}
+            """)
+        let reconciler = harness.reconciler("hpa")
+        try await harness.sync([deployment], reconciler)
+        _ = try await harness.other.patch(Self.deployment, name: "web", namespace: "default", patch: Patch(.merge, ["spec": ["replicas": 9]]),
+                                          options: WriteOptions(fieldManager: "horizontal-pod-autoscaler"))
+        await harness.resetAudit()
+        let plan = try await reconciler.plan(desired: [deployment], revision: nil)
+        #expect(plan.entries.first?.action == .unchanged)
+        #expect(await harness.audit().allSatisfy { $0.verb != "apply" }, "settled without a dry run")
+        try await harness.sync([deployment], reconciler)
+        let live = try await harness.client.get(Self.deployment, name: "web", namespace: "default")
+        #expect(live.value[path: ["spec", "replicas"]] == 9)
+    }
+
+    @Test("--wait waits for rollouts, and names the object that does not become ready")
+    func waitForReadiness() async throws {
+        let ready = try await EngineHarness.start()
+        defer { Task { await ready.stop() } }
+        let deployment = try Resource.make("""
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata: {name: web, namespace: default}
+            spec:
+              replicas: 2
+              selector: {matchLabels: {app: web}}
+              template:
+                metadata: {labels: {app: web}}
+                spec: {containers: [{name: web, image: nginx}]}
+            """)
+        let reconciler = ready.reconciler("wait")
+        let plan = try await reconciler.plan(desired: [deployment], revision: nil)
+        _ = try await reconciler.apply(plan)
+        try await reconciler.waitReady(plan, timeout: .seconds(10))
+        let live = try await ready.client.get(Self.deployment, name: "web", namespace: "default")
+        #expect(live.value[path: ["status", "availableReplicas"]] == 2)
+
+        let stuck = try await EngineHarness.start(controllers: false)
+        defer { Task { await stuck.stop() } }
+        let stuckReconciler = stuck.reconciler("wait")
+        let stuckPlan = try await stuckReconciler.plan(desired: [deployment], revision: nil)
+        _ = try await stuckReconciler.apply(stuckPlan)
+        let error = await #expect(throws: EngineError.self) { try await stuckReconciler.waitReady(stuckPlan, timeout: .seconds(1)) }
+        #expect(error?.code == .notReady)
+        #expect(error?.message.contains("Deployment.apps/default/web") == true)
+    }
+
+    @Test("quantities the server canonicalises compare equal; a changed value does not")
+    func quantityComparison() throws {
+        #expect(LiveComparison.contains(["resources": ["limits": ["cpu": "1"]]], ["resources": ["limits": ["cpu": "1000m"]]], path: []))
+        #expect(LiveComparison.contains(["resources": ["requests": ["memory": "1Gi"]]], ["resources": ["requests": ["memory": "1024Mi"]]], path: []))
+        #expect(!LiveComparison.contains(["resources": ["limits": ["cpu": "1"]]], ["resources": ["limits": ["cpu": "999m"]]], path: []))
+        #expect(!LiveComparison.contains(["data": ["cpu": "1"]], ["data": ["cpu": "1000m"]], path: []), "only quantity fields")
+        #expect(!LiveComparison.contains(["items": [1, 2]], ["items": [1]], path: []))
+    }
 }

@@ -18,9 +18,9 @@ struct EngineHarness {
         return url.path
     }()
 
-    static func start() async throws -> EngineHarness {
+    static func start(controllers: Bool = true) async throws -> EngineHarness {
         CurlLibrary.initialize()
-        let emulator = EmulatorServer(logger: Logger(label: "emulator"))
+        let emulator = EmulatorServer(options: EmulatorOptions(controllers: controllers), logger: Logger(label: "emulator"))
         let address = try await emulator.start(listen: "127.0.0.1:0")
         let config = try KubeConfig.server(url: "http://" + address)
         var options = KubeClient.Options()

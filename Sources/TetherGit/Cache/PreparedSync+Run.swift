@@ -24,37 +24,9 @@ extension PreparedSync {
             return try unchanged(repository, currentCheckout, sha.lowercased(), recovered)
         }
 
-        // One connection for the ls-remote and, if the ref moved, the fetch.
-        let state = callbackState(context: context)
-        var session = try RemoteSession(state: state, repository: repository)
-        defer { session.close() }
-        let (remoteRef, remoteOID) = try resolve(session.list())
-        let localRef = "refs/tether/" + remoteRef
-        var previousOID = repository.target(of: localRef)
-        if let previousOID, (try? repository.verifyReadable(repository.peeledCommit(of: previousOID))) == nil {
-            logger.info("git cache is damaged; removing and cloning again", metadata: ["git.ref": "\(remoteRef)"])
-            session.close()  // its remote belongs to the repository about to be removed
-            repository = try rebuild()
-            recovered = true
-            session = try RemoteSession(state: state, repository: repository)
-        }
-        previousOID = repository.target(of: localRef)
-        let previousCommit = previousOID.flatMap { try? repository.peeledCommit(of: $0) }
-
-        if previousOID != remoteOID {
-            let refspec = "+\(remoteRef):\(localRef)"
-            do {
-                try session.fetch(refspec: refspec, depth: fetchDepth(firstFetch: previousOID == nil))
-            } catch where error.code == .corruptCache && !recovered {
-                logger.info("git cache is damaged; removing and cloning again", metadata: ["git.error": "\(error.message)"])
-                session.close()
-                repository = try rebuild()
-                recovered = true
-                session = try RemoteSession(state: state, repository: repository)
-                try session.fetch(refspec: refspec, depth: fetchDepth(firstFetch: true))
-            }
-        }
-        session.close()  // the rest is local: free the connection and the TLS trust lease
+        let fetched = try fetchIfMoved(repository, recovered: recovered, context: context)
+        (repository, recovered) = (fetched.repository, fetched.recovered)
+        let (remoteRef, remoteOID, previousCommit) = (fetched.remoteRef, fetched.remoteOID, fetched.previousCommit)
         let tip = try commit(repository, of: remoteOID, remoteRef)
         let target = try pinnedCommit(repository, tip: tip, remoteRef: remoteRef)
         try verifySignature(repository, target)
@@ -77,6 +49,55 @@ extension PreparedSync {
         layout.removeCheckouts(except: Set([directory] + [currentCheckout, spare].compactMap { $0 }))
         return GitCheckout(directory: directory, currentLink: layout.current, revision: try revision(repository, target),
                            changed: true, history: history, recoveredCorruptCache: recovered)
+    }
+
+    /// What `fetchIfMoved` found and did.
+    private struct Fetched {
+        /// The cache repository (a new one if it had to be rebuilt).
+        var repository: Repository
+        var recovered: Bool
+        /// The remote ref pinned and the object it points at.
+        var remoteRef: String
+        var remoteOID: String
+        /// The commit the ref pointed at in the cache before this sync, if any.
+        var previousCommit: String?
+    }
+
+    /// Lists the remote and, when the pinned ref moved, fetches it over the same connection.
+    /// A damaged cache found on the way is rebuilt once.
+    private func fetchIfMoved(_ repository: Repository, recovered: Bool, context: OperationContext) throws(GitError) -> Fetched {
+        var repository = repository
+        var recovered = recovered
+        let state = callbackState(context: context)
+        var session = try RemoteSession(state: state, repository: repository)
+        defer { session.close() }  // frees the connection and the TLS trust lease before any local work
+        let (remoteRef, remoteOID) = try resolve(session.list())
+        let localRef = "refs/tether/" + remoteRef
+        if let previousOID = repository.target(of: localRef),
+           (try? repository.verifyReadable(repository.peeledCommit(of: previousOID))) == nil {
+            logger.info("git cache is damaged; removing and cloning again", metadata: ["git.ref": "\(remoteRef)"])
+            session.close()  // its remote belongs to the repository about to be removed
+            repository = try rebuild()
+            recovered = true
+            session = try RemoteSession(state: state, repository: repository)
+        }
+        let previousOID = repository.target(of: localRef)
+        let previousCommit = previousOID.flatMap { try? repository.peeledCommit(of: $0) }
+        if previousOID != remoteOID {
+            let refspec = "+\(remoteRef):\(localRef)"
+            do {
+                try session.fetch(refspec: refspec, depth: fetchDepth(firstFetch: previousOID == nil))
+            } catch where error.code == .corruptCache && !recovered {
+                logger.info("git cache is damaged; removing and cloning again", metadata: ["git.error": "\(error.message)"])
+                session.close()
+                repository = try rebuild()
+                recovered = true
+                session = try RemoteSession(state: state, repository: repository)
+                try session.fetch(refspec: refspec, depth: fetchDepth(firstFetch: true))
+            }
+        }
+        return Fetched(repository: repository, recovered: recovered, remoteRef: remoteRef, remoteOID: remoteOID,
+                       previousCommit: previousCommit)
     }
 
     /// Depth 1 for the first fetch of a branch or tag when libgit2 can fetch shallow (1.7+),

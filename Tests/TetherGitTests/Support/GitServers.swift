@@ -41,7 +41,7 @@ final class HTTPGitServer: Sendable {
         let script = """
             \(HTTPGitServer.logRequest(directory))
             if [ -n "$EXPECTED_AUTH" ] && [ "$HTTP_AUTHORIZATION" != "$EXPECTED_AUTH" ]; then
-              printf 'Status: 401 Unauthorized\\r\\nWWW-Authenticate: Basic realm="git"\\r\\nContent-Type: text/plain\\r\\n\\r\\nunauthorized\\n'
+              \(HTTPGitServer.unauthorized)
               exit 0
             fi
             export GIT_PROJECT_ROOT='\(basePath)' GIT_HTTP_EXPORT_ALL=1
@@ -90,6 +90,9 @@ final class HTTPGitServer: Sendable {
         return (port, server)
     }
 
+    /// The shell line that answers `401 Unauthorized` with a basic-auth challenge.
+    static let unauthorized = #"printf 'Status: 401 Unauthorized\r\nWWW-Authenticate: Basic realm="git"\r\nContent-Type: text/plain\r\n\r\nunauthorized\n'"#
+
     /// The shell line that appends the current CGI request to `requests.log`.
     static func logRequest(_ directory: TemporaryDirectory) -> String {
         "printf '%s %s auth=[%s]\\n' \"$REQUEST_METHOD\" \"$REQUEST_URI\" \"$HTTP_AUTHORIZATION\" >> '\(directory.sub("requests.log"))'"
@@ -114,7 +117,7 @@ final class RedirectingServer: Sendable {
         let script = """
             \(HTTPGitServer.logRequest(directory))
             if [ -n "$CHALLENGE" ] && [ -z "$HTTP_AUTHORIZATION" ]; then
-              printf 'Status: 401 Unauthorized\\r\\nWWW-Authenticate: Basic realm="git"\\r\\nContent-Type: text/plain\\r\\n\\r\\nunauthorized\\n'
+              \(HTTPGitServer.unauthorized)
               exit 0
             fi
             printf 'Status: 302 Found\\r\\nLocation: %s%s\\r\\nContent-Type: text/plain\\r\\n\\r\\nmoved\\n' "$TARGET" "$REQUEST_URI"

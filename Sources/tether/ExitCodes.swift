@@ -23,6 +23,11 @@ enum TetherExit {
 /// code for it.
 func report(_ error: any Error) -> ExitCode {
     printError("error: \(error)")
+    return tetherExitCode(for: error)
+}
+
+/// The documented exit code for an error.
+func tetherExitCode(for error: any Error) -> ExitCode {
     switch error {
     case is ModelError, is RenderError: return TetherExit.invalidInput
     case is EmulatorError: return TetherExit.unreachable

@@ -40,16 +40,26 @@ struct SyncCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Apply exactly a plan saved by `tether diff --save-plan`; refuse if anything moved since.", valueName: "file"))
     var plan: String?
 
+    @Option(name: .long, help: ArgumentHelp("Sync every target of this file in parallel (name, source, ref, path, context or server each).", valueName: "file"))
+    var config: String?
+
     enum SyncOutput: String, ExpressibleByArgument, CaseIterable { case text, json }
 
     func validate() throws {
         if timeout <= 0 { throw ValidationError("--timeout must be a positive number of seconds.") }
+        if config != nil, plan != nil { throw ValidationError("--plan applies one saved plan; it cannot be combined with --config.") }
         if plan != nil, dryRun { throw ValidationError("--plan applies a saved plan; leave out --dry-run (use tether diff to look at it).") }
     }
 
     func run() async throws {
         let logger = global.bootstrapLogging()
         GitLibrary.initialize()
+        if let config {
+            let code: ExitCode
+            do { code = try await syncTargets(config, logger: logger) } catch { throw report(error) }
+            if code != .success { throw code }
+            return
+        }
         let session: ReconcileSession
         do {
             session = try await ReconcileSession.open(git: git, cluster: cluster, reconcile: reconcile, pruning: pruning, logger: logger)

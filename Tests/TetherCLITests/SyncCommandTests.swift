@@ -216,4 +216,50 @@ struct SyncCommandTests {
         let password = try emulator.kubectl(["get", "secret", "-n", "shop", "-o", "jsonpath={.items[0].data.password}"])
         #expect(password.stdout == Data("hunter2-second".utf8).base64EncodedString())
     }
+
+    @Test("--config syncs several targets in parallel with a row each; overlays/auto picks the cloud from the Nodes")
+    func targetsFileAndAutoOverlay() throws {
+        guard CLI.kubectl != nil else { print("notice: kubectl not on PATH; skipping"); return }
+        let aws = try Emulator(), gcp = try Emulator()
+        let tree = try Self.tree()
+        defer { try? FileManager.default.removeItem(at: tree) }
+        let config = tree.appendingPathComponent("tether.yaml")
+        try """
+            targets:
+            - name: aws
+              path: overlays/aws
+              server: \(aws.url)
+            - name: gcp
+              path: overlays/gcp
+              server: \(gcp.url)
+            """.write(to: config, atomically: true, encoding: .utf8)
+        let sync = try CLI.run(["sync", "--source", tree.path, "--config", config.path])
+        #expect(sync.status == 0, "\(sync.stdout) \(sync.stderr)")
+        let rows = sync.stdout.split(separator: "\n")
+        #expect(rows.first?.hasPrefix("TARGET") == true)
+        #expect(rows.contains { $0.hasPrefix("aws ") && $0.contains("succeeded") }, "\(sync.stdout)")
+        #expect(rows.contains { $0.hasPrefix("gcp ") && $0.contains("succeeded") }, "\(sync.stdout)")
+        #expect(try aws.kubectl(["get", "storageclass", "fast-ssd", "-o", "jsonpath={.provisioner}"]).stdout == "ebs.csi.aws.com")
+        #expect(try gcp.kubectl(["get", "storageclass", "fast-ssd", "-o", "jsonpath={.provisioner}"]).stdout == "pd.csi.storage.gke.io")
+
+        try "targets:\n- name: x\n  path: overlays/aws\n  bogus: 1\n".write(to: config, atomically: true, encoding: .utf8)
+        let bad = try CLI.run(["sync", "--source", tree.path, "--config", config.path])
+        #expect(bad.status == 2)
+        #expect(bad.stderr.contains("tether.yaml:4:") && bad.stderr.contains("unknown field 'bogus'"), "\(bad.stderr)")
+
+        // overlays/auto: the Nodes' providerID names the cloud.
+        let cluster = try Emulator()
+        let node = tree.appendingPathComponent("node.yaml")
+        try "apiVersion: v1\nkind: Node\nmetadata: {name: ip-10-0-0-1}\nspec: {providerID: 'gce://project/europe-west1-b/node-1'}\n"
+            .write(to: node, atomically: true, encoding: .utf8)
+        #expect(try cluster.kubectl(["apply", "--server-side", "-f", node.path]).status == 0)
+        let auto = try CLI.run(["sync", "--source", tree.path, "--path", "overlays/auto", "--server", cluster.url])
+        #expect(auto.status == 0, "\(auto.stderr)")
+        #expect(auto.stderr.contains("rendering overlays/gcp"))
+        #expect(try cluster.kubectl(["get", "storageclass", "fast-ssd", "-o", "jsonpath={.provisioner}"]).stdout == "pd.csi.storage.gke.io")
+        let unknown = try Emulator()
+        let noCloud = try CLI.run(["diff", "--source", tree.path, "--path", "overlays/auto", "--server", unknown.url])
+        #expect(noCloud.status == 2)
+        #expect(noCloud.stderr.contains("cannot tell the cloud"), "\(noCloud.stderr)")
+    }
 }

@@ -1,0 +1,102 @@
+import Foundation
+package import TetherModel
+
+/// `tether sync --config tether.yaml`: several targets synced in parallel, e.g. one per
+/// cloud overlay.
+///
+/// ```yaml
+/// targets:
+/// - name: aws
+///   path: overlays/aws
+///   context: eks-prod           # kubeconfig context (or server: URL)
+/// - name: gcp
+///   source: https://git.example.com/platform/config.git
+///   ref: main
+///   path: overlays/gcp
+///   server: https://gke.example.com
+///   namespace: shop
+/// ```
+package struct TargetsFile: Sendable {
+    package struct Target: Sendable, Hashable {
+        /// The ApplySet name, and the row in the report.
+        package var name: String
+        /// Source directory or URL; the command's `--source` when absent.
+        package var source: String?
+        package var ref: String?
+        package var path: String
+        package var context: String?
+        package var kubeconfig: String?
+        package var server: String?
+        package var namespace: String?
+        /// Where the target is declared, for messages.
+        package var location: SourceLocation
+    }
+
+    package var targets: [Target]
+
+    static let fields: Set<String> = ["name", "source", "ref", "path", "context", "kubeconfig", "server", "namespace"]
+
+    /// Reads and checks a targets file.
+    /// - Throws: `EngineError` `invalidConfig` with `file:line:column` and what to fix.
+    package static func read(_ path: String) throws(EngineError) -> TargetsFile {
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw EngineError(.invalidConfig, "\(path): cannot read the targets file", hint: "Check the path given to --config.", cause: error)
+        }
+        return try parse(text, file: path)
+    }
+
+    package static func parse(_ text: String, file: String) throws(EngineError) -> TargetsFile {
+        let documents: [YAMLDocument]
+        do {
+            documents = try YAMLDecoder(options: YAMLDecoder.Options(recordPositions: true)).decode(text, file: file)
+        } catch {
+            throw EngineError(.invalidConfig, "\(file): not valid YAML", cause: error)
+        }
+        guard documents.count == 1, let document = documents.first, case .map(let top) = document.value else {
+            throw EngineError(.invalidConfig, "\(file): expected one YAML document with a 'targets' list",
+                              hint: "Write targets: followed by a list of {name, path, context or server}.")
+        }
+        for key in top.keys where key != "targets" {
+            throw EngineError(.invalidConfig, "\(document.location(of: "/" + key)): unknown field '\(key)'", hint: "Only 'targets' is allowed at the top.")
+        }
+        guard case .list(let items)? = top["targets"], !items.isEmpty else {
+            throw EngineError(.invalidConfig, "\(document.location): 'targets' must be a non-empty list")
+        }
+        var targets: [Target] = []
+        var names = Set<String>()
+        for (index, item) in items.enumerated() {
+            let pointer = "/targets/\(index)"
+            let location = document.location(of: pointer)
+            guard case .map(let fields) = item else {
+                throw EngineError(.invalidConfig, "\(location): each target must be a map with name and path")
+            }
+            var strings: [String: String] = [:]
+            for entry in fields.entries {
+                guard Self.fields.contains(entry.key) else {
+                    throw EngineError(.invalidConfig, "\(document.location(of: pointer + "/" + entry.key)): unknown field '\(entry.key)'",
+                                      hint: "Allowed: \(Self.fields.sorted().joined(separator: ", ")).")
+                }
+                guard let value = entry.value.scalarText, !value.isEmpty else {
+                    throw EngineError(.invalidConfig, "\(document.location(of: pointer + "/" + entry.key)): '\(entry.key)' must be a non-empty string")
+                }
+                strings[entry.key] = value
+            }
+            guard let name = strings["name"], let path = strings["path"] else {
+                throw EngineError(.invalidConfig, "\(location): a target needs 'name' and 'path'")
+            }
+            guard names.insert(name).inserted else {
+                throw EngineError(.invalidConfig, "\(location): target name '\(name)' is used twice", hint: "Names must be unique: each is its own ApplySet.")
+            }
+            if strings["server"] != nil, strings["context"] != nil || strings["kubeconfig"] != nil {
+                throw EngineError(.invalidConfig, "\(location): target '\(name)' gives both server and a kubeconfig context", hint: "Use one of them.")
+            }
+            targets.append(Target(name: name, source: strings["source"], ref: strings["ref"], path: path, context: strings["context"],
+                                  kubeconfig: strings["kubeconfig"], server: strings["server"], namespace: strings["namespace"],
+                                  location: location))
+        }
+        return TargetsFile(targets: targets)
+    }
+}

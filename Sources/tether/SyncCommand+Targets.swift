@@ -1,0 +1,101 @@
+import ArgumentParser
+import Foundation
+import Logging
+import TetherEngine
+import TetherGit
+import TetherModel
+
+/// `tether sync --config FILE`: every target of a targets file, in parallel, with a
+/// row per target in the report.
+extension SyncCommand {
+    /// One target's outcome.
+    struct TargetRow: Sendable {
+        var name: String
+        var revision: String?
+        var report: SyncReport?
+        var error: String?
+        var exitCode: Int32
+
+        var succeeded: Bool { exitCode == 0 }
+    }
+
+    func syncTargets(_ file: String, logger: Logger) async throws -> ExitCode {
+        let targets = try TargetsFile.read(file).targets
+        let command = self
+        let rows = await withTaskGroup(of: (Int, TargetRow).self) { group in
+            for (index, target) in targets.enumerated() {
+                group.addTask { (index, await command.syncTarget(target, logger: logger)) }
+            }
+            var rows = [TargetRow?](repeating: nil, count: targets.count)
+            for await (index, row) in group { rows[index] = row }
+            return rows.compactMap { $0 }
+        }
+        print(output == .json ? try Self.targetsJSON(rows) : Self.targetsTable(rows))
+        let worst = rows.map(\.exitCode).max() ?? 0
+        return worst == 0 ? .success : ExitCode(worst)
+    }
+
+    /// Syncs one target; errors become the row's error, never stop the others.
+    func syncTarget(_ target: TargetsFile.Target, logger: Logger) async -> TargetRow {
+        var logger = logger
+        logger[metadataKey: "target"] = "\(target.name)"
+        var git = self.git
+        if let source = target.source { git.source = source }
+        if let ref = target.ref { git.ref = ref }
+        var cluster = self.cluster
+        if target.server != nil || target.context != nil || target.kubeconfig != nil {
+            cluster.server = target.server
+            cluster.context = target.context
+            cluster.kubeconfig = target.kubeconfig
+            cluster.emulator = nil
+        }
+        if let namespace = target.namespace { cluster.namespace = namespace }
+        var reconcile = self.reconcile
+        reconcile.path = target.path
+        reconcile.name = target.name
+        do {
+            let session = try await ReconcileSession.open(git: git, cluster: cluster, reconcile: reconcile, pruning: pruning, logger: logger)
+            defer { Task { await session.close() } }
+            let plan = try await session.reconciler.plan(desired: session.desired.objects, revision: session.desired.revision?.sha)
+            if dryRun {
+                return TargetRow(name: target.name, revision: plan.revision, report: nil, error: nil, exitCode: 0)
+            }
+            let result = try await session.reconciler.apply(plan)
+            var waitError: String?
+            if wait, result.succeeded {
+                do { try await session.reconciler.waitReady(plan, timeout: .seconds(timeout)) } catch { waitError = error.description }
+            }
+            let report = SyncReport(result, error: waitError)
+            let code: Int32 = result.succeeded && waitError == nil ? 0 : TetherExit.applyFailed.rawValue
+            return TargetRow(name: target.name, revision: plan.revision, report: report, error: waitError, exitCode: code)
+        } catch {
+            printError("error: target \(target.name) (\(target.location)): \(error)")
+            return TargetRow(name: target.name, revision: nil, report: nil, error: "\(error)", exitCode: tetherExitCode(for: error).rawValue)
+        }
+    }
+
+    static func targetsTable(_ rows: [TargetRow]) -> String {
+        var lines = [["TARGET", "REVISION", "RESULT", "SUMMARY"]]
+        for row in rows {
+            let result = row.succeeded ? (row.report == nil ? "planned" : "succeeded") : "failed"
+            let summary = row.report?.summary.description ?? (row.error.map { String($0.prefix(80)) } ?? "")
+            lines.append([row.name, row.revision.map { String($0.prefix(12)) } ?? "-", result, summary])
+        }
+        let widths = (0..<3).map { column in lines.map { $0[column].count }.max() ?? 0 }
+        return lines.map { line in
+            (0..<3).map { line[$0].padding(toLength: widths[$0], withPad: " ", startingAt: 0) }.joined(separator: "  ") + "  " + line[3]
+        }.joined(separator: "\n")
+    }
+
+    static func targetsJSON(_ rows: [TargetRow]) throws -> String {
+        var items: [Value] = []
+        for row in rows {
+            var item = OrderedMap([("name", .string(row.name)), ("revision", row.revision.map(Value.string) ?? .null),
+                                   ("succeeded", .bool(row.succeeded)), ("exitCode", .int(Int(row.exitCode)))])
+            if let report = row.report { item["report"] = try JSONParsing().value(from: report.json()) }
+            if let error = row.error { item["error"] = .string(error) }
+            items.append(.map(item))
+        }
+        return try JSONEncoding(pretty: true).string(["targets": .list(items)])
+    }
+}

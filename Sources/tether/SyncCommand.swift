@@ -91,9 +91,9 @@ struct SyncCommand: AsyncParsableCommand {
             }
         }
         let text = output == .text
-        if text { print(PlanListing.text(plan, prune: pruning.prune)) }
+        if text { FileHandle.standardOutput.write(Data((PlanListing.text(plan, prune: pruning.prune) + "\n").utf8)) }
         if dryRun {
-            if !text { print(try PlanReport(plan: plan).json()) }
+            if !text { FileHandle.standardOutput.write(Data((try PlanReport(plan: plan).json() + "\n").utf8)) }
             return .success
         }
         var progress: Reconciler.Progress?

@@ -40,6 +40,9 @@ struct DiskFullTests {
         try fixture.push()
         let error = await #expect(throws: GitError.self) { try await served.cache.sync(served.source, options: options) }
         #expect(error?.code == .diskWrite, "\(String(describing: error))")
+        #expect(error?.message.contains("No space left on device") == true)
+        #expect(error?.message.contains("Free disk space") == true)
+        #expect(!served.log.allText.contains("damaged"), "a full disk must not throw the cache away")
         #expect(read(good, "app/config.yaml") == "revision: 1\n")
         #expect(try FileManager.default.destinationOfSymbolicLink(atPath: good.currentLink!).hasSuffix((good.directory as NSString).lastPathComponent))
         disk.unmount()

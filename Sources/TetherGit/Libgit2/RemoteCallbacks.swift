@@ -67,6 +67,7 @@ final class CallbackState {
         switch code {
         case .authentication: hint = "Check the configured credentials."
         case .unreachable: hint = "Check the URL and that the server is running."
+        case .diskWrite: hint = "Free disk space in the cache directory or fix its permissions."
         default: hint = "See the cause for details."
         }
         return GitError(code, "\(action) failed: \(failure.message). \(hint)", url: url, cause: failure)

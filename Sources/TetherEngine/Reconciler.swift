@@ -9,7 +9,7 @@ package import TetherModel
 /// inventory. Safe to use from several tasks; each call is independent.
 package struct Reconciler: Sendable {
     package let client: KubeClient
-    package let options: EngineOptions
+    package var options: EngineOptions
     let logger: Logger
     /// Called between the apply and prune steps; tests use it to simulate a crash there.
     package var beforePrune: (@Sendable () throws(EngineError) -> Void)?

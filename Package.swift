@@ -60,7 +60,7 @@ let package = Package(
         .target(
             name: "TetherDaemon",
             dependencies: [
-                "COpenSSL", "TetherModel", "TetherKube",
+                "COpenSSL", "TetherModel", "TetherKube", "TetherEngine", "TetherGit",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -73,6 +73,7 @@ let package = Package(
         .executableTarget(
             name: "tether",
             dependencies: [
+                "TetherDaemon",
                 "TetherEngine",
                 "TetherGit",
                 "TetherKube",
@@ -81,6 +82,9 @@ let package = Package(
                 "TetherRender",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -19,6 +19,7 @@ struct Tether: AsyncParsableCommand {
             FetchCommand.self,
             DiffCommand.self,
             SyncCommand.self,
+            RunCommand.self,
         ])
 
     /// Parses the command line, letting `--emulator` stand without an address.

@@ -1,0 +1,228 @@
+import Foundation
+package import Logging
+import Synchronization
+package import TetherEngine
+package import TetherGit
+package import TetherKube
+package import TetherModel
+
+/// What `tether run` repeats: fetch (cheaply when nothing changed), render, plan and
+/// apply, prune; and between syncs, watch the set's members and correct drift.
+///
+/// `sync(_:)` is the `SyncScheduler`'s closure, so syncs never overlap; drift
+/// corrections take the same gate, so a correction never interleaves with a sync.
+/// A failed fetch or render returns a failed outcome before anything is written, so the
+/// last applied revision stays in place and nothing is pruned.
+package final class ContinuousReconciler: Sendable {
+    package struct Configuration: Sendable {
+        package var source: GitSource
+        package var sourceOptions: GitSourceOptions
+        /// The kustomization directory inside the source (`overlays/auto` allowed).
+        package var path: String
+        package var engine: EngineOptions
+        /// `--self-heal`: correct drift (true) or only report it.
+        package var selfHeal = true
+
+        package init(source: GitSource, sourceOptions: GitSourceOptions, path: String, engine: EngineOptions) {
+            self.source = source
+            self.sourceOptions = sourceOptions
+            self.path = path
+            self.engine = engine
+        }
+    }
+
+    let configuration: Configuration
+    let reconciler: Reconciler
+    let client: KubeClient
+    let metrics: DaemonMetrics?
+    let logger: Logger
+    let gate = AsyncGate()
+    private let state = Mutex(State())
+
+    struct State {
+        /// The rendered objects of the last successful sync, by id.
+        var desired: [ResourceID: PlanEntry] = [:]
+        var revision: String?
+        var watchedKinds: Set<GroupVersionKind> = []
+        var watchTask: Task<Void, Never>?
+        var debouncer = DriftDebouncer()
+        var pendingCorrections: Set<ResourceID> = []
+        var driftReports = 0
+        var corrections = 0
+    }
+
+    package init(configuration: Configuration, client: KubeClient, metrics: DaemonMetrics?, logger: Logger) {
+        self.configuration = configuration
+        self.client = client
+        self.metrics = metrics
+        self.logger = logger
+        reconciler = Reconciler(client: client, options: configuration.engine, logger: logger)
+    }
+
+    /// Drift seen and corrected since start.
+    package var driftCounts: (reported: Int, corrected: Int) { state.withLock { ($0.driftReports, $0.corrections) } }
+
+    /// One sync, for the scheduler.
+    package func sync(_ trigger: SyncTrigger) async -> SyncOutcome {
+        await gate.run { await self.syncExclusive(trigger) }
+    }
+
+    func syncExclusive(_ trigger: SyncTrigger) async -> SyncOutcome {
+        let previous = state.withLock { $0.revision }
+        let fetchStart = ContinuousClock.now
+        let checkout: GitCheckout
+        do {
+            checkout = try await GitRepositoryCache(logger: logger).sync(configuration.source, options: configuration.sourceOptions)
+            metrics?.recordGitFetch(duration: ContinuousClock.now - fetchStart, failed: false)
+        } catch {
+            metrics?.recordGitFetch(duration: ContinuousClock.now - fetchStart, failed: true)
+            return await failed("fetch failed: \(error)", revision: previous)
+        }
+        let revision = checkout.revision?.sha
+        do {
+            let path = try await CloudDetection.resolve(path: configuration.path, client: client)
+            let objects = try DesiredState.render(directory: checkout.directory, path: path)
+            let plan = try await reconciler.plan(desired: objects, revision: revision)
+            let result = try await reconciler.apply(plan)
+            remember(plan)
+            if !result.succeeded {
+                let failures = result.failures.prefix(3).map { "\($0.id): \($0.message ?? $0.outcome.rawValue)" }.joined(separator: "; ")
+                return await failed("\(result.failures.count) object(s) failed: \(failures)", revision: revision)
+            }
+            let objects_ = result.results.map { SyncOutcome.ObjectState(id: $0.id.description, state: $0.outcome.rawValue, message: $0.message) }
+            logger.notice("synced", metadata: ["revision": "\(revision ?? "-")", "trigger": "\(trigger)",
+                                               "changed": "\(result.results.filter { $0.outcome != .unchanged }.count)"])
+            return .succeeded(revision: revision, objectsManaged: plan.entries.filter { $0.desired != nil }.count, objects: objects_)
+        } catch {
+            return await failed("\(error)", revision: revision)
+        }
+    }
+
+    func failed(_ message: String, revision: String?) async -> SyncOutcome {
+        logger.error("sync failed", metadata: ["revision": "\(revision ?? "-")", "error": "\(message)"])
+        await recordEvent(reason: "SyncFailed", message: message, type: "Warning")
+        return .failed(message, revision: revision)
+    }
+
+    /// Keeps the plan's rendered objects for drift detection and makes sure every kind
+    /// in them is watched.
+    func remember(_ plan: Plan) {
+        var desired: [ResourceID: PlanEntry] = [:]
+        var kinds = Set<GroupVersionKind>()
+        for entry in plan.entries where entry.desired != nil && entry.action != .skip {
+            desired[entry.id] = entry
+            kinds.insert(entry.gvk)
+        }
+        let restart = state.withLock { state -> Bool in
+            state.desired = desired
+            state.revision = plan.revision
+            guard kinds != state.watchedKinds else { return false }
+            state.watchedKinds = kinds
+            return true
+        }
+        if restart { startWatching(Array(kinds), applySetID: plan.applySet.applySetID) }
+    }
+
+    func startWatching(_ kinds: [GroupVersionKind], applySetID: String) {
+        let cache = LiveCache(client: client, applySetID: applySetID, logger: logger)
+        let task = Task { [self] in
+            await cache.run(kinds: kinds) { id, live in await self.observed(id, live: live) }
+        }
+        let old = state.withLock { state -> Task<Void, Never>? in
+            let old = state.watchTask
+            state.watchTask = task
+            return old
+        }
+        old?.cancel()
+    }
+
+    /// Stops the watches.
+    package func stop() {
+        state.withLock { $0.watchTask }?.cancel()
+    }
+
+    // MARK: Drift
+
+    /// A watch event for a member: drift is reported, and corrected unless the policy
+    /// says otherwise, after the debouncer's delay.
+    func observed(_ id: ResourceID, live: Resource?) async {
+        guard let entry = state.withLock({ $0.desired[id] }), let desired = entry.desired else { return }
+        guard let what = DriftDetector(fieldManager: configuration.engine.fieldManager).drift(desired: desired, live: live) else { return }
+        let policy = DriftPolicy.forObject(desired: desired, live: live, selfHeal: configuration.selfHeal)
+        if policy == .ignore { return }
+        if policy == .report {
+            state.withLock { $0.driftReports += 1 }
+            logger.warning("drift detected (reporting only)", metadata: ["object": "\(id)", "drift": "\(what)"])
+            return
+        }
+        let delay = state.withLock { state -> Duration? in
+            guard state.pendingCorrections.insert(id).inserted else { return nil }
+            return state.debouncer.delay(for: id, now: .now)
+        }
+        guard let delay else { return }
+        Task { [self] in
+            if delay > .zero { try? await Task.sleep(for: delay) }
+            await correct(id)
+        }
+    }
+
+    func correct(_ id: ResourceID) async {
+        await gate.run {
+            let entry = self.state.withLock { state -> PlanEntry? in
+                state.pendingCorrections.remove(id)
+                return state.desired[id]
+            }
+            guard var entry else { return }
+            // Read the object now: it may have been fixed meanwhile.
+            let live = try? await self.client.get(entry.gvk, name: id.name, namespace: id.namespace)
+            if let desired = entry.desired, DriftDetector(fieldManager: self.configuration.engine.fieldManager).drift(desired: desired, live: live) == nil { return }
+            entry.live = live
+            let result = await self.reconciler.heal([entry])
+            if let outcome = result.first, !outcome.failed {
+                self.state.withLock { $0.corrections += 1 }
+                self.metrics?.recordDriftCorrections(1)
+                self.logger.notice("drift corrected", metadata: ["object": "\(id)", "result": "\(outcome.outcome.rawValue)"])
+                await self.recordEvent(reason: "DriftCorrected", message: "\(id) was \(live == nil ? "deleted" : "changed") and has been restored", type: "Normal")
+            } else {
+                self.logger.error("drift correction failed", metadata: ["object": "\(id)", "error": "\(result.first?.message ?? "?")"])
+            }
+        }
+    }
+
+    // MARK: Events
+
+    /// Records a Kubernetes Event on the ApplySet parent; failures to do so are logged only.
+    func recordEvent(reason: String, message: String, type: String) async {
+        let parent = ApplySetParent(name: configuration.engine.parentName, namespace: configuration.engine.parentNamespace)
+        let now = Date().formatted(.iso8601)
+        let event: Value = [
+            "apiVersion": "v1", "kind": "Event",
+            "metadata": ["generateName": "tether-", "namespace": .string(parent.id.namespace)],
+            "involvedObject": ["apiVersion": "v1", "kind": "ConfigMap", "name": .string(parent.id.name), "namespace": .string(parent.id.namespace)],
+            "reason": .string(reason), "message": .string(String(message.prefix(1024))), "type": .string(type),
+            "source": ["component": "tether"], "firstTimestamp": .string(now), "lastTimestamp": .string(now), "count": 1,
+        ]
+        do {
+            _ = try await client.create(Resource(unchecked: event))
+        } catch {
+            logger.debug("cannot record an event", metadata: ["error": "\(error)"])
+        }
+    }
+}
+
+/// Runs closures one at a time, in arrival order.
+actor AsyncGate {
+    private var busy = false
+    private var waiters: [CheckedContinuation<Void, Never>] = []
+
+    func run<T: Sendable>(_ body: @Sendable () async -> T) async -> T {
+        if busy {
+            await withCheckedContinuation { waiters.append($0) }
+        } else {
+            busy = true
+        }
+        let result = await body()
+        if waiters.isEmpty { busy = false } else { waiters.removeFirst().resume() }
+        return result
+    }
+}

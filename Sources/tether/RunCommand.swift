@@ -1,0 +1,132 @@
+import ArgumentParser
+import Foundation
+import Logging
+import Prometheus
+import ServiceLifecycle
+import TetherDaemon
+import TetherEngine
+import TetherGit
+import TetherEmulator
+import TetherKube
+import UnixSignals
+
+/// `tether run`: the daemon — sync on start, on every poll interval (cheap when
+/// nothing changed), on signed webhooks and on the full-resync timer, and correct drift
+/// between syncs.
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Keep the cluster equal to the source: poll, webhooks, periodic resync and drift correction.",
+        discussion: """
+            Takes the source, cluster and prune flags of `tether sync`. Serves /healthz, \
+            /readyz, /metrics (Prometheus), /status and the webhook endpoints \
+            /hooks/github, /hooks/gitlab, /hooks/generic on --listen. Failures (Git \
+            unreachable, render errors, API errors) never prune and never stop the \
+            daemon: it keeps the last applied revision and retries with backoff. \
+            SIGTERM or SIGINT lets a running sync finish (up to --shutdown-timeout).
+            """)
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var git: GitOptions
+    @OptionGroup var cluster: ClusterOptions
+    @OptionGroup var reconcile: ReconcileOptions
+    @OptionGroup var pruning: PruneOptions
+
+    @Option(name: .long, help: ArgumentHelp("Poll the source this often, in seconds.", valueName: "seconds"))
+    var interval = 60
+
+    @Option(name: .long, help: ArgumentHelp("Full resync this often even without changes, in seconds.", valueName: "seconds"))
+    var resync = 600
+
+    @Option(name: .long, help: ArgumentHelp("Address for health, metrics, status and webhooks.", valueName: "host:port"))
+    var listen = "127.0.0.1:9090"
+
+    @Option(name: .long, help: ArgumentHelp("File holding the webhook secret; without it the hook endpoints are off.", valueName: "file"))
+    var webhookSecretFile: String?
+
+    @Option(name: .long, help: ArgumentHelp("Correct drift (true) or only report it (false).", valueName: "bool"))
+    var selfHeal = true
+
+    @Option(name: .long, help: ArgumentHelp("Seconds a running sync may take to finish after SIGTERM.", valueName: "seconds"))
+    var shutdownTimeout = 30
+
+    @Flag(name: .long, help: "Elect a leader through a coordination.k8s.io Lease; only the leader reconciles.")
+    var leaderElect = false
+
+    @Option(name: .long, help: ArgumentHelp("Namespace of the leader-election Lease (default: --parent-namespace).", valueName: "namespace"))
+    var leaseNamespace: String?
+
+    func validate() throws {
+        if interval < 1 || resync < 1 { throw ValidationError("--interval and --resync must be at least 1 second.") }
+        if shutdownTimeout < 1 { throw ValidationError("--shutdown-timeout must be at least 1 second.") }
+    }
+
+    func run() async throws {
+        let logger = global.bootstrapLogging()
+        GitLibrary.initialize()
+        do {
+            try await serve(logger: logger)
+        } catch {
+            throw report(error)
+        }
+    }
+
+    private func serve(logger: Logger) async throws {
+        let (source, sourceOptions) = try git.resolved()
+        let (client, emulator) = try await cluster.connect(logger: logger)
+        var engine = reconcile.engineOptions(defaultNamespace: client.config.namespace)
+        pruning.apply(to: &engine)
+        var configuration = ContinuousReconciler.Configuration(source: source, sourceOptions: sourceOptions, path: reconcile.path, engine: engine)
+        configuration.selfHeal = selfHeal
+
+        let status = DaemonStatus(staleAfter: .seconds(interval * 3 + 60))
+        let registry = PrometheusCollectorRegistry()
+        let metrics = DaemonMetrics(factory: DaemonMetrics.prometheusFactory(registry: registry))
+        let reconciler = ContinuousReconciler(configuration: configuration, client: client, metrics: metrics, logger: logger)
+        var schedule = SyncScheduler<ContinuousClock>.Configuration()
+        schedule.interval = .seconds(interval)
+        schedule.resyncInterval = .seconds(resync)
+        schedule.shutdownTimeout = .seconds(shutdownTimeout)
+        let scheduler = SyncScheduler(configuration: schedule, status: status, metrics: metrics, logger: logger) { trigger in
+            await reconciler.sync(trigger)
+        }
+        let receiver = try webhookSecretFile.map { path in
+            try WebhookReceiver(secret: try WebhookSecret.load(path: path), metrics: metrics, logger: logger) { scheduler.trigger($0) }
+        }
+        let http = DaemonHTTPServer(status: status, registry: registry, receiver: receiver, logger: logger)
+            .application(listen: try ListenAddress(listen)) { address in
+                printError("tether run: serving /healthz, /readyz, /metrics, /status\(receiver == nil ? "" : " and /hooks/*") on http://\(address)")
+            }
+        var services: [any Service] = [http]
+        if leaderElect {
+            let identity = ProcessInfo.processInfo.environment["POD_NAME"] ?? "\(ProcessInfo.processInfo.hostName)-\(getpid())"
+            let lease = LeaderElectionConfiguration(leaseName: "tether-" + engine.name, namespace: leaseNamespace ?? engine.parentNamespace,
+                                                    identity: identity)
+            let elector = try LeaderElector(client: client, configuration: lease, metrics: metrics, status: status, logger: logger)
+            services.append(LeaderService(elector: elector, scheduler: scheduler, reconciler: reconciler))
+        } else {
+            services.append(scheduler)
+        }
+        let group = ServiceGroup(configuration: .init(services: services.map { .init(service: $0) },
+                                                      gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
+        reconciler.stop()
+        await emulator?.stop()
+    }
+}
+
+/// Runs the scheduler only while this replica holds the Lease, again for each term.
+struct LeaderService: Service {
+    let elector: LeaderElector
+    let scheduler: SyncScheduler<ContinuousClock>
+    let reconciler: ContinuousReconciler
+
+    func run() async throws {
+        try await cancelWhenGracefulShutdown {
+            try await elector.run {
+                defer { reconciler.stop() }
+                try await scheduler.run()
+            }
+        }
+    }
+}

@@ -3,7 +3,9 @@
 //
 //   RenderBench generate DIR RESOURCES   base plus overlays dev, staging, prod
 //   RenderBench render ROOT PATH REPEATS  best-of wall time of Renderer.renderText
+//   RenderBench phases ROOT PATH          time of parsing, building and encoding apart
 import Foundation
+import TetherModel
 import TetherRender
 
 func write(_ text: String, _ path: String) throws {
@@ -156,7 +158,27 @@ case "render" where args.count == 5:
         best = min(best, Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18)
     }
     print("{\"seconds\": \(best), \"bytes\": \(bytes)}")
+case "phases" where args.count == 4:
+    // Where the time goes: YAML parsing of the inputs alone, the whole
+    // build without encoding, and encoding the result.
+    func seconds(_ body: () throws -> Void) rethrows -> Double {
+        let start = ContinuousClock.now
+        try body()
+        let d = ContinuousClock.now - start
+        return Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+    }
+    let root = args[2]
+    let files = try FileManager.default.subpathsOfDirectory(atPath: root).filter { $0.hasSuffix(".yaml") && !$0.hasSuffix("kustomization.yaml") }
+    let texts = try files.map { try String(contentsOfFile: root + "/" + $0, encoding: .utf8) }
+    var decoded = 0
+    let decode = try seconds { for (f, t) in zip(files, texts) { decoded += try Resource.decodeStream(t, file: f).count } }
+    let renderer = Renderer(fileSystem: try DiskFileSystem(root: root), limits: { var l = Renderer.Limits(); l.maxObjects = 100_000; return l }())
+    var objects: [Resource] = []
+    let build = try seconds { objects = try renderer.render(args[3]) }
+    var text = ""
+    let encode = try seconds { text = try Resource.encodeStream(objects) }
+    print("{\"decode_all_inputs\": \(decode), \"inputs\": \(decoded), \"render\": \(build), \"encode\": \(encode), \"objects\": \(objects.count), \"bytes\": \(text.utf8.count)}")
 default:
-    FileHandle.standardError.write(Data("usage: RenderBench generate DIR RESOURCES | render ROOT PATH REPEATS\n".utf8))
+    FileHandle.standardError.write(Data("usage: RenderBench generate DIR RESOURCES | render ROOT PATH REPEATS | phases ROOT PATH\n".utf8))
     exit(64)
 }

@@ -1,41 +1,66 @@
 import TetherModel
 
 /// A resource on its way through the pipeline, with what kustomize tracks
-/// beside it: every identity it had before (for patch targets and name
-/// references) and whether a generator asked for a content-hash suffix.
+/// beside it in its build annotations: every identity it had before (for
+/// patch targets and name references), the name prefixes and suffixes added
+/// to it, and whether a generator asked for a content-hash suffix.
 struct RenderedObject: Sendable {
     var resource: Resource
-    /// Earlier identities, oldest first.
-    var history: [ResourceID] = []
+    /// Earlier identities, oldest first, as kustomize's `StorePreviousId`
+    /// records them: kind, name and effective namespace (`default` for
+    /// none). The current identity is not included; the group is always
+    /// the current one.
+    var previousIDs: [ResourceID] = []
+    /// Name prefixes and suffixes added so far, innermost first.
+    var prefixes: [String] = []
+    var suffixes: [String] = []
     /// Set by generators unless `disableNameSuffixHash` is true.
     var needsHash = false
+    /// Names of `vars` whose `objref` selected this object.
+    var varNames: [String] = []
 
     init(_ resource: Resource) { self.resource = resource }
 
     var id: ResourceID { resource.id }
 
+    /// The current and every earlier identity.
+    var allIDs: [ResourceID] { [id] + previousIDs }
+
+    /// kustomize's `OrgId`: the first identity the object had.
+    var originalID: ResourceID { previousIDs.first ?? id }
+
     /// Whether `name` is the current or any earlier name of this object.
     func hasHadName(_ name: String) -> Bool {
-        resource.name == name || history.contains { $0.name == name }
+        resource.name == name || previousIDs.contains { $0.name == name }
     }
 
-    /// The first name the object had.
-    var originalName: String { history.first?.name ?? resource.name }
-
-    /// Whether any identity this object has had matches.
+    /// Whether any identity this object has had matches; namespaces compare
+    /// as kustomize's `IsNsEquals` does (none equals `default`).
     func matchesAnyID(kind: String, group: String?, name: String, namespace: String?) -> Bool {
-        let ids = [id] + history
-        return ids.contains { candidate in
+        allIDs.contains { candidate in
             candidate.kind == kind && (group == nil || group == candidate.group) && candidate.name == name
-                && (namespace == nil || candidate.namespace == namespace)
+                && (namespace == nil || Namespaces.equal(candidate.namespace, namespace!))
         }
     }
 
-    /// Renames (or moves) the object, remembering its previous identity.
+    /// kustomize's `StorePreviousId`: records the current identity.
+    mutating func storePreviousID() {
+        let current = id
+        previousIDs.append(
+            ResourceID(group: current.group, kind: current.kind, namespace: Namespaces.effective(current.namespace), name: current.name))
+    }
+
+    /// Renames (or moves) the object, recording its previous identity first.
     mutating func rename(name: String? = nil, namespace: String? = nil) {
-        let old = id
+        storePreviousID()
         if let name { resource.setMetadata("name", name) }
         if let namespace { resource.setMetadata("namespace", namespace) }
-        if id != old { history.append(old) }
     }
+}
+
+/// kustomize's namespace comparisons, where no namespace means `default`.
+enum Namespaces {
+    static func effective(_ namespace: String) -> String { namespace.isEmpty ? "default" : namespace }
+
+    static func equal(_ a: String, _ b: String) -> Bool { effective(a) == effective(b) }
 }

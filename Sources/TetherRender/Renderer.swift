@@ -15,7 +15,7 @@ package struct Renderer: Sendable {
         /// Largest file read, in bytes.
         package var maxFileBytes = 16 << 20
         /// Most objects in one rendering.
-        package var maxObjects = 20_000
+        package var maxObjects = 50_000
         /// Most kustomizations (counting repeats) expanded in one rendering.
         package var maxKustomizations = 2_000
         /// Deepest chain of kustomizations.
@@ -52,10 +52,14 @@ package struct Renderer: Sendable {
             }
             var objects = try build.accumulate(dir, target.kustomization, file: target.file, into: [], chain: [dir])
             try ContentHash.addSuffixes(&objects)
-            NameReference.fix(&objects)
+            try NameReference.fix(&objects, extra: build.crdConfig.nameReferences)
+            try Variables.resolve(build.declaredVars, in: &objects)
             var resources = objects.map(\.resource)
             for i in resources.indices { Self.stringifyAnnotations(&resources[i]) }
-            return target.kustomization.fifoOrder ? resources : Self.legacySorted(resources)
+            let k = target.kustomization
+            if k.fifoOrder { return resources }
+            if let custom = k.legacyOrder { return Self.legacySorted(resources, first: custom.first, last: custom.last) }
+            return Self.legacySorted(resources)
         } catch let error as RenderError {
             throw error
         } catch let error as ModelError {
@@ -76,6 +80,12 @@ package struct Renderer: Sendable {
     /// strips its build annotations at the end, so `x: 5` prints as `x: "5"`
     /// (labels keep their type).
     static func stringifyAnnotations(_ resource: inout Resource) {
+        // An empty, null or malformed annotations field is dropped, as
+        // kustomize rewrites annotations as a (possibly empty) string map.
+        if let field = resource.value[path: ["metadata", "annotations"]], field.mapValue?.isEmpty != false {
+            resource.value["metadata"]?["annotations"] = nil
+            return
+        }
         guard case .map(let annotations)? = resource.value[path: ["metadata", "annotations"]],
             annotations.values.contains(where: { if case .string = $0 { return false } else { return $0.scalarText != nil && !$0.isNull } })
         else { return }
@@ -85,6 +95,25 @@ package struct Renderer: Sendable {
             if !entry.value.isNull, let text = entry.value.scalarText { fixed[entry.key] = .string(text) }
         }
         resource.value["metadata"]?["annotations"] = .map(fixed)
+    }
+
+    /// kustomize's legacy order with `legacySortOptions`: the listed kinds
+    /// first and last in list order, the rest between, each group ordered
+    /// by group, version and kind, then namespace and name.
+    static func legacySorted(_ resources: [Resource], first: [String], last: [String]) -> [Resource] {
+        var priority: [String: Int] = [:]
+        for (i, kind) in first.enumerated() { priority[kind] = -first.count + i }
+        for (i, kind) in last.enumerated() { priority[kind] = 1 + i }
+        func key(_ r: Resource) -> (Int, String, String, String) {
+            (priority[r.kind] ?? 0, r.gvk.legacySortKey, r.namespace.isEmpty ? "~X" : r.namespace, r.name)
+        }
+        return resources.enumerated().map { ($0.offset, key($0.element), $0.element) }.sorted { a, b in
+            if a.1.0 != b.1.0 { return a.1.0 < b.1.0 }
+            for (x, y) in [(a.1.1, b.1.1), (a.1.2, b.1.2), (a.1.3, b.1.3)] where x != y {
+                return x.utf8.lexicographicallyPrecedes(y.utf8)
+            }
+            return a.0 < b.0
+        }.map(\.2)
     }
 
     static func legacySorted(_ resources: [Resource]) -> [Resource] {

@@ -39,9 +39,9 @@ struct FixtureTests {
         return nil
     }()
 
-    @Test("at least 40 fixture cases")
+    @Test("at least 150 fixture cases")
     func count() {
-        #expect(Self.caseNames.count >= 40)
+        #expect(Self.caseNames.count >= 150)
     }
 
     @Test("fixture matches the recorded expectation", arguments: caseNames)

@@ -17,17 +17,19 @@ extension TransformContext {
         var data = OrderedMap(), binary = OrderedMap()
         for (key, bytes) in pairs {
             if secret {
-                data[key] = .string(Base64.encode(bytes))
+                data[key] = .string(Self.base64Lines(bytes))
             } else if let text = String(validating: bytes, as: UTF8.self) {
                 data[key] = .string(text)
             } else {
-                binary[key] = .string(Base64.encode(bytes))
+                binary[key] = .string(Self.base64Lines(bytes))
             }
         }
+        // kustomize's MergeGlobalOptionsIntoLocal: local labels and
+        // annotations win; a global `true` cannot be turned off locally.
         let labels = merged(global.labels, args.options.labels)
         let annotations = merged(global.annotations, args.options.annotations)
-        let disableHash = args.options.disableNameSuffixHash ?? global.disableNameSuffixHash ?? false
-        let immutable = args.options.immutable ?? global.immutable
+        let disableHash = (global.disableNameSuffixHash ?? false) || (args.options.disableNameSuffixHash ?? false)
+        let immutable = (global.immutable ?? false) || (args.options.immutable ?? false)
 
         var metadata = OrderedMap()
         metadata["name"] = .string(args.name)
@@ -37,48 +39,72 @@ extension TransformContext {
         var value: Value = ["apiVersion": "v1", "kind": .string(kind), "metadata": .map(metadata)]
         if !data.isEmpty { value["data"] = .map(data) }
         if !binary.isEmpty { value["binaryData"] = .map(binary) }
-        if secret { value["type"] = .string(args.type ?? "Opaque") }
-        if let immutable, immutable { value["immutable"] = .bool(true) }
+        if secret { value["type"] = .string(args.type.flatMap { $0.isEmpty ? nil : $0 } ?? "Opaque") }
+        if immutable { value["immutable"] = .bool(true) }
         var object = RenderedObject(Resource(unchecked: value, origin: SourceLocation(file: file)))
         object.needsHash = !disableHash
 
-        let existing = objects.indices.filter {
-            objects[$0].matchesAnyID(kind: kind, group: "", name: args.name, namespace: args.namespace.flatMap { $0.isEmpty ? nil : $0 })
-        }
-        switch args.behavior {
-        case .create:
+        guard args.behavior == .merge || args.behavior == .replace else {
             try Build.append(object, to: &objects, file: file)
-        case .merge, .replace:
-            guard let index = existing.first else {
-                throw RenderError(
-                    .noMatch, "\(kind) '\(args.name)' has behavior \(args.behavior.rawValue) but no such \(kind) exists in the bases. Use behavior create, or add the base.",
-                    file: file)
-            }
-            var target = objects[index]
-            var newValue = target.resource.value
-            if args.behavior == .replace {
-                newValue["data"] = value["data"]
-                newValue["binaryData"] = value["binaryData"]
-            } else {
-                for field in ["data", "binaryData"] {
-                    guard let add = value[field]?.mapValue else { continue }
-                    var map = newValue[field]?.mapValue ?? OrderedMap()
-                    for e in add.entries { map[e.key] = e.value }
-                    newValue[field] = .map(map)
-                }
-            }
-            for field in ["labels", "annotations"] {
-                guard let add = value[path: ["metadata", field]]?.mapValue else { continue }
-                var map = newValue[path: ["metadata", field]]?.mapValue ?? OrderedMap()
-                for e in add.entries { map[e.key] = e.value }
-                newValue["metadata"]?[field] = .map(map)
-            }
-            if secret, args.type != nil { newValue["type"] = value["type"] }
-            if immutable != nil { newValue["immutable"] = value["immutable"] }
-            target.resource.value = newValue
-            target.needsHash = target.needsHash && !disableHash
-            objects[index] = target
+            return
         }
+        let existing = objects.indices.filter {
+            objects[$0].resource.gvk.version == "v1" && objects[$0].resource.gvk.group.isEmpty
+                && objects[$0].matchesAnyID(kind: kind, group: "", name: args.name, namespace: args.namespace ?? "")
+        }
+        guard let index = existing.first else {
+            throw RenderError(
+                .noMatch, "\(kind) '\(args.name)' has behavior \(args.behavior.rawValue) but no such \(kind) exists in the bases (cannot merge or replace). Use behavior create, or add the base.",
+                file: file)
+        }
+        guard existing.count == 1 else {
+            throw RenderError(
+                .conflict, "\(kind) '\(args.name)' has behavior \(args.behavior.rawValue) and matches \(existing.count) objects. Set the generator's namespace.",
+                file: file)
+        }
+        objects[index] = Self.combine(generated: object, into: objects[index], merge: args.behavior == .merge)
+    }
+
+    /// kustomize's `appendReplaceOrMerge`: the generated object takes the
+    /// old one's place, with the old labels and annotations under its own,
+    /// the old name and namespace, and for `merge` the old data under its own.
+    static func combine(generated: RenderedObject, into old: RenderedObject, merge: Bool) -> RenderedObject {
+        var result = old
+        var value = generated.resource.value
+        for field in ["labels", "annotations"] {
+            var map = old.resource.value[path: ["metadata", field]]?.mapValue ?? OrderedMap()
+            for e in value[path: ["metadata", field]]?.mapValue?.entries ?? [] { map[e.key] = e.value }
+            value["metadata"]?[field] = map.isEmpty ? nil : .map(map)
+        }
+        value["metadata"]?["name"] = .string(old.resource.name)
+        value["metadata"]?["namespace"] = old.resource.namespace.isEmpty ? nil : .string(old.resource.namespace)
+        if merge {
+            for field in ["data", "binaryData"] {
+                var map = old.resource.value[field]?.mapValue ?? OrderedMap()
+                for e in value[field]?.mapValue?.entries ?? [] { map[e.key] = e.value }
+                let sorted = OrderedMap(map.entries.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }.map { ($0.key, $0.value) })
+                value[field] = map.isEmpty ? nil : .map(sorted)
+            }
+        }
+        result.resource.value = value
+        // Build annotations come from the old object: the hash survives only
+        // when both asked for it.
+        result.needsHash = old.needsHash && generated.needsHash
+        return result
+    }
+
+    /// kustomize's `encodeBase64`: lines of 70 characters, each ended by a
+    /// newline, once the encoding is 70 characters or longer.
+    static func base64Lines(_ bytes: [UInt8]) -> String {
+        let encoded = Base64.encode(bytes)
+        guard encoded.utf8.count >= 70 else { return encoded }
+        var out = "", line = ""
+        for c in encoded {
+            line.append(c)
+            if line.utf8.count == 70 { out += line + "\n"; line = "" }
+        }
+        if !line.isEmpty { out += line + "\n" }
+        return out
     }
 
     private func merged(_ a: [(String, String)], _ b: [(String, String)]) -> [(String, String)] {
@@ -92,11 +118,6 @@ extension TransformContext {
     private func dataPairs(_ args: Kustomization.GeneratorArgs, kind: String) throws -> [(String, [UInt8])] {
         var pairs: [(String, [UInt8])] = []
         func add(_ key: String, _ bytes: [UInt8]) throws {
-            guard Self.isValidKey(key) else {
-                throw RenderError(
-                    .invalidKustomization, "\(kind) '\(args.name)': key '\(key)' is not a valid ConfigMap key (letters, digits, '-', '_', '.'). Rename it.",
-                    file: file)
-            }
             if pairs.contains(where: { $0.0 == key }) {
                 throw RenderError(
                     .invalidKustomization, "\(kind) '\(args.name)' repeats the key '\(key)'. Remove one of them.", file: file)
@@ -131,25 +152,24 @@ extension TransformContext {
         return pairs
     }
 
-    static func isValidKey(_ key: String) -> Bool {
-        !key.isEmpty && key.utf8.count <= 253
-            && key.unicodeScalars.allSatisfy { ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0))) || "-_.".unicodeScalars.contains($0) }
-    }
-
     static func removeQuotes(_ s: String) -> String {
         guard s.count >= 2, let first = s.first, first == "\"" || first == "'", s.last == first else { return s }
         return String(s.dropFirst().dropLast())
     }
 
-    /// Parses an env file: `KEY=VALUE` lines; blank lines and `#` comments skipped.
+    /// Parses an env file as kustomize's `KeyValuesFromLines` does: lines
+    /// split at `\n` (a trailing `\r` dropped), a byte-order mark dropped
+    /// from the first, leading white space trimmed, blank lines and `#`
+    /// comments skipped, the value everything after the first `=`.
     static func envPairs(_ text: String, file: String) throws -> [(String, String)] {
         var out: [(String, String)] = []
-        var body = Substring(text)
-        if body.hasPrefix("\u{FEFF}") { body = body.dropFirst() }
-        for (n, rawLine) in body.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            var line = rawLine
-            if line.hasSuffix("\r") { line = line.dropLast() }
-            let trimmed = line.drop { $0 == " " || $0 == "\t" }
+        let lines = text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false)
+        for (n, rawLine) in lines.enumerated() {
+            var line = Substring(String(String.UnicodeScalarView(rawLine)))
+            if n == lines.count - 1 && line.isEmpty { break }
+            if line.unicodeScalars.last == "\r" { line = Substring(String(line.unicodeScalars.dropLast())) }
+            if n == 0 && line.unicodeScalars.first == "\u{FEFF}" { line = Substring(String(line.unicodeScalars.dropFirst())) }
+            let trimmed = Substring(String(line.unicodeScalars.drop { $0.properties.isWhitespace }))
             if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
             guard let eq = trimmed.firstIndex(of: "=") else {
                 // kustomize reads a bare KEY from the process environment; a
@@ -158,12 +178,7 @@ extension TransformContext {
                     .invalidKustomization, "line '\(trimmed)' has no '='. Write it as KEY=VALUE.",
                     at: SourceLocation(file: file, line: n + 1))
             }
-            let key = String(trimmed[..<eq])
-            guard !key.contains(where: { $0 == " " || $0 == "\t" }) else {
-                throw RenderError(
-                    .invalidKustomization, "key '\(key)' contains whitespace. Remove it.", at: SourceLocation(file: file, line: n + 1))
-            }
-            out.append((key, String(trimmed[trimmed.index(after: eq)...])))
+            out.append((String(trimmed[..<eq]), String(trimmed[trimmed.index(after: eq)...])))
         }
         return out
     }

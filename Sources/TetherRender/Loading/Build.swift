@@ -5,6 +5,11 @@ import TetherModel
 struct Build {
     let renderer: Renderer
     private var expanded = 0
+    /// Every `vars` entry seen so far (kustomize's merged var set).
+    var declaredVars: [Variable] = []
+    /// Transformer configuration from `crds` of this kustomization, its
+    /// components and its bases (kustomize's accumulated config).
+    var crdConfig = CRDConfig()
     /// Parsed kustomizations by directory: a base included many times is
     /// read and parsed once.
     private let cache = KustomizationCache()
@@ -47,9 +52,7 @@ struct Build {
         } catch {
             throw RenderError.wrapping(error)
         }
-        guard documents.count <= 1 else {
-            throw RenderError(.invalidKustomization, "a kustomization file must hold one YAML document. Remove the others.", file: file)
-        }
+        // kustomize reads the first document and ignores the rest.
         guard let document = documents.first, !document.value.isNull else {
             throw RenderError(.invalidKustomization, "kustomization is empty. Add resources, generators or transformers.", file: file)
         }
@@ -83,6 +86,10 @@ struct Build {
         for entry in k.resources {
             try addResource(entry, dir: dir, file: file, chain: chain, to: &objects)
         }
+        for crd in k.crds {
+            let path = try filePath(crd, dir: dir, file: file, field: "crds")
+            crdConfig.merge(try CRDConfig.parse(try readText(path), file: path))
+        }
         // kustomize v5.5 runs a kustomization's own generators before its
         // components, so a component's transformers (and merge generators)
         // see the generated objects.
@@ -98,10 +105,8 @@ struct Build {
             }
             objects = try accumulate(sub, target.kustomization, file: target.file, into: objects, chain: chain + [sub])
         }
-        for crd in k.crds {
-            _ = try filePath(crd, dir: dir, file: file, field: "crds")
-        }
         try TransformContext(build: self, dir: dir, file: file).transform(k, &objects)
+        try Variables.tag(k.vars, in: &objects, declared: &declaredVars)
         guard objects.count <= renderer.limits.maxObjects else {
             throw RenderError(.limitExceeded, "more than \(renderer.limits.maxObjects) objects. Split the kustomization.", file: file)
         }
@@ -136,7 +141,12 @@ struct Build {
                 throw RenderError(
                     .invalidKustomization, "resource '\(entry)' is a Component. List it under components instead.", file: file)
             }
+            let outer = crdConfig
+            crdConfig = CRDConfig()
             let sub = try accumulate(path, target.kustomization, file: target.file, into: [], chain: chain + [path])
+            let inner = crdConfig
+            crdConfig = outer
+            crdConfig.merge(inner)
             try Self.append(contentsOf: sub, to: &objects, file: file)
         case .file:
             guard RootedPath.isWithin(path, dir) else {

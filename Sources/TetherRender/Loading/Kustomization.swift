@@ -21,6 +21,7 @@ package struct Kustomization: Sendable {
         var newName: String?
         var newTag: String?
         var digest: String?
+        var tagSuffix: String?
     }
 
     /// One entry of `replicas`.
@@ -92,19 +93,24 @@ package struct Kustomization: Sendable {
     /// `patchesJson6902`, which kustomize runs after labels and annotations.
     package var json6902: [PatchRule] = []
     package var fifoOrder = false
+    /// `sortOptions.legacySortOptions`: kinds first and last, replacing
+    /// kustomize's default lists.
+    package var legacyOrder: (first: [String], last: [String])?
+    /// `vars` (deprecated): `$(NAME)` substitutions resolved after names.
+    var vars: [Variable] = []
     /// `replacements`, run after every other transformer.
     var replacements: [ReplacementEntry] = []
 
     /// Fields kustomize v5.5 knows that Tether does not implement yet.
     static let unsupportedFields: Set<String> = [
-        "vars", "helmCharts", "helmGlobals", "helmChartInflationGenerator", "generators", "transformers",
+        "helmCharts", "helmGlobals", "helmChartInflationGenerator", "generators", "transformers",
         "validators", "configurations", "openapi", "buildMetadata", "imageTags",
     ]
     static let knownFields: Set<String> = [
         "apiVersion", "kind", "metadata", "resources", "bases", "components", "crds", "namespace", "namePrefix",
         "nameSuffix", "commonLabels", "labels", "commonAnnotations", "images", "replicas", "configMapGenerator",
         "secretGenerator", "generatorOptions", "patches", "patchesStrategicMerge", "patchesJson6902",
-        "sortOptions", "replacements",
+        "sortOptions", "replacements", "vars",
     ]
 }
 
@@ -216,7 +222,8 @@ struct KustomizationParser {
             k.images.append(
                 .init(
                     name: name, newName: try string(m["newName"], "images.\(i).newName"),
-                    newTag: try string(m["newTag"], "images.\(i).newTag"), digest: try string(m["digest"], "images.\(i).digest")))
+                    newTag: try string(m["newTag"], "images.\(i).newTag"), digest: try string(m["digest"], "images.\(i).digest"),
+                    tagSuffix: try string(m["tagSuffix"], "images.\(i).tagSuffix")))
         }
         for (i, m) in try maps(root["replicas"], "replicas", known: ["name", "count"]) {
             guard let name = try string(m["name"], "replicas.\(i).name") else { throw fail("replicas.\(i).name", "is required.") }
@@ -233,7 +240,16 @@ struct KustomizationParser {
                 throw fail("sortOptions.order", "must be 'legacy' or 'fifo'.")
             }
             k.fifoOrder = order == "fifo"
+            if let legacy = sort["legacySortOptions"], !legacy.isNull {
+                guard !k.fifoOrder else {
+                    throw fail("sortOptions.legacySortOptions", "is only allowed with order 'legacy'. Remove it or set order: legacy.")
+                }
+                k.legacyOrder = (
+                    first: try strings(legacy["orderFirst"], "sortOptions.legacySortOptions.orderFirst"),
+                    last: try strings(legacy["orderLast"], "sortOptions.legacySortOptions.orderLast"))
+            }
         }
+        k.vars = try vars(root["vars"])
         return k
     }
 
@@ -269,10 +285,9 @@ struct KustomizationParser {
         return try maps(value, field, known: known).map { i, m in
             let at = "\(field).\(i)"
             guard let name = try string(m["name"], at + ".name"), !name.isEmpty else { throw fail(at + ".name", "is required.") }
+            // kustomize treats any other behavior as create.
             let behaviorText = try string(m["behavior"], at + ".behavior") ?? "create"
-            guard let behavior = Kustomization.GeneratorArgs.Behavior(rawValue: behaviorText.isEmpty ? "create" : behaviorText) else {
-                throw fail(at + ".behavior", "is '\(behaviorText)'; use create, merge or replace.")
-            }
+            let behavior = Kustomization.GeneratorArgs.Behavior(rawValue: behaviorText) ?? .create
             var envs = try strings(m["envs"], at + ".envs")
             if let env = try string(m["env"], at + ".env") { envs.append(env) }
             return .init(

@@ -18,7 +18,7 @@ struct ReplacementTransformer {
                 guard select.matchesLabels(object), !rejects.contains(where: { $0.hasLabelSelectors && $0.matchesLabels(object) }) else {
                     continue
                 }
-                let ids = [object.id] + object.history
+                let ids = object.allIDs
                 guard select.matchesAnyID(object, ids: ids) else { continue }
                 if rejects.contains(where: { !$0.selector.id.isEmpty && $0.matchesAnyID(object, ids: ids) }) { continue }
                 try write(value, into: &objects[i], target)
@@ -30,7 +30,7 @@ struct ReplacementTransformer {
         let source = replacement.source
         let matcher = try Matcher(.init(id: source.id), file: file)
         var found: RenderedObject?
-        for object in objects where matcher.matchesAnyID(object, ids: [object.id] + object.history) {
+        for object in objects where matcher.matchesAnyID(object, ids: object.allIDs) {
             guard found == nil else {
                 throw RenderError(.noMatch, "replacement source \(describe(source.id)) matches more than one resource (multiple matches for selector). Add name or namespace.", file: file)
             }

@@ -12,11 +12,24 @@ struct FieldSpec: Sendable {
     var create: Bool
 
     init(_ path: String, kind: String? = nil, group: String? = nil, version: String? = nil, create: Bool) {
-        self.path = path.split(separator: "/").map(String.init)
+        self.path = Self.split(path)
         self.kind = kind
         self.group = group
         self.version = version
         self.create = create
+    }
+
+    /// kustomize's `PathSplitter`: `/` separates, `\\/` is a slash inside a key.
+    static func split(_ path: String) -> [String] {
+        var out: [String] = []
+        for piece in path.split(separator: "/", omittingEmptySubsequences: false) {
+            if let last = out.last, last.hasSuffix("\\") {
+                out[out.count - 1] = String(last.dropLast()) + "/" + piece
+            } else {
+                out.append(String(piece))
+            }
+        }
+        return out.filter { !$0.isEmpty }
     }
 
     func applies(to gvk: GroupVersionKind) -> Bool {
@@ -31,34 +44,53 @@ extension Value {
     /// Calls `body` with the field at `path` (`nil` when absent), walking
     /// lists element by element; with `create`, missing maps on the way are
     /// added. A `[]` suffix on a segment marks a list, as in kustomize.
+    ///
+    /// The container being changed is taken out of `self` first, so that
+    /// it is uniquely referenced and changes in place instead of being
+    /// copied (copy-on-write) at every level.
     mutating func update(at path: ArraySlice<String>, create: Bool, _ body: (inout Value?) throws -> Void) rethrows {
         guard var key = path.first else { return }
         if key.hasSuffix("[]") { key.removeLast(2) }
         switch self {
         case .list(var items):
+            self = .null
+            defer { self = .list(items) }
             for i in items.indices { try items[i].update(at: path, create: create, body) }
-            self = .list(items)
         case .map(var map):
-            if path.count == 1 {
-                let original = map[key]
-                var field = original?.isNull == true ? nil : original
-                try body(&field)
-                if let field {
-                    map[key] = field
-                } else if let original, !original.isNull {
-                    map.removeValue(forKey: key)
+            guard let position = map.position(of: key) else {
+                // Absent: only a leaf body or `create` can add it.
+                var field: Value?
+                if path.count == 1 {
+                    try body(&field)
+                } else if create {
+                    var child = Value.map(OrderedMap())
+                    try child.update(at: path.dropFirst(), create: create, body)
+                    field = child
                 }
+                guard let field else { return }
+                self = .null
+                map[key] = field
                 self = .map(map)
                 return
             }
-            var child = map[key]
-            if child == nil || child?.isNull == true {
-                guard create else { return }
-                child = .map(OrderedMap())
+            if path.count > 1, !create, case .null = map.entries[position].value { return }
+            self = .null
+            defer { self = .map(map) }
+            var remove = false
+            try map.modifyValue(forKey: key) { slot in
+                var field: Value? = slot.isNull ? nil : slot
+                let wasNull = slot.isNull
+                slot = .null
+                if path.count == 1 {
+                    try body(&field)
+                    if let field { slot = field } else if !wasNull { remove = true }
+                } else {
+                    var child = field ?? .map(OrderedMap())
+                    try child.update(at: path.dropFirst(), create: create, body)
+                    slot = child
+                }
             }
-            try child!.update(at: path.dropFirst(), create: create, body)
-            map[key] = child
-            self = .map(map)
+            if remove { map.removeValue(forKey: key) }
         default:
             return
         }

@@ -1,13 +1,29 @@
 import TetherModel
 
-/// `images:`: rewrites the name, tag or digest of container images in every
-/// `containers` and `initContainers` list, at any depth (kustomize's legacy
-/// image filter, which v5 still runs).
+/// `images:`: rewrites the name, tag or digest of container images, as
+/// kustomize v5.5 does in two passes: its legacy filter over every
+/// `containers` and `initContainers` list at any depth, then its field specs
+/// (the pod spec and pod template lists of any kind). Only `tagSuffix` shows
+/// the double pass: it is appended twice where both reach.
 struct ImageTransformer {
     let rule: Kustomization.ImageRule
 
+    static let specs = ["spec/containers", "spec/initContainers", "spec/template/spec/containers", "spec/template/spec/initContainers"]
+        .map { FieldSpec($0, create: false) }
+
     func apply(_ objects: inout [RenderedObject]) {
-        for i in objects.indices { rewrite(&objects[i].resource.value) }
+        for i in objects.indices {
+            rewrite(&objects[i].resource.value)
+            for spec in Self.specs {
+                objects[i].resource.value.update(at: spec.path[...], create: false) { field in
+                    guard case .list(var containers)? = field else { return }
+                    for j in containers.indices {
+                        if case .string(let image)? = containers[j]["image"], let new = updated(image) { containers[j]["image"] = .string(new) }
+                    }
+                    field = .list(containers)
+                }
+            }
+        }
     }
 
     private func rewrite(_ value: inout Value) {
@@ -50,6 +66,8 @@ struct ImageTransformer {
         } else if !newDigest.isEmpty {
             tag = ""
             digest = newDigest
+        } else if let suffix = rule.tagSuffix, !suffix.isEmpty {
+            tag += suffix
         }
         var out = name
         if !tag.isEmpty { out += ":" + tag }

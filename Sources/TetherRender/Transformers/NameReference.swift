@@ -1,104 +1,231 @@
 import TetherModel
 
-/// Fixes references to renamed objects (prefix, suffix, content hash) in the
-/// fields kustomize's `nameReference` configuration lists: volumes,
-/// `envFrom`, `env[].valueFrom`, `imagePullSecrets`, `serviceAccountName`,
-/// `roleRef`, `subjects` and the like.
-enum NameReference {
-    static let podSpecRoots: [String: [String]] = [
-        "Pod": ["spec"], "Deployment": ["spec", "template", "spec"], "ReplicaSet": ["spec", "template", "spec"],
-        "DaemonSet": ["spec", "template", "spec"], "StatefulSet": ["spec", "template", "spec"],
-        "Job": ["spec", "template", "spec"], "ReplicationController": ["spec", "template", "spec"],
-        "CronJob": ["spec", "jobTemplate", "spec", "template", "spec"], "PodTemplate": ["template", "spec"],
-    ]
+/// Fixes references to renamed objects (prefix, suffix, content hash,
+/// namespace, patches that rename) in the fields of
+/// ``NameBackReference/table``, choosing the referral as kustomize v5.5's
+/// name-reference filter does: an object that had the referenced name and
+/// kind before, reachable from the referrer's namespace, preferring one with
+/// the referrer's prefixes and suffixes.
+///
+/// kustomize scans every object for every reference (quadratic); here the
+/// candidates come from an index of earlier names, and the namespace
+/// bookkeeping is precomputed, so the cost is linear in the references.
+struct NameReference {
+    private let objects: [RenderedObject]
+    /// Object indices by every earlier name, in object order.
+    private var byPreviousName: [String: [Int]] = [:]
+    /// For namespaced objects: effective original namespaces present among
+    /// objects whose current (effective or raw) namespace is the key.
+    private var originalNamespacesByCurrent: [String: Set<String>] = [:]
+    private var originalNamespacesByRaw: [String: Set<String>] = [:]
+    private var allOriginalNamespaces = Set<String>()
+    private var allCurrentNamespaces = Set<String>()
 
-    static let containerLists = ["containers", "initContainers", "ephemeralContainers"]
-
-    /// Paths inside a pod spec that name an object of each kind.
-    static let podSpecFields: [String: [[String]]] = [
-        "ConfigMap": [["volumes", "configMap", "name"], ["volumes", "projected", "sources", "configMap", "name"]]
-            + containerLists.flatMap { [[$0, "env", "valueFrom", "configMapKeyRef", "name"], [$0, "envFrom", "configMapRef", "name"]] },
-        "Secret": [["volumes", "secret", "secretName"], ["volumes", "projected", "sources", "secret", "name"], ["imagePullSecrets", "name"]]
-            + containerLists.flatMap { [[$0, "env", "valueFrom", "secretKeyRef", "name"], [$0, "envFrom", "secretRef", "name"]] },
-        "ServiceAccount": [["serviceAccountName"], ["serviceAccount"]],
-        "PersistentVolumeClaim": [["volumes", "persistentVolumeClaim", "claimName"]],
-        "PriorityClass": [["priorityClassName"]],
-    ]
-
-    /// Other referring fields: (referrer kind, path, referenced kind).
-    static let otherFields: [(String, [String], String)] = [
-        ("ServiceAccount", ["imagePullSecrets", "name"], "Secret"),
-        ("ServiceAccount", ["secrets", "name"], "Secret"),
-        ("Ingress", ["spec", "tls", "secretName"], "Secret"),
-        ("Ingress", ["spec", "rules", "http", "paths", "backend", "service", "name"], "Service"),
-        ("Ingress", ["spec", "rules", "http", "paths", "backend", "serviceName"], "Service"),
-        ("Ingress", ["spec", "defaultBackend", "service", "name"], "Service"),
-        ("Ingress", ["spec", "backend", "serviceName"], "Service"),
-        ("StatefulSet", ["spec", "serviceName"], "Service"),
-        ("StatefulSet", ["spec", "volumeClaimTemplates", "spec", "storageClassName"], "StorageClass"),
-        ("PersistentVolumeClaim", ["spec", "volumeName"], "PersistentVolume"),
-        ("PersistentVolumeClaim", ["spec", "storageClassName"], "StorageClass"),
-        ("HorizontalPodAutoscaler", ["spec", "scaleTargetRef", "name"], "Deployment"),
-    ]
-
-    static func fix(_ objects: inout [RenderedObject]) {
-        let renamed = objects.filter { !$0.history.isEmpty }
-        guard !renamed.isEmpty else { return }
-        // Index objects by kind and every name they have had, so each
-        // reference is a lookup rather than a scan (linear in objects).
-        var index: [String: [Int]] = [:]
-        for (j, object) in objects.enumerated() {
-            var names = Set([object.resource.name])
-            for old in object.history { names.insert(old.name) }
-            for name in names { index[object.resource.kind + "\u{0}" + name, default: []].append(j) }
+    private init(_ objects: [RenderedObject]) {
+        self.objects = objects
+        for (i, object) in objects.enumerated() where !object.previousIDs.isEmpty {
+            var names = Set<String>()
+            for id in object.previousIDs where names.insert(id.name).inserted {
+                byPreviousName[id.name, default: []].append(i)
+            }
         }
-        let snapshot = objects
+        for object in objects where !ClusterScope.kinds.contains(object.resource.kind) {
+            let original = Namespaces.effective(object.originalID.namespace)
+            let current = object.resource.namespace
+            originalNamespacesByCurrent[Namespaces.effective(current), default: []].insert(original)
+            originalNamespacesByRaw[current, default: []].insert(original)
+            allOriginalNamespaces.insert(original)
+            allCurrentNamespaces.insert(Namespaces.effective(current))
+        }
+    }
+
+    static func fix(_ objects: inout [RenderedObject], extra: [(target: FieldSpec, referrer: FieldSpec)] = []) throws {
+        guard objects.contains(where: { !$0.previousIDs.isEmpty }) else { return }
+        let resolver = NameReference(objects)
+        var table = NameBackReference.table
+        for (target, referrer) in extra {
+            if let i = table.firstIndex(where: { $0.target.kind == target.kind && $0.target.group == target.group && $0.target.version == target.version }) {
+                table[i].referrers.append(referrer)
+            } else {
+                table.append(NameBackReference(target: target, referrers: [referrer]))
+            }
+        }
         for i in objects.indices {
-            let referrer = objects[i]
-            let namespace = referrer.resource.namespace
-            func resolve(_ kind: String, _ name: String, _ ns: String?) -> RenderedObject? {
-                let candidates = (index[kind + "\u{0}" + name] ?? []).map { snapshot[$0] }
-                let wanted = ns ?? namespace
-                let inNamespace = candidates.filter {
-                    ClusterScope.kinds.contains(kind) || $0.resource.namespace == wanted
-                        || $0.history.contains { $0.name == name && $0.namespace == wanted }
-                }
-                return inNamespace.first { $0.resource.name == name } ?? inNamespace.first
-            }
-            var value = referrer.resource.value
-            let kind = referrer.resource.kind
-            if let root = podSpecRoots[kind] {
-                for (target, paths) in podSpecFields {
-                    for path in paths {
-                        value.updateStrings(at: root + path) { resolve(target, $0, nil)?.resource.name }
-                    }
+            let original = objects[i].originalID
+            let gvk = GroupVersionKind(group: original.group, version: objects[i].resource.gvk.version, kind: original.kind)
+            var referrer: Referrer?
+            for backReference in table {
+                for spec in backReference.referrers where spec.applies(to: gvk) {
+                    if referrer == nil { referrer = Referrer(resolver: resolver, index: i) }
+                    try referrer?.update(spec: spec, target: backReference.target, in: &objects[i].resource.value)
                 }
             }
-            for (referrerKind, path, target) in otherFields where referrerKind == kind {
-                value.updateStrings(at: path) { resolve(target, $0, nil)?.resource.name }
-            }
-            if kind == "RoleBinding" || kind == "ClusterRoleBinding" {
-                if case .map(var roleRef)? = value["roleRef"], let refKind = roleRef["kind"]?.stringValue,
-                    let name = roleRef["name"]?.stringValue, let found = resolve(refKind, name, nil)
-                {
-                    roleRef["name"] = .string(found.resource.name)
-                    value["roleRef"] = .map(roleRef)
+        }
+    }
+
+    /// One referring object, with what kustomize's candidate subset depends on.
+    private struct Referrer {
+        let resolver: NameReference
+        let index: Int
+        let object: RenderedObject
+        let clusterScoped: Bool
+        /// Namespaces of ServiceAccount subjects of a RoleBinding.
+        let roleBindingNamespaces: Set<String>
+
+        init(resolver: NameReference, index: Int) {
+            self.resolver = resolver
+            self.index = index
+            object = resolver.objects[index]
+            clusterScoped = ClusterScope.kinds.contains(object.resource.kind)
+            var namespaces = Set<String>()
+            if object.resource.kind == "RoleBinding", case .list(let subjects)? = object.resource.value["subjects"] {
+                for subject in subjects where subject["kind"]?.stringValue == "ServiceAccount" {
+                    if let ns = subject["namespace"]?.stringValue { namespaces.insert(ns) }
                 }
-                if case .list(var subjects)? = value["subjects"] {
-                    for j in subjects.indices where subjects[j]["kind"]?.stringValue == "ServiceAccount" {
-                        guard let name = subjects[j]["name"]?.stringValue else { continue }
-                        let ns = subjects[j]["namespace"]?.stringValue
-                        if let found = resolve("ServiceAccount", name, ns) {
-                            subjects[j]["name"] = .string(found.resource.name)
-                            if !found.resource.namespace.isEmpty {
-                                subjects[j]["namespace"] = .string(found.resource.namespace)
+            }
+            roleBindingNamespaces = namespaces
+        }
+
+        func update(spec: FieldSpec, target: FieldSpec, in value: inout Value) throws {
+            var failure: RenderError?
+            let roleRef = spec.path.last == "name" && spec.path.dropLast().last == "roleRef" ? roleRefKind(value) : nil
+            value.update(at: spec.path[...], create: false) { field in
+                guard failure == nil, let current = field, !current.isNull else { return }
+                do {
+                    switch current {
+                    case .map:
+                        field = try self.mapping(current, target: target, roleRef: roleRef)
+                    case .list(var items):
+                        for j in items.indices {
+                            if items[j].mapValue != nil {
+                                items[j] = try self.mapping(items[j], target: target, roleRef: roleRef)
+                            } else if let name = items[j].scalarText, !items[j].isNull {
+                                if let new = try self.scalar(name, target: target, roleRef: roleRef) { items[j] = .string(new) }
                             }
                         }
+                        field = .list(items)
+                    default:
+                        if let name = current.scalarText, let new = try self.scalar(name, target: target, roleRef: roleRef) {
+                            field = .string(new)
+                        }
                     }
-                    value["subjects"] = .list(subjects)
+                } catch let error as RenderError {
+                    failure = error
+                } catch {
+                    failure = RenderError(.invalidResource, "\(error)")
                 }
             }
-            objects[i].resource.value = value
+            if let failure {
+                throw RenderError(
+                    failure.code, "updating name reference in '\(spec.path.joined(separator: "/"))' of \(object.id): \(failure.message)",
+                    at: object.resource.origin)
+            }
+        }
+
+        /// The `roleRef` group and kind, which narrow `roleRef/name` referrals.
+        private func roleRefKind(_ value: Value) -> (group: String, kind: String)? {
+            guard let ref = value["roleRef"], let group = ref["apiGroup"]?.scalarText, let kind = ref["kind"]?.scalarText else {
+                return nil
+            }
+            return (group, kind)
+        }
+
+        private func scalar(_ name: String, target: FieldSpec, roleRef: (group: String, kind: String)?) throws -> String? {
+            let candidates = resolver.byPreviousName[name] ?? []
+            guard let referral = try select(name, candidates.filter(inSubset), target: target, roleRef: roleRef, compareNamespaces: false) else {
+                return nil
+            }
+            let newName = resolver.objects[referral].resource.name
+            return newName == name ? nil : newName
+        }
+
+        private func mapping(_ node: Value, target: FieldSpec, roleRef: (group: String, kind: String)?) throws -> Value {
+            guard let nameNode = node["name"] else {
+                throw RenderError(.invalidResource, "the referring field has no 'name'. Add it.")
+            }
+            let oldName = nameNode.scalarText ?? ""
+            var candidates = (resolver.byPreviousName[oldName] ?? []).filter(inSubset)
+            if let namespace = node["namespace"]?.scalarText {
+                if subsetOriginalNamespaces.contains(namespace) {
+                    candidates = candidates.filter {
+                        let o = resolver.objects[$0]
+                        return !ClusterScope.kinds.contains(o.resource.kind) && Namespaces.effective(o.originalID.namespace) == namespace
+                    }
+                } else {
+                    candidates = candidates.filter {
+                        let o = resolver.objects[$0]
+                        return !ClusterScope.kinds.contains(o.resource.kind) && Namespaces.effective(o.resource.namespace) == namespace
+                    }
+                }
+            }
+            guard let index = try select(oldName, candidates, target: target, roleRef: roleRef, compareNamespaces: true) else { return node }
+            let referral = resolver.objects[index].resource
+            if referral.name == oldName && referral.namespace.isEmpty { return node }
+            var updated = node
+            updated["name"] = .string(referral.name)
+            if !referral.namespace.isEmpty { updated["namespace"] = .string(referral.namespace) }
+            return updated
+        }
+
+        /// Original namespaces of the namespaced objects in the candidate
+        /// subset (kustomize's `GroupedByOriginalNamespace` keys).
+        private var subsetOriginalNamespaces: Set<String> {
+            if clusterScoped { return resolver.allOriginalNamespaces }
+            var out = resolver.originalNamespacesByCurrent[Namespaces.effective(object.resource.namespace)] ?? []
+            for ns in roleBindingNamespaces { out.formUnion(resolver.originalNamespacesByRaw[ns] ?? []) }
+            return out
+        }
+
+        /// kustomize's `SubsetThatCouldBeReferencedByResource`.
+        private func inSubset(_ candidate: Int) -> Bool {
+            if clusterScoped { return true }
+            let other = resolver.objects[candidate].resource
+            if ClusterScope.kinds.contains(other.kind) { return true }
+            if Namespaces.equal(other.namespace, object.resource.namespace) { return true }
+            return roleBindingNamespaces.contains(other.namespace)
+        }
+
+        /// kustomize's `selectReferral`, over candidates already known to
+        /// have had the name and to be in the subset.
+        private func select(
+            _ name: String, _ candidates: [Int], target: FieldSpec, roleRef: (group: String, kind: String)?, compareNamespaces: Bool
+        ) throws -> Int? {
+            var list = candidates.filter { i in
+                let o = resolver.objects[i]
+                let gvk = o.resource.gvk
+                guard o.previousIDs.contains(where: { target.applies(to: GroupVersionKind(group: gvk.group, version: gvk.version, kind: $0.kind)) })
+                else { return false }
+                if let roleRef, !o.previousIDs.contains(where: {
+                    (roleRef.group.isEmpty || gvk.group == roleRef.group) && (roleRef.kind.isEmpty || $0.kind == roleRef.kind)
+                }) {
+                    return false
+                }
+                if clusterScoped || ClusterScope.kinds.contains(o.resource.kind) || o.resource.kind == "ServiceAccount" { return true }
+                return Namespaces.equal(o.resource.namespace, object.resource.namespace)
+            }
+            if list.count == 1 { return list[0] }
+            list = list.filter { i in
+                let o = resolver.objects[i]
+                return Self.sameEnding(o.prefixes, object.prefixes) && Self.sameEnding(o.suffixes, object.suffixes)
+            }
+            if list.count == 1 { return list[0] }
+            guard let first = list.first else { return nil }
+            let reference = resolver.objects[first].resource
+            let identical = list.allSatisfy {
+                let r = resolver.objects[$0].resource
+                return r.name == reference.name && (!compareNamespaces || r.namespace == reference.namespace)
+            }
+            if identical { return first }
+            let ids = list.map { resolver.objects[$0].id.description }.joined(separator: ", ")
+            throw RenderError(
+                .conflict, "'\(name)' could refer to any of \(ids) (found multiple possible referrals). Give them distinct names or namespaces.")
+        }
+
+        /// kustomize's `SameEndingSubSlice`: the shorter list ends the longer one.
+        static func sameEnding(_ a: [String], _ b: [String]) -> Bool {
+            let (short, long) = a.count <= b.count ? (a, b) : (b, a)
+            if short.isEmpty { return long.isEmpty }
+            return Array(long.suffix(short.count)) == short
         }
     }
 }

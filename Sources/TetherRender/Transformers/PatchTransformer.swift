@@ -37,6 +37,9 @@ extension TransformContext {
             }
             let matched = try indices(matching: target, in: objects, source: source)
             for i in matched {
+                // kustomize records the identity before every JSON patch, so
+                // a patch that renames is followed by name references.
+                objects[i].storePreviousID()
                 do {
                     objects[i].resource.value = try patch.apply(to: objects[i].resource.value)
                 } catch {
@@ -57,57 +60,68 @@ extension TransformContext {
             }
             var removed: [Int] = []
             for i in matched {
+                let before = objects[i].resource
                 var patchCopy = patch
-                // The patch never renames: it takes the object's current name.
-                patchCopy["metadata"]?["name"] = objects[i].resource.value[path: ["metadata", "name"]]
                 if rule.target != nil {
-                    // With a target, the patch's own identity is ignored.
-                    patchCopy["metadata"]?["name"] = objects[i].resource.value[path: ["metadata", "name"]]
-                    patchCopy["metadata"]?["namespace"] = objects[i].resource.value[path: ["metadata", "namespace"]]
-                    patchCopy["kind"] = .string(objects[i].resource.kind)
-                    patchCopy["apiVersion"] = .string(objects[i].resource.apiVersion)
+                    // With a target, the patch takes the object's identity,
+                    // except what the options allow it to change.
+                    if !rule.allowNameChange { patchCopy["metadata"]?["name"] = before.value[path: ["metadata", "name"]] }
+                    patchCopy["metadata"]?["namespace"] = before.value[path: ["metadata", "namespace"]]
+                    if !rule.allowKindChange {
+                        patchCopy["kind"] = .string(before.kind)
+                        patchCopy["apiVersion"] = .string(before.apiVersion)
+                    }
                 }
-                let original = objects[i].resource.value
+                if rule.allowNameChange || rule.allowKindChange { objects[i].storePreviousID() }
                 let result: Value
                 do {
                     result = try StrategicMergePatch.apply(
-                        patchCopy, to: original, schema: PatchSchema.root(for: original), options: .kustomize)
+                        patchCopy, to: before.value, schema: PatchSchema.root(for: before.value), options: .kustomize)
                 } catch {
                     throw RenderError(.invalidPatch, "patching \(objects[i].id): \(error)", file: source, cause: error)
                 }
                 if result.isNull {
                     removed.append(i)
-                } else {
-                    objects[i].resource.value = result
+                    continue
+                }
+                // kustomize's ApplySmPatch: name and kind come back unless
+                // allowed to change; the namespace always does.
+                objects[i].resource.value = result
+                if !rule.allowKindChange && objects[i].resource.kind != before.kind { objects[i].resource.value["kind"] = .string(before.kind) }
+                if !rule.allowNameChange && objects[i].resource.name != before.name { objects[i].resource.setMetadata("name", before.name) }
+                if objects[i].resource.namespace != before.namespace {
+                    objects[i].resource.setMetadata("namespace", before.namespace.isEmpty ? nil : before.namespace)
                 }
             }
             for i in removed.reversed() { objects.remove(at: i) }
         }
     }
 
-    /// Objects a strategic merge patch without a target applies to: the one
-    /// with the patch's kind and (current or earlier) name.
+    /// The object a strategic merge patch without a target applies to:
+    /// kustomize's `GetById` with the patch's group, version, kind, name and
+    /// namespace (none meaning `default`), against every identity the
+    /// objects have had.
     private func indices(namedBy patch: Value, in objects: [RenderedObject], source: String) throws -> [Int] {
         let gvk = GroupVersionKind(apiVersion: patch["apiVersion"]?.stringValue ?? "", kind: patch["kind"]?.stringValue ?? "")
         guard let name = patch[path: ["metadata", "name"]]?.stringValue, !gvk.kind.isEmpty else {
             throw RenderError(
                 .invalidPatch, "patch has no kind or metadata.name, so it matches nothing. Add them, or add a target.", file: source)
         }
-        let namespace = patch[path: ["metadata", "namespace"]]?.stringValue
-        let matches = objects.indices.filter {
-            objects[$0].matchesAnyID(kind: gvk.kind, group: gvk.group, name: name, namespace: namespace)
+        let namespace = patch[path: ["metadata", "namespace"]]?.stringValue ?? ""
+        let matches = objects.indices.filter { i in
+            let current = objects[i].resource.gvk
+            guard current.group == gvk.group, current.version == gvk.version else { return false }
+            return objects[i].allIDs.contains { $0.kind == gvk.kind && $0.name == name && Namespaces.equal($0.namespace, namespace) }
         }
+        let id = ResourceID(group: gvk.group, kind: gvk.kind, namespace: namespace, name: name)
         if matches.isEmpty {
-            let id = ResourceID(group: gvk.group, kind: gvk.kind, namespace: namespace ?? "", name: name)
             throw RenderError(
-                .noMatch, "patch targets \(id), which no resource matches (failed to find unique target for patch). Fix the patch's kind and name.",
+                .noMatch, "patch targets \(id) (\(gvk.apiVersion)), which no resource matches (failed to find unique target for patch). Fix the patch's apiVersion, kind, name and namespace.",
                 file: source)
         }
         if matches.count > 1 {
-            let current = matches.filter { objects[$0].resource.name == name }
-            if current.count == 1 { return current }
             throw RenderError(
-                .noMatch, "patch for \(gvk.kind) '\(name)' matches \(matches.count) resources. Add metadata.namespace to the patch.",
+                .noMatch, "patch for \(id) matches \(matches.count) resources (multiple matches for Id). Add metadata.namespace to the patch, or use a target.",
                 file: source)
         }
         return matches

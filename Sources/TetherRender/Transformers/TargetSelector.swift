@@ -3,48 +3,63 @@ import TetherModel
 /// A compiled patch `target`: anchored regular expressions for group,
 /// version, kind, name and namespace, plus label and annotation selectors.
 struct TargetSelector {
-    private var fields: [(KeyPath<Probe, String>, Regex<AnyRegexOutput>)] = []
+    private var group, version, kind, name, namespace: Pattern?
     private var labelRequirements: [Requirement] = []
     private var annotationRequirements: [Requirement] = []
 
-    /// What a selector looks at.
-    struct Probe {
-        var group, version, kind, name, namespace: String
-    }
+    /// An anchored regular expression, or a plain string compared directly
+    /// when it has no regular-expression syntax (most targets).
+    enum Pattern {
+        case literal(String)
+        case regex(Regex<AnyRegexOutput>)
 
-    init(_ target: Kustomization.Selector, file: String) throws {
-        let parts: [(KeyPath<Probe, String>, String?, String)] = [
-            (\.group, target.group, "group"), (\.version, target.version, "version"), (\.kind, target.kind, "kind"),
-            (\.name, target.name, "name"), (\.namespace, target.namespace, "namespace"),
-        ]
-        for (path, pattern, field) in parts {
-            guard let pattern, !pattern.isEmpty else { continue }
+        init?(_ pattern: String?, field: String, file: String) throws {
+            guard let pattern, !pattern.isEmpty else { return nil }
+            if pattern.unicodeScalars.allSatisfy({ $0.properties.isAlphabetic || $0.properties.numericType != nil || "-_/:@".unicodeScalars.contains($0) }) {
+                self = .literal(pattern)
+                return
+            }
             do {
-                fields.append((path, try Regex("^(?:" + pattern + ")$")))
+                self = .regex(try Regex("^(?:" + pattern + ")$"))
             } catch {
                 throw RenderError(.invalidPatch, "target \(field) '\(pattern)' is not a valid regular expression. Fix it.", file: file)
             }
         }
+
+        func matches(_ text: String) -> Bool {
+            switch self {
+            case .literal(let s): return s == text
+            case .regex(let r): return (try? r.wholeMatch(in: text)) != nil
+            }
+        }
+    }
+
+    init(_ target: Kustomization.Selector, file: String) throws {
+        group = try Pattern(target.group, field: "group", file: file)
+        version = try Pattern(target.version, field: "version", file: file)
+        kind = try Pattern(target.kind, field: "kind", file: file)
+        name = try Pattern(target.name, field: "name", file: file)
+        namespace = try Pattern(target.namespace, field: "namespace", file: file)
         labelRequirements = try Requirement.parse(target.labelSelector ?? "", file: file)
         annotationRequirements = try Requirement.parse(target.annotationSelector ?? "", file: file)
     }
 
+    /// kustomize's `ResMap.Select`: name and namespace match the original
+    /// or the current identity (namespaces as kustomize's effective ones),
+    /// group, version and kind the current type.
     func matches(_ object: RenderedObject) -> Bool {
-        let gvk = object.resource.gvk
-        let ids = [object.id] + object.history
-        for (path, regex) in fields {
-            let ok: Bool
-            if path == \Probe.name || path == \Probe.namespace {
-                ok = ids.contains { id in
-                    let probe = Probe(group: gvk.group, version: gvk.version, kind: gvk.kind, name: id.name, namespace: id.namespace)
-                    return (try? regex.wholeMatch(in: probe[keyPath: path])) != nil
-                }
-            } else {
-                let probe = Probe(group: gvk.group, version: gvk.version, kind: gvk.kind, name: "", namespace: "")
-                ok = (try? regex.wholeMatch(in: probe[keyPath: path])) != nil
-            }
-            if !ok { return false }
+        let original = object.originalID, current = object.id
+        if let namespace {
+            let clusterScoped = ClusterScope.kinds.contains(object.resource.kind)
+            func effective(_ ns: String) -> String { clusterScoped ? "_non_namespaceable_" : Namespaces.effective(ns) }
+            guard namespace.matches(effective(original.namespace)) || namespace.matches(effective(current.namespace)) else { return false }
         }
+        if let name, !name.matches(original.name) && !name.matches(current.name) { return false }
+        let gvk = object.resource.gvk
+        if let group, !group.matches(gvk.group) { return false }
+        if let version, !version.matches(gvk.version) { return false }
+        if let kind, !kind.matches(gvk.kind) { return false }
+        if labelRequirements.isEmpty && annotationRequirements.isEmpty { return true }
         let labels = Dictionary(object.resource.labels, uniquingKeysWith: { a, _ in a })
         let annotations = Dictionary(object.resource.annotations, uniquingKeysWith: { a, _ in a })
         return labelRequirements.allSatisfy { $0.matches(labels) } && annotationRequirements.allSatisfy { $0.matches(annotations) }

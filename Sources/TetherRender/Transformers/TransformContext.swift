@@ -10,24 +10,25 @@ struct TransformContext {
     /// kustomize v5's builtin transformer order.
     func transform(_ k: Kustomization, _ objects: inout [RenderedObject]) throws {
         for rule in k.patches { try applyPatch(rule, to: &objects) }
-        if let namespace = k.namespace, !namespace.isEmpty { NamespaceTransformer(namespace: namespace).apply(&objects) }
+        if let namespace = k.namespace, !namespace.isEmpty { try NamespaceTransformer(namespace: namespace).apply(&objects) }
+        let crd = build.crdConfig
         if k.namePrefix?.isEmpty == false || k.nameSuffix?.isEmpty == false {
-            PrefixSuffixTransformer(prefix: k.namePrefix ?? "", suffix: k.nameSuffix ?? "").apply(&objects)
+            PrefixSuffixTransformer(prefix: k.namePrefix ?? "", suffix: k.nameSuffix ?? "", identities: crd.identities).apply(&objects)
         }
         if !k.commonLabels.isEmpty {
-            LabelTransformer(pairs: k.commonLabels, specs: LabelTransformer.commonLabelSpecs).apply(&objects)
+            LabelTransformer(pairs: k.commonLabels, specs: LabelTransformer.commonLabelSpecs + crd.labels).apply(&objects)
         }
         for set in k.labels where !set.pairs.isEmpty {
             var specs = set.fields
             if set.includeSelectors {
-                specs += LabelTransformer.commonLabelSpecs
+                specs += LabelTransformer.commonLabelSpecs + crd.labels
             } else {
                 specs += [FieldSpec("metadata/labels", create: true)] + (set.includeTemplates ? LabelTransformer.templateLabelSpecs : [])
             }
             LabelTransformer(pairs: set.pairs, specs: specs).apply(&objects)
         }
         if !k.commonAnnotations.isEmpty {
-            LabelTransformer(pairs: k.commonAnnotations, specs: LabelTransformer.annotationSpecs).apply(&objects)
+            LabelTransformer(pairs: k.commonAnnotations, specs: LabelTransformer.annotationSpecs + crd.annotations).apply(&objects)
         }
         for rule in k.json6902 { try applyPatch(rule, to: &objects) }
         for rule in k.replicas { ReplicaTransformer(rule: rule).apply(&objects) }

@@ -41,8 +41,7 @@ extension GitDaemonSyncTests {
         #expect(read(updated, "app/config.yaml") == "revision: 2\n")
         #expect(updated.directory != first.directory)
         // The link moved atomically and the new checkout is read-only.
-        let link = try #require(updated.currentLink)
-        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: link).hasSuffix((updated.directory as NSString).lastPathComponent))
+        #expect(isCurrent(updated))
         let mode = try FileManager.default.attributesOfItem(atPath: updated.directory + "/app/config.yaml")[.posixPermissions] as? Int
         #expect(mode == 0o444)
         #expect(served.log.records.contains { $0.message == "git source updated" && $0.metadata.contains("git.revision=\(second)") && $0.metadata.contains("duration.ms=") })
@@ -170,7 +169,7 @@ extension GitDaemonSyncTests {
         #expect(error?.code == .unreachable)
         #expect(error?.url == served.source.redactedURL)
         #expect(read(good, "app/config.yaml") == "revision: 1\n")
-        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: good.currentLink!).hasSuffix((good.directory as NSString).lastPathComponent))
+        #expect(isCurrent(good))
     }
 
     @Test("a server that accepts and never answers ends in a timeout within the deadline")

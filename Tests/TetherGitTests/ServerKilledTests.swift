@@ -33,8 +33,7 @@ struct ServerKilledTests {
         #expect(error.code == .unreachable, "\(error)")
         #expect(error.url == source.redactedURL)
         #expect(read(good, "app/config.yaml") == "revision: 1\n")
-        let link = try #require(good.currentLink)
-        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: link).hasSuffix((good.directory as NSString).lastPathComponent))
+        #expect(isCurrent(good))
 
         // The server comes back on the same address: the next sync fetches the commit.
         let restarted = try await ThrottledProxy(port: proxy.port, targetPort: daemon.port, bytesPerSecond: 0, directory: files)

@@ -37,5 +37,11 @@ func read(_ checkout: GitCheckout, _ path: String) -> String? {
     try? String(contentsOfFile: checkout.directory + "/" + path, encoding: .utf8)
 }
 
+/// Whether the cache's `current` link still points at `checkout`'s directory.
+func isCurrent(_ checkout: GitCheckout) -> Bool {
+    guard let link = checkout.currentLink, let target = try? FileManager.default.destinationOfSymbolicLink(atPath: link) else { return false }
+    return target.hasSuffix((checkout.directory as NSString).lastPathComponent)
+}
+
 /// Short timeouts for tests against loopback servers.
 let testTimeouts = GitTimeouts(connect: .seconds(3), idle: .seconds(2), total: .seconds(20))

@@ -11,7 +11,7 @@ package struct EmulatorError: Error, Sendable, CustomStringConvertible {
         private enum Raw: String, Hashable, Sendable {
             case notFound, alreadyExists, conflict, badRequest, invalid, gone, expired
             case methodNotAllowed, unsupportedMediaType, internalError, listenFailed
-            case unauthorized, forbidden, tooManyRequests, serviceUnavailable, timeout
+            case unauthorized, forbidden, tooManyRequests, serviceUnavailable, timeout, configuration
         }
         private let raw: Raw
         private init(_ raw: Raw) { self.raw = raw }
@@ -37,6 +37,9 @@ package struct EmulatorError: Error, Sendable, CustomStringConvertible {
         package static let internalError = Code(.internalError)
         /// The server could not bind its listen address (never sent to clients).
         package static let listenFailed = Code(.listenFailed)
+        /// The emulator's own configuration (TLS directory, token file, state
+        /// directory) cannot be used (never sent to clients).
+        package static let configuration = Code(.configuration)
         /// 401 Unauthorized: no valid client certificate or bearer token.
         package static let unauthorized = Code(.unauthorized)
         /// 403 Forbidden.
@@ -68,7 +71,7 @@ package struct EmulatorError: Error, Sendable, CustomStringConvertible {
             case .gone, .expired: 410
             case .methodNotAllowed: 405
             case .unsupportedMediaType: 415
-            case .internalError, .listenFailed: 500
+            case .internalError, .listenFailed, .configuration: 500
             case .unauthorized: 401
             case .forbidden: 403
             case .tooManyRequests: 429
@@ -88,7 +91,7 @@ package struct EmulatorError: Error, Sendable, CustomStringConvertible {
             case .gone, .expired: "Expired"
             case .methodNotAllowed: "MethodNotAllowed"
             case .unsupportedMediaType: "UnsupportedMediaType"
-            case .internalError, .listenFailed: "InternalError"
+            case .internalError, .listenFailed, .configuration: "InternalError"
             case .unauthorized: "Unauthorized"
             case .forbidden: "Forbidden"
             case .tooManyRequests: "TooManyRequests"
@@ -152,7 +155,7 @@ package struct EmulatorError: Error, Sendable, CustomStringConvertible {
 
     package var description: String {
         // A bind failure is the embedder's, not an HTTP answer: no reason or code.
-        if code == .listenFailed { return message }
+        if code == .listenFailed || code == .configuration { return message }
         var text = "\(code.reason) (\(code.httpStatus)): \(message)"
         if let cause { text += " (cause: \(cause))" }
         return text

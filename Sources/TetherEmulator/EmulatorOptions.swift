@@ -12,6 +12,16 @@ package struct EmulatorOptions: Sendable {
     package var controllerDelay: Duration
     /// The failures injected from the start (none by default).
     package var faults = FaultPlan()
+    /// Serve HTTPS with the CA, certificates and kubeconfig in this
+    /// directory (created when missing), requiring a client certificate or
+    /// a bearer token.
+    package var tlsDirectory: String?
+    /// Accept the bearer tokens of this kube-apiserver static token file and
+    /// refuse requests without credentials.
+    package var tokenFile: String?
+    /// Keep the objects in this directory (a write-ahead log and a
+    /// snapshot, fsynced) and restore them on start; nil keeps them in memory.
+    package var stateDirectory: String?
 
     package init(bookmarkInterval: Duration = .seconds(30), watchHistoryLimit: Int = 10_000,
                  controllers: Bool = true, controllerDelay: Duration = .milliseconds(100)) {

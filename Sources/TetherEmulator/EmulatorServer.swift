@@ -1,5 +1,8 @@
 import Foundation
 import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
+import NIOSSL
 package import Logging
 import NIOCore
 import ServiceLifecycle
@@ -42,6 +45,13 @@ package actor EmulatorServer {
         self.faults = FaultInjector(plan: options.faults)
     }
 
+    /// With `tlsDirectory`: the kubeconfig written for the bound address,
+    /// with the CA and the admin client certificate inline.
+    package private(set) var kubeconfigPath: String?
+
+    /// `https` with a TLS directory, else `http`.
+    package nonisolated var scheme: String { options.tlsDirectory == nil ? "http" : "https" }
+
     /// The bound `host:port`, once started.
     package var address: String? {
         if case .running(_, _, let address) = state { return address }
@@ -58,10 +68,20 @@ package actor EmulatorServer {
         guard case .idle = state else { throw EmulatorError(.listenFailed, "the emulator was already started") }
         let (host, port) = try Self.split(listen)
         state = .starting
+        let security: Security
+        do {
+            security = try await Self.security(options)
+            if let directory = options.stateDirectory { try await store.persist(in: directory) }
+        } catch {
+            state = .idle
+            throw error
+        }
         let (ports, portSink) = AsyncThrowingStream.makeStream(of: Int.self)
-        let responder = EmulatorResponder(store: store, audit: audit, faults: faults, options: options, logger: logger)
+        let responder = EmulatorResponder(store: store, audit: audit, faults: faults,
+                                          authenticator: security.authenticator, options: options, logger: logger)
         let app = Application(
             responder: responder,
+            server: security.server,
             configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: "tether-emulator"),
             onServerRunning: { channel in
                 portSink.yield(channel.localAddress?.port ?? port)
@@ -104,6 +124,16 @@ package actor EmulatorServer {
             throw EmulatorError(.listenFailed, "the emulator was stopped while starting")
         }
         let address = "\(host):\(bound)"
+        if let material = security.material {
+            do {
+                try material.writeKubeconfig(address: address.contains("::") ? "[\(host)]:\(bound)" : address)
+            } catch {
+                task.cancel()
+                state = .idle
+                throw error
+            }
+            kubeconfigPath = material.kubeconfig
+        }
         state = .running(task: task, group: group, address: address)
         logger.info("emulator listening", metadata: ["emulator.address": "\(address)"])
         return address
@@ -121,6 +151,40 @@ package actor EmulatorServer {
         await store.endAllWatches()
         await group.triggerGracefulShutdown()
         await task.value
+    }
+
+    /// How the server authenticates and what it serves over.
+    private struct Security {
+        var server: HTTPServerBuilder = .http1()
+        var authenticator = Authenticator.open
+        var material: TLSMaterial?
+    }
+
+    /// Reads the token file and prepares the TLS files (off the cooperative
+    /// pool: `openssl` runs as a subprocess the first time).
+    private static func security(_ options: EmulatorOptions) async throws(EmulatorError) -> Security {
+        var security = Security()
+        let tokens = try options.tokenFile.map { path throws(EmulatorError) in try TokenFile(path: path) }
+        security.authenticator = Authenticator(required: tokens != nil || options.tlsDirectory != nil,
+                                               tokens: tokens, tls: options.tlsDirectory != nil)
+        guard let directory = options.tlsDirectory else { return security }
+        let material = TLSMaterial(directory: URL(fileURLWithPath: directory))
+        let result: Result<TLSConfiguration, EmulatorError> = await withCheckedContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(returning: Result { () throws(EmulatorError) in
+                    try material.ensure()
+                    return try material.serverConfiguration()
+                })
+            }
+        }
+        let configuration = try result.get()
+        do {
+            security.server = try .tls(.http1(), tlsConfiguration: configuration)
+        } catch {
+            throw EmulatorError(.configuration, "\(directory): cannot set up TLS: \(error)")
+        }
+        security.material = material
+        return security
     }
 
     /// Why a bind failed, in words: NIO's `IOError` text names the syscall.

@@ -12,9 +12,9 @@ struct EmulatorCommand: AsyncParsableCommand {
         abstract: "Run a local Kubernetes API emulator that kubectl and tether can talk to.",
         discussion: """
             Serves the Kubernetes API (discovery, get, list, watch, create, update, \
-            patch, delete) over plain HTTP without authentication, from memory. It \
-            listens on loopback only unless --allow-remote is given. Stop it with \
-            Ctrl-C.
+            patch, delete) from memory, over plain HTTP without authentication unless \
+            --tls or --token-file is given. It listens on loopback only unless \
+            --allow-remote is given. Stop it with Ctrl-C.
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -22,8 +22,23 @@ struct EmulatorCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Address to listen on, host:port; port 0 picks a free port.", valueName: "address"))
     var listen = "127.0.0.1:6443"
 
-    @Flag(name: .long, help: "Allow listening on a non-loopback address. The emulator has no authentication.")
+    @Flag(name: .long, help: "Allow listening on a non-loopback address.")
     var allowRemote = false
+
+    @Option(name: .long, help: ArgumentHelp(
+        "Serve HTTPS with the CA, server and admin client certificates in this directory (created when missing) and write DIR/kubeconfig; requests need a client certificate or a bearer token.",
+        valueName: "dir"))
+    var tls: String?
+
+    @Option(name: .long, help: ArgumentHelp(
+        "Accept the bearer tokens of this kube-apiserver static token file (token,user,uid,\"group1,group2\"); requests without credentials get 401.",
+        valueName: "file"))
+    var tokenFile: String?
+
+    @Option(name: .long, help: ArgumentHelp(
+        "Keep the objects in this directory (write-ahead log and snapshot, fsynced) and restore them on start; without it they live in memory only.",
+        valueName: "dir"))
+    var state: String?
 
     @Option(name: .long, help: ArgumentHelp(
         "Simulate the workload controllers: Deployments, StatefulSets, DaemonSets and Jobs report ready or complete status, claims bind.",
@@ -61,7 +76,7 @@ struct EmulatorCommand: AsyncParsableCommand {
     func validate() throws {
         let host = Self.host(of: listen)
         if !allowRemote, !Self.isLoopback(host) {
-            throw ValidationError("--listen \(listen): '\(host)' is not a loopback address and the emulator has no authentication. Use 127.0.0.1, or pass --allow-remote.")
+            throw ValidationError("--listen \(listen): '\(host)' is not a loopback address. Use 127.0.0.1, or pass --allow-remote (with --tls or --token-file, so that requests need credentials).")
         }
         if EmulatorOptions.duration(controllerDelay) == nil {
             throw ValidationError("--controller-delay \(controllerDelay): not a duration. Use for example 100ms, 2s or 0.")
@@ -75,6 +90,9 @@ struct EmulatorCommand: AsyncParsableCommand {
         options.controllers = controllers
         options.controllerDelay = EmulatorOptions.duration(controllerDelay) ?? options.controllerDelay
         options.faults = try faultPlan()
+        options.tlsDirectory = tls
+        options.tokenFile = tokenFile
+        options.stateDirectory = state
         let server = EmulatorServer(options: options, logger: logger)
         let address: String
         do {
@@ -82,16 +100,28 @@ struct EmulatorCommand: AsyncParsableCommand {
         } catch {
             throw report(error)
         }
-        let hint = """
-            emulator listening on http://\(address)
+        let hint: String
+        if let kubeconfig = await server.kubeconfigPath {
+            hint = """
+                emulator listening on https://\(address)
 
-            use it with kubectl:
-              kubectl config set-cluster tether-emulator --server=http://\(address)
-              kubectl config set-context tether-emulator --cluster=tether-emulator
-              kubectl config use-context tether-emulator
-            or pass --server=http://\(address) to kubectl
+                use it with kubectl:
+                  export KUBECONFIG=\(kubeconfig)
 
-            """
+                """
+        } else {
+            let token = tokenFile == nil ? "" : " --token=TOKEN"
+            hint = """
+                emulator listening on http://\(address)
+
+                use it with kubectl:
+                  kubectl config set-cluster tether-emulator --server=http://\(address)
+                  kubectl config set-context tether-emulator --cluster=tether-emulator
+                  kubectl config use-context tether-emulator
+                or pass --server=http://\(address)\(token) to kubectl
+
+                """
+        }
         // Written unbuffered so scripts reading the address see it at once.
         FileHandle.standardOutput.write(Data(hint.utf8))
         await Self.waitForTermination()

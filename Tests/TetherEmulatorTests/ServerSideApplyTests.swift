@@ -110,7 +110,8 @@ extension EmulatorSuites {
 
         @Test("create and client-side apply record Update managers; a first server-side apply conflicts with them")
         func updateManagers() async throws {
-            let h = try await EmulatorHarness.start()
+            // Without controllers, so no status writer joins the managers.
+            let h = try await EmulatorHarness.start(options: EmulatorOptions(controllers: false))
             defer { Task { await h.stop() } }
             let ns = try await Self.namespace(h, "ssa-csa")
             var out = try await h.kubectl("apply", "-f", try h.file("d1.yaml", Self.deployment(ns)))

@@ -8,11 +8,12 @@ import TetherPatch
 
 /// Answers Kubernetes API requests from the object store.
 struct EmulatorResponder: HTTPResponder {
-    typealias Context = BasicRequestContext
+    typealias Context = EmulatorRequestContext
 
     let store: ObjectStore
     let audit: AuditLog
     let faults: FaultInjector
+    let authenticator: Authenticator
     let options: EmulatorOptions
     let logger: Logger
 
@@ -23,6 +24,17 @@ struct EmulatorResponder: HTTPResponder {
         let path = request.uri.path
         let query = QueryParameters(request.uri.query)
         let apiPath = APIPath(path)
+        var user = UserInfo.anonymous
+        if apiPath != .health {
+            guard let known = await authenticator.user(for: request, channel: context.channel) else {
+                await audit.record(AuditEntry(
+                    method: request.method.rawValue, path: path, query: request.uri.query ?? "", verb: "",
+                    resource: nil, namespace: "", name: "", subresource: "", code: 401,
+                    userAgent: request.headers[.userAgent] ?? "", user: ""))
+                return Self.response(Authenticator.unauthorized)
+            }
+            user = known
+        }
         // Admin requests are the test's own, not the client's under test:
         // they are neither audited nor subject to injected faults.
         if case .admin(let segments) = apiPath {
@@ -35,7 +47,7 @@ struct EmulatorResponder: HTTPResponder {
         var entry = AuditEntry(
             method: request.method.rawValue, path: path, query: request.uri.query ?? "", verb: "",
             resource: nil, namespace: "", name: "", subresource: "", code: 0,
-            userAgent: request.headers[.userAgent] ?? "")
+            userAgent: request.headers[.userAgent] ?? "", user: user.name)
         let response: Response
         do {
             response = try await route(request, apiPath, query, &entry)

@@ -39,6 +39,10 @@ package actor ObjectStore {
     private var allocatedIPs: Set<String> = ["10.96.0.1"]
     private var allocatedNodePorts: Set<Int> = []
     private let options: Options
+    /// `--state DIR`; nil keeps everything in memory only.
+    private var journal: StateJournal?
+    /// Why the journal stopped accepting changes; every write fails after it.
+    private var journalFailure: EmulatorError?
 
     package init(options: Options = Options()) {
         self.options = options
@@ -126,6 +130,7 @@ package actor ObjectStore {
     ///   namespace, `.badRequest` or `.invalid` for a malformed body.
     package func create(_ type: ResourceType, namespace: String, body: Value, dryRun: Bool,
                         manager: String = "") throws(EmulatorError) -> Value {
+        try checkJournal()
         var object = try prepareCreate(type, namespace: namespace, body: body)
         if !manager.isEmpty {
             let fields = FieldManager(type: type, manager: manager, subresource: "", now: FieldManager.timestamp())
@@ -147,7 +152,7 @@ package actor ObjectStore {
         }
         resourceVersion += 1
         object[at: ["metadata", "resourceVersion"]] = .string(String(resourceVersion))
-        objects[type.groupResource, default: [:]][Self.key(namespace, name)] = object
+        put(type.groupResource, Self.key(namespace, name), object)
         record(WatchEvent(kind: .added, resource: type.groupResource, namespace: namespace, name: name,
                           object: Self.presented(object, as: type), previous: nil, resourceVersion: resourceVersion))
         return Self.presented(object, as: type)
@@ -293,6 +298,7 @@ package actor ObjectStore {
                          subresource: ResourceType.Subresource?, dryRun: Bool, manager: String = "")
         throws(EmulatorError) -> Value
     {
+        try checkJournal()
         guard case .map = body else { throw .badRequest("the body of the request must be a JSON object") }
         var object = body
         object["apiVersion"] = .string(type.apiVersion)
@@ -337,7 +343,7 @@ package actor ObjectStore {
         if type.groupResource == Self.crds { try registry.register(crd: object) }
         resourceVersion += 1
         object[at: ["metadata", "resourceVersion"]] = .string(String(resourceVersion))
-        objects[type.groupResource, default: [:]][Self.key(namespace, name)] = object
+        put(type.groupResource, Self.key(namespace, name), object)
         record(WatchEvent(kind: .modified, resource: type.groupResource, namespace: namespace, name: name,
                           object: Self.presented(object, as: type), previous: Self.presented(current, as: type),
                           resourceVersion: resourceVersion))
@@ -350,6 +356,7 @@ package actor ObjectStore {
     ///
     /// - Throws: `EmulatorError` `.notFound`.
     package func delete(_ type: ResourceType, namespace: String, name: String, dryRun: Bool) throws(EmulatorError) -> Value {
+        try checkJournal()
         guard var object = objects[type.groupResource]?[Self.key(namespace, name)] else {
             throw .notFound(type.groupResource, name)
         }
@@ -363,7 +370,7 @@ package actor ObjectStore {
             object = Self.canonical(object)
             resourceVersion += 1
             object[at: ["metadata", "resourceVersion"]] = .string(String(resourceVersion))
-            objects[type.groupResource, default: [:]][Self.key(namespace, name)] = object
+            put(type.groupResource, Self.key(namespace, name), object)
             record(WatchEvent(kind: .modified, resource: type.groupResource, namespace: namespace, name: name,
                               object: Self.presented(object, as: type), previous: Self.presented(previous, as: type),
                               resourceVersion: resourceVersion))
@@ -392,8 +399,8 @@ package actor ObjectStore {
             }
             registry.unregister(group: group, plural: plural)
         }
-        objects[type.groupResource]?[Self.key(namespace, name)] = nil
         resourceVersion += 1
+        put(type.groupResource, Self.key(namespace, name), nil)
         var object = last
         object[at: ["metadata", "resourceVersion"]] = .string(String(resourceVersion))
         record(WatchEvent(kind: .deleted, resource: type.groupResource, namespace: namespace, name: name,
@@ -506,6 +513,57 @@ package actor ObjectStore {
                 listener.continuation.yield(ObjectKey(resource: event.resource, namespace: event.namespace, name: event.name))
             }
         }
+    }
+
+    // MARK: Persistence
+
+    /// Stores (or, with nil, removes) an object at the current
+    /// resourceVersion, in memory and in the state journal.
+    private func put(_ resource: GroupResource, _ key: String, _ object: Value?) {
+        objects[resource, default: [:]][key] = object
+        guard let journal, journalFailure == nil else { return }
+        do {
+            if try journal.append(rv: resourceVersion, resource: resource, key: key, object: object) {
+                try journal.compact(StateJournal.State(resourceVersion: resourceVersion, objects: objects))
+            }
+        } catch {
+            journalFailure = error
+        }
+    }
+
+    /// Refuses writes once the state directory has failed: memory and disk
+    /// would part.
+    private func checkJournal() throws(EmulatorError) {
+        if let journalFailure {
+            throw EmulatorError(.internalError,
+                "the emulator's state directory failed (\(journalFailure.message)); restart the emulator once it is fixed")
+        }
+    }
+
+    /// Makes the store durable in `directory`: restores the objects it
+    /// holds (replacing the built-in namespaces) and journals every change
+    /// from now on. Watch history starts empty, so older resourceVersions
+    /// get 410 Gone.
+    ///
+    /// - Throws: `EmulatorError` `.configuration` when the directory cannot be used.
+    package func persist(in directory: String) throws(EmulatorError) {
+        let journal = try StateJournal(directory: URL(fileURLWithPath: directory))
+        if let state = try journal.restore() {
+            objects = state.objects
+            resourceVersion = max(state.resourceVersion, resourceVersion)
+            compactedVersion = resourceVersion
+            history = []
+            registry = ResourceRegistry()
+            for crd in (objects[Self.crds] ?? [:]).values { try? registry.register(crd: crd) }
+            for service in (objects[Self.services] ?? [:]).values {
+                if let ip = service[path: ["spec", "clusterIP"]]?.stringValue, ip != "None" { allocatedIPs.insert(ip) }
+                for port in service[path: ["spec", "ports"]]?.listValue ?? [] {
+                    if let nodePort = port["nodePort"]?.intValue { allocatedNodePorts.insert(nodePort) }
+                }
+            }
+        }
+        try journal.compact(StateJournal.State(resourceVersion: resourceVersion, objects: objects))
+        self.journal = journal
     }
 
     // MARK: Controllers

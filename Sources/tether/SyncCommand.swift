@@ -93,7 +93,7 @@ struct SyncCommand: AsyncParsableCommand {
         let text = output == .text
         if text { FileHandle.standardOutput.write(Data((PlanListing.text(plan, prune: pruning.prune) + "\n").utf8)) }
         if dryRun {
-            if !text { FileHandle.standardOutput.write(Data((try PlanReport(plan: plan).json() + "\n").utf8)) }
+            if !text { FileHandle.standardOutput.write(Data(try PlanReport(plan: plan).json().utf8)) }
             return .success
         }
         var progress: Reconciler.Progress?
@@ -109,7 +109,7 @@ struct SyncCommand: AsyncParsableCommand {
             do { try await session.reconciler.waitReady(plan, timeout: .seconds(timeout)) } catch { waitError = error }
         }
         let syncReport = SyncReport(result, error: waitError.map(\.description))
-        FileHandle.standardOutput.write(Data((text ? syncReport.text() : syncReport.json() + "\n").utf8))
+        FileHandle.standardOutput.write(Data((text ? syncReport.text() : syncReport.json()).utf8))
         if let waitError {
             printError("error: \(waitError)")
             return TetherExit.applyFailed

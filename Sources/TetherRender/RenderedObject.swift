@@ -53,8 +53,14 @@ struct RenderedObject: Sendable {
     /// Renames (or moves) the object, recording its previous identity first.
     mutating func rename(name: String? = nil, namespace: String? = nil) {
         storePreviousID()
-        if let name { resource.setMetadata("name", name) }
-        if let namespace { resource.setMetadata("namespace", namespace) }
+        if let name { setMetadata("name", name) }
+        if let namespace { setMetadata("namespace", namespace) }
+    }
+
+    /// Sets a string under `metadata` in place (``Resource/setMetadata(_:_:)``
+    /// copies the metadata map).
+    mutating func setMetadata(_ field: String, _ text: String) {
+        resource.value.update(at: ["metadata", field], create: true) { $0 = .string(text) }
     }
 }
 

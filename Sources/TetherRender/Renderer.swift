@@ -104,24 +104,32 @@ package struct Renderer: Sendable {
         var priority: [String: Int] = [:]
         for (i, kind) in first.enumerated() { priority[kind] = -first.count + i }
         for (i, kind) in last.enumerated() { priority[kind] = 1 + i }
-        func key(_ r: Resource) -> (Int, String, String, String) {
-            (priority[r.kind] ?? 0, r.gvk.legacySortKey, r.namespace.isEmpty ? "~X" : r.namespace, r.name)
-        }
-        return resources.enumerated().map { ($0.offset, key($0.element), $0.element) }.sorted { a, b in
-            if a.1.0 != b.1.0 { return a.1.0 < b.1.0 }
-            for (x, y) in [(a.1.1, b.1.1), (a.1.2, b.1.2), (a.1.3, b.1.3)] where x != y {
-                return x.utf8.lexicographicallyPrecedes(y.utf8)
-            }
-            return a.0 < b.0
-        }.map(\.2)
+        return sorted(resources) { priority[$0.kind] ?? 0 }
     }
 
+    /// kustomize's default legacy order (``ResourceID/legacyOrder``).
     static func legacySorted(_ resources: [Resource]) -> [Resource] {
-        resources.enumerated().sorted { a, b in
-            let av = a.element.gvk.version, bv = b.element.gvk.version
-            if ResourceID.legacyOrder(a.element.id, version: av, b.element.id, version: bv) { return true }
-            if ResourceID.legacyOrder(b.element.id, version: bv, a.element.id, version: av) { return false }
+        sorted(resources) { $0.legacyPriority }
+    }
+
+    /// A stable sort by kind priority, then group, version and kind, then
+    /// namespace (none last) and name, with every key computed once.
+    private static func sorted(_ resources: [Resource], priority: (GroupVersionKind) -> Int) -> [Resource] {
+        struct Key {
+            var priority: Int
+            var type, namespace, name: String
+            var offset: Int
+        }
+        let keys = resources.enumerated().map { offset, r in
+            let gvk = r.gvk, namespace = r.namespace
+            return Key(priority: priority(gvk), type: gvk.legacySortKey, namespace: namespace.isEmpty ? "~X" : namespace, name: r.name, offset: offset)
+        }
+        return keys.sorted { a, b in
+            if a.priority != b.priority { return a.priority < b.priority }
+            if a.type != b.type { return a.type.utf8.lexicographicallyPrecedes(b.type.utf8) }
+            if a.namespace != b.namespace { return a.namespace.utf8.lexicographicallyPrecedes(b.namespace.utf8) }
+            if a.name != b.name { return a.name.utf8.lexicographicallyPrecedes(b.name.utf8) }
             return a.offset < b.offset
-        }.map(\.element)
+        }.map { resources[$0.offset] }
     }
 }

@@ -83,8 +83,9 @@ struct Build {
             throw RenderError(.limitExceeded, "kustomizations nest deeper than \(renderer.limits.maxDepth) levels. Flatten the bases.", file: file)
         }
         var objects = objects
+        var ids = Set(objects.map(\.id))
         for entry in k.resources {
-            try addResource(entry, dir: dir, file: file, chain: chain, to: &objects)
+            try addResource(entry, dir: dir, file: file, chain: chain, to: &objects, ids: &ids)
         }
         for crd in k.crds {
             let path = try filePath(crd, dir: dir, file: file, field: "crds")
@@ -121,7 +122,7 @@ struct Build {
     }
 
     private mutating func addResource(
-        _ entry: String, dir: String, file: String, chain: [String], to objects: inout [RenderedObject]
+        _ entry: String, dir: String, file: String, chain: [String], to objects: inout [RenderedObject], ids: inout Set<ResourceID>
     ) throws {
         if Self.isRemote(entry) {
             throw RenderError(
@@ -147,7 +148,7 @@ struct Build {
             let inner = crdConfig
             crdConfig = outer
             crdConfig.merge(inner)
-            try Self.append(contentsOf: sub, to: &objects, file: file)
+            try Self.append(contentsOf: sub, to: &objects, ids: &ids, file: file)
         case .file:
             guard RootedPath.isWithin(path, dir) else {
                 throw RenderError(
@@ -160,14 +161,15 @@ struct Build {
             guard decoded.count + objects.count <= renderer.limits.maxObjects else {
                 throw RenderError(.limitExceeded, "more than \(renderer.limits.maxObjects) objects. Split the input.", file: path)
             }
-            try Self.append(contentsOf: decoded.map { RenderedObject($0) }, to: &objects, file: file)
+            try Self.append(contentsOf: decoded.map { RenderedObject($0) }, to: &objects, ids: &ids, file: file)
         case nil:
             throw RenderError(.fileNotFound, "resource '\(entry)' does not exist. Fix the path or remove the entry.", file: file)
         }
     }
 
     static func append(_ object: RenderedObject, to objects: inout [RenderedObject], file: String) throws {
-        if objects.contains(where: { $0.id == object.id }) {
+        let id = object.id, name = object.resource.name
+        if objects.contains(where: { $0.resource.name == name && $0.id == id }) {
             throw RenderError(
                 .conflict, "may not add resource with an already registered id: \(object.id). Give one of them another name or namespace.",
                 file: file)
@@ -175,13 +177,13 @@ struct Build {
         objects.append(object)
     }
 
-    /// Appends many objects with one identity index instead of a scan per
-    /// object, so a 20,000-object file stays linear.
-    static func append(contentsOf new: [RenderedObject], to objects: inout [RenderedObject], file: String) throws {
-        var seen = Set(objects.map(\.id))
+    /// Appends many objects, checking identities against `ids` (the
+    /// identities already in `objects`, kept up to date), so adding 20,000
+    /// objects from many files stays linear.
+    static func append(contentsOf new: [RenderedObject], to objects: inout [RenderedObject], ids: inout Set<ResourceID>, file: String) throws {
         objects.reserveCapacity(objects.count + new.count)
         for object in new {
-            guard seen.insert(object.id).inserted else {
+            guard ids.insert(object.id).inserted else {
                 throw RenderError(
                     .conflict, "may not add resource with an already registered id: \(object.id). Give one of them another name or namespace.",
                     file: file)

@@ -78,21 +78,40 @@ extension Value {
             defer { self = .map(map) }
             var remove = false
             try map.modifyValue(forKey: key) { slot in
-                var field: Value? = slot.isNull ? nil : slot
+                // Move the value out of its slot so that it is the only
+                // reference and changes in place.
                 let wasNull = slot.isNull
-                slot = .null
+                var taken = Value.null
+                swap(&taken, &slot)
                 if path.count == 1 {
+                    var field: Value? = wasNull ? nil : consume taken
                     try body(&field)
-                    if let field { slot = field } else if !wasNull { remove = true }
+                    if let field = consume field { slot = field } else if !wasNull { remove = true }
                 } else {
-                    var child = field ?? .map(OrderedMap())
-                    try child.update(at: path.dropFirst(), create: create, body)
-                    slot = child
+                    if wasNull { taken = .map(OrderedMap()) }
+                    try taken.update(at: path.dropFirst(), create: create, body)
+                    slot = consume taken
                 }
             }
             if remove { map.removeValue(forKey: key) }
         default:
             return
+        }
+    }
+
+    /// Whether a non-null field exists at `path` (walking lists), without
+    /// changing anything: kustomize's `resHasField`.
+    func hasField(at path: ArraySlice<String>) -> Bool {
+        guard var key = path.first else { return !isNull }
+        if key.hasSuffix("[]") { key.removeLast(2) }
+        switch self {
+        case .list(let items):
+            return items.contains { $0.hasField(at: path) }
+        case .map(let map):
+            guard let child = map[key], !child.isNull else { return false }
+            return child.hasField(at: path.dropFirst())
+        default:
+            return false
         }
     }
 

@@ -12,7 +12,9 @@ struct ImageTransformer {
         .map { FieldSpec($0, create: false) }
 
     func apply(_ objects: inout [RenderedObject]) {
-        for i in objects.indices {
+        // Most objects have no matching image: find that out without
+        // touching (and so copying) anything.
+        for i in objects.indices where mentionsImage(objects[i].resource.value) {
             rewrite(&objects[i].resource.value)
             for spec in Self.specs {
                 objects[i].resource.value.update(at: spec.path[...], create: false) { field in
@@ -23,6 +25,27 @@ struct ImageTransformer {
                     field = .list(containers)
                 }
             }
+        }
+    }
+
+    /// Whether a `containers` or `initContainers` list at any depth holds an
+    /// image this rule changes.
+    private func mentionsImage(_ value: Value) -> Bool {
+        switch value {
+        case .map(let map):
+            for e in map.entries {
+                if e.key == "containers" || e.key == "initContainers", case .list(let containers) = e.value,
+                    containers.contains(where: { if case .string(let image)? = $0["image"] { updated(image) != nil } else { false } })
+                {
+                    return true
+                }
+                if mentionsImage(e.value) { return true }
+            }
+            return false
+        case .list(let items):
+            return items.contains(where: mentionsImage)
+        default:
+            return false
         }
     }
 
@@ -53,6 +76,7 @@ struct ImageTransformer {
 
     /// The new image reference, or `nil` when `image` does not match.
     func updated(_ image: String) -> String? {
+        guard image.hasPrefix(rule.name) else { return nil }
         var (name, tag, digest) = Self.split(image)
         guard name == rule.name else { return nil }
         if let newName = rule.newName, !newName.isEmpty { name = newName }

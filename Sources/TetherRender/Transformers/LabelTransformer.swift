@@ -11,9 +11,21 @@ struct LabelTransformer {
         for i in objects.indices {
             let gvk = objects[i].resource.gvk
             for spec in specs where spec.applies(to: gvk) {
+                // A field that is not created need not be visited (and so
+                // copied) when it is absent.
+                if !spec.create && !objects[i].resource.value.hasField(at: spec.path[...]) { continue }
                 objects[i].resource.value.update(at: spec.path[...], create: spec.create) { field in
-                    if field == nil && !spec.create { return }
-                    guard var map = field?.mapValue ?? (field == nil ? OrderedMap() : nil) else { return }
+                    var map: OrderedMap
+                    switch field {
+                    case nil:
+                        guard spec.create else { return }
+                        map = OrderedMap()
+                    case .map(let existing)?:
+                        map = existing
+                        field = nil  // so `map` is the only reference and changes in place
+                    default:
+                        return
+                    }
                     for (key, value) in pairs { map[key] = .string(value) }
                     field = .map(map)
                 }

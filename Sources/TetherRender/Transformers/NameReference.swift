@@ -50,15 +50,20 @@ struct NameReference {
                 table.append(NameBackReference(target: target, referrers: [referrer]))
             }
         }
+        // Referrer field specs by kind, in table order (every built-in and
+        // crds spec names a kind).
+        var byKind: [String: [(spec: FieldSpec, target: FieldSpec)]] = [:]
+        for backReference in table {
+            for spec in backReference.referrers { byKind[spec.kind ?? "", default: []].append((spec, backReference.target)) }
+        }
         for i in objects.indices {
             let original = objects[i].originalID
+            guard let specs = byKind[original.kind] else { continue }
             let gvk = GroupVersionKind(group: original.group, version: objects[i].resource.gvk.version, kind: original.kind)
             var referrer: Referrer?
-            for backReference in table {
-                for spec in backReference.referrers where spec.applies(to: gvk) {
-                    if referrer == nil { referrer = Referrer(resolver: resolver, index: i) }
-                    try referrer?.update(spec: spec, target: backReference.target, in: &objects[i].resource.value)
-                }
+            for (spec, target) in specs where spec.applies(to: gvk) && objects[i].resource.value.hasField(at: spec.path[...]) {
+                if referrer == nil { referrer = Referrer(resolver: resolver, index: i) }
+                try referrer?.update(spec: spec, target: target, in: &objects[i].resource.value)
             }
         }
     }

@@ -20,10 +20,10 @@ struct NamespaceTransformer {
             objects[i].storePreviousID()
             let gvk = objects[i].resource.gvk
             if !ClusterScope.isClusterScoped(gvk) {
-                objects[i].resource.setMetadata("namespace", namespace)
+                objects[i].setMetadata("namespace", namespace)
             }
             if gvk.kind == "Namespace" && objects[i].resource.apiVersion == "v1" {
-                objects[i].resource.setMetadata("name", namespace)
+                objects[i].setMetadata("name", namespace)
             }
             if gvk.kind == "RoleBinding" || gvk.kind == "ClusterRoleBinding" {
                 setDefaultSubjects(&objects[i].resource.value)

@@ -106,6 +106,9 @@ let package = Package(
         .testTarget(name: "TetherRenderTests", dependencies: ["TetherRender", "TetherModel"], swiftSettings: swiftSettings),
         .executableTarget(name: "GitBench", dependencies: ["TetherGit", .product(name: "Logging", package: "swift-log")], path: "Benchmarks/git", exclude: ["run.sh"], swiftSettings: swiftSettings),
         .executableTarget(
+            name: "EmulatorBench", dependencies: ["TetherEmulator", "TetherModel", .product(name: "Logging", package: "swift-log")],
+            path: "Benchmarks/emulator", exclude: ["run.sh"], swiftSettings: swiftSettings),
+        .executableTarget(
             name: "KubeBench", dependencies: ["TetherKube", "TetherEmulator", "TetherModel", .product(name: "Logging", package: "swift-log")],
             path: "Benchmarks/client", exclude: ["run.sh"], swiftSettings: swiftSettings),
         .testTarget(name: "TetherGitTests", dependencies: ["TetherGit"], swiftSettings: swiftSettings),

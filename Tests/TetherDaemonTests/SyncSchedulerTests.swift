@@ -111,6 +111,26 @@ struct SyncSchedulerTests {
         #expect(recorder.cancelledCalls == 1)
     }
 
+    @Test("triggers before run are kept (merged) for it; run can start again after it returned")
+    func restart() async throws {
+        let recorder = SyncRecorder()
+        let scheduler = Scheduler(configuration: Self.configuration(syncOnStart: false), logger: quietLogger(), sync: recorder.sync)
+        scheduler.trigger(SyncTrigger(.webhook))
+        scheduler.trigger(SyncTrigger(.drift))
+        let (group, task) = Self.start(scheduler)
+        try await waitUntil("the pending trigger synced") { recorder.finished == 1 }
+        await group.triggerGracefulShutdown()
+        try await task.value
+        #expect(recorder.calls == [SyncTrigger(reasons: [.webhook, .drift])])
+        // Stopped (a standby, say): triggers wait for the next term.
+        scheduler.trigger(SyncTrigger(.webhook))
+        let second = Task { try await scheduler.run() }
+        try await waitUntil("the second run synced") { recorder.finished == 2 }
+        second.cancel()
+        try await second.value
+        #expect(recorder.calls.last == SyncTrigger(.webhook))
+    }
+
     @Test("cancelling the task cancels the running sync and returns")
     func cancellation() async throws {
         let recorder = SyncRecorder()

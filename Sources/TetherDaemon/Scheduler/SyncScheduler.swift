@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 package import Logging
 import ServiceLifecycle
 
@@ -51,10 +52,14 @@ package final class SyncScheduler<C: Clock>: Service where C.Duration == Duratio
     private let metrics: DaemonMetrics?
     private let logger: Logger
     private let random: @Sendable () -> Double
-    /// Triggers, timer ticks and sync completions, in the order they happened: a trigger
-    /// given before a sync finishes is always seen before that sync's completion.
-    private let events: AsyncStream<Event>
-    private let sink: AsyncStream<Event>.Continuation
+    /// Where `trigger(_:)` delivers: the running loop's event stream (so a trigger given
+    /// before a sync finishes is always seen before that sync's completion), or, while no
+    /// loop runs, one merged trigger kept for the next run.
+    private struct Inbox {
+        var sink: AsyncStream<Event>.Continuation?
+        var pending: SyncTrigger?
+    }
+    private let inbox = Mutex(Inbox())
 
     /// - Parameters:
     ///   - configuration: timers and limits.
@@ -76,21 +81,39 @@ package final class SyncScheduler<C: Clock>: Service where C.Duration == Duratio
         self.logger = logger
         self.random = random
         self.sync = sync
-        // Unbounded, because completions and ticks must never be dropped; triggers cannot
-        // pile up while `run` is going, as the loop merges each one as soon as it arrives.
-        (events, sink) = AsyncStream.makeStream(of: Event.self)
     }
 
     /// Asks for a sync. Returns at once; the sync starts now, or after the running one
-    /// (merged with any other waiting trigger), or when the backoff ends.
+    /// (merged with any other waiting trigger), or when the backoff ends. While `run` is
+    /// not running (before start, or on a leader-election standby) triggers merge into
+    /// one that the next `run` starts with, unless it starts with a full startup sync.
     package func trigger(_ trigger: SyncTrigger) {
-        sink.yield(.trigger(trigger))
+        inbox.withLock { inbox in
+            if let sink = inbox.sink {
+                sink.yield(.trigger(trigger))
+            } else {
+                inbox.pending = inbox.pending.map { $0.merged(with: trigger) } ?? trigger
+            }
+        }
     }
 
-    /// Runs until graceful shutdown or cancellation. Call once: the events it consumes
-    /// can be read only once.
+    /// Runs until graceful shutdown or cancellation. One `run` at a time; it may run again
+    /// after it returned (for example once per leadership term).
     package func run() async throws {
-        let sink = self.sink
+        // Unbounded, because completions and ticks must never be dropped; triggers cannot
+        // pile up, as the loop merges each one as soon as it arrives.
+        let (events, sink) = AsyncStream.makeStream(of: Event.self)
+        let pending = inbox.withLock { inbox -> SyncTrigger? in
+            precondition(inbox.sink == nil, "SyncScheduler.run() is already running")
+            inbox.sink = sink
+            defer { inbox.pending = nil }
+            return inbox.pending
+        }
+        defer {
+            inbox.withLock { $0.sink = nil }
+            sink.finish()
+        }
+        if let pending, !configuration.syncOnStart { sink.yield(.trigger(pending)) }
         await withGracefulShutdownHandler {
             await withDiscardingTaskGroup { group in
                 var loop = Loop(machine: SchedulerStateMachine(interval: configuration.interval,
@@ -110,7 +133,6 @@ package final class SyncScheduler<C: Clock>: Service where C.Duration == Duratio
         } onGracefulShutdown: {
             sink.yield(.shutdown)
         }
-        sink.finish()
     }
 
     private struct Loop {

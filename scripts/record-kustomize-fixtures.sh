@@ -7,9 +7,12 @@
 # directory). Success writes expected.yaml; failure writes expected.error
 # with the reference's message, which the maintainer then replaces with a
 # substring of Tether's own message.
+#
+# Usage: scripts/record-kustomize-fixtures.sh [CASE...]   (default: every case)
 set -euo pipefail
 cd "$(dirname "$0")/../fixtures/kustomize"
-for dir in */; do
+if (( $# == 0 )); then set -- */; fi
+for dir in "$@"; do
     name="${dir%/}"
     build="$name"
     if [[ -f "$name/build-path" ]]; then build="$name/$(cat "$name/build-path")"; fi
@@ -18,6 +21,6 @@ for dir in */; do
         rm -f "$name/expected.error"
     else
         rm -f "$name/expected.yaml"
-        if [[ ! -f "$name/expected.error" ]]; then sed 's/^Error: //' /tmp/kustomize-err | head -1 > "$name/expected.error"; fi
+        if [[ ! -f "$name/expected.error" ]]; then grep -v '^# Warning' /tmp/kustomize-err | sed 's/^Error: //' | head -1 > "$name/expected.error"; fi
     fi
 done

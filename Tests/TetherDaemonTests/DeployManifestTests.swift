@@ -73,10 +73,10 @@ struct DeployManifestTests {
                 .flatMap(\.verbs))
             #expect(granted.isSuperset(of: needed), "\(kind) lacks \(Set(needed).subtracting(granted).sorted())")
         }
-        // Exactly these kinds (plus events), so a kind dropped from the repository is noticed here too.
+        // Exactly these kinds, so a kind dropped from the repository is noticed here too.
         let listed = Set(rules.filter { $0.resourceNames.isEmpty }.flatMap { rule in
             rule.groups.flatMap { group in rule.resources.map { group + "/" + $0 } }
-        }).subtracting(["/events", "events.k8s.io/events"])
+        })
         #expect(listed == kinds)
         for rule in rules {
             #expect(!rule.verbs.contains("*") && !rule.resources.contains("*") && !rule.groups.contains("*"))
@@ -85,8 +85,13 @@ struct DeployManifestTests {
                 #expect(rule.resourceNames.sorted() == clusterRoles.sorted())
             }
         }
-        let events = rules.first { $0.resources == ["events"] }
-        #expect(events?.verbs.sorted() == ["create", "patch"])
+        // Events and the Lease only in Tether's namespace.
+        let role = try Self.documents("deploy/base/rbac-leader-election.yaml").first { $0["kind"] == "Role" }
+        let namespaced = (role?["rules"]?.listValue ?? []).map { rule in
+            (rule["resources"]?.listValue?.compactMap(\.stringValue) ?? [], rule["verbs"]?.listValue?.compactMap(\.stringValue) ?? [])
+        }
+        #expect(namespaced.map(\.0) == [["leases"], ["events"]])
+        #expect(namespaced.map(\.1) == [["get", "create", "update"], ["create"]])
     }
 
     @Test("the Deployment mounts the webhook and Git secrets from Secrets and probes healthz/readyz")
@@ -104,7 +109,7 @@ struct DeployManifestTests {
         #expect(container?[path: ["readinessProbe", "httpGet", "path"]] == "/readyz")
         #expect(container?[path: ["securityContext", "readOnlyRootFilesystem"]] == .bool(true))
         // SIGTERM must leave time for --shutdown-timeout.
-        #expect(args.contains("--shutdown-timeout=45s"))
+        #expect(args.contains("--shutdown-timeout=45"))
         #expect(pod?["terminationGracePeriodSeconds"] == .int(60))
     }
 

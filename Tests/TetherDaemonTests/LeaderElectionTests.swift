@@ -1,4 +1,5 @@
 import Foundation
+import InMemoryLogging
 import Logging
 import Synchronization
 import Testing
@@ -81,7 +82,8 @@ struct LeaderElectionTests {
 
         let stopped = ContinuousClock.now
         tasks[first]!.cancel()
-        _ = try? await tasks[first]!.value
+        // Cancellation is a normal stop: run returns without throwing.
+        try await tasks[first]!.value
         let second = first == "replica-a" ? "replica-b" : "replica-a"
         try await waitUntil("the standby leads", timeout: .seconds(5)) { leaders.current == [second] }
         let handover = stopped.duration(to: .now)
@@ -167,6 +169,30 @@ struct LeaderElectionTests {
         #expect(await events.value == [false, true, false])
         // Not the holder any more, so stopping did not touch the intruder's Lease.
         #expect(try await Self.holder(client, lease: "loss") == "intruder")
+        await emulator.stop()
+    }
+
+    @Test("a Lease that cannot be written is reported once as a warning, not every retry period")
+    func persistentFailure() async throws {
+        let emulator = EmulatorServer(logger: quietLogger("emulator"))
+        let address = try await emulator.start(listen: "127.0.0.1:0")
+        let handler = InMemoryLogHandler()
+        var logger = Logger(label: "elector") { _ in handler }
+        logger.logLevel = .debug
+        var configuration = Self.configuration(lease: "nowhere", identity: "a")
+        configuration.namespace = "no-such-namespace"
+        let elector = try LeaderElector(client: try Self.client(address), configuration: configuration, logger: logger)
+        let task = Task { try await elector.run { Issue.record("must not lead without a Lease") } }
+        try await waitUntil("several attempts failed") {
+            handler.entries.filter { $0.message.description == "leader lease not acquired" }.count >= 2
+        }
+        task.cancel()
+        try await task.value
+        let warnings = handler.entries.filter { $0.level == .warning }
+        #expect(warnings.count == 1)
+        #expect(warnings.first?.message.description == "leader lease cannot be read or written; retrying")
+        let error = warnings.first?.metadata["error"].map { "\($0)" } ?? ""
+        #expect(error.contains("no-such-namespace"))
         await emulator.stop()
     }
 

@@ -69,14 +69,21 @@ package final class LeaderElector: Sendable {
 
     /// Waits for the Lease, runs `work` while holding it, and cancels `work` at once when
     /// the Lease is lost; then waits for the Lease again.
+    ///
+    /// Cancellation is a normal way to stop: `run` releases the Lease (if
+    /// `releaseOnStop`) and returns without throwing, so a `Service` that wraps it in
+    /// `cancelWhenGracefulShutdown` ends cleanly on SIGTERM.
     /// - Parameter work: the leader's job. When it returns, the Lease is released and
     ///   `run` returns.
-    /// - Throws: what `work` throws (after releasing the Lease), or `CancellationError`
-    ///   when cancelled (after releasing the Lease if `releaseOnStop`).
+    /// - Throws: what `work` throws, after releasing the Lease.
     package func run(whileLeading work: @escaping @Sendable () async throws -> Void) async throws {
         await setLeading(false)
         while true {
-            try await acquire()
+            do {
+                try await acquire()
+            } catch {
+                return  // cancelled while waiting: nothing held, nothing to release
+            }
             await setLeading(true)
             logger.notice("leader lease acquired")
             let ending = await withTaskGroup(of: Ending.self) { group in
@@ -100,7 +107,7 @@ package final class LeaderElector: Sendable {
             await setLeading(false)
             if Task.isCancelled {
                 await releaseDetached()
-                throw CancellationError()
+                return
             }
             switch ending {
             case .lost:
@@ -128,15 +135,28 @@ package final class LeaderElector: Sendable {
     }
 
     /// Tries every retry period (with jitter) until this replica holds the Lease.
+    /// - Throws: `CancellationError` only.
     private func acquire() async throws {
+        // A failure that persists (namespace missing, RBAC) must be visible at the default
+        // log level, but once per distinct error, not every retry period.
+        var lastFailure: String?
         while true {
             try Task.checkCancellation()
             switch await attempt(timeout: configuration.renewDeadline) {
             case .held: return
             case .heldByOther(let holder):
+                lastFailure = nil
                 logger.debug("leader lease held by another replica", metadata: ["lease.holder": "\(holder)"])
+            case .raced:
+                logger.debug("leader lease written by another candidate first")
             case .failed(let reason):
-                logger.debug("leader lease not acquired", metadata: ["error": "\(reason)"])
+                if Task.isCancelled { throw CancellationError() }
+                if reason != lastFailure {
+                    logger.warning("leader lease cannot be read or written; retrying", metadata: ["error": "\(reason)"])
+                } else {
+                    logger.debug("leader lease not acquired", metadata: ["error": "\(reason)"])
+                }
+                lastFailure = reason
             }
             try await Task.sleep(for: jittered(configuration.retryPeriod))
         }
@@ -163,6 +183,9 @@ package final class LeaderElector: Sendable {
                 if Task.isCancelled { return }
                 logger.warning("leader lease taken by another replica", metadata: ["lease.holder": "\(holder)"])
                 return
+            case .raced:
+                if Task.isCancelled { return }
+                logger.debug("leader lease renewal raced with another writer; retrying")
             case .failed(let reason):
                 if Task.isCancelled { return }
                 logger.debug("leader lease renewal failed; retrying", metadata: ["error": "\(reason)"])
@@ -173,6 +196,9 @@ package final class LeaderElector: Sendable {
     enum Attempt: Sendable, Equatable {
         case held
         case heldByOther(String)
+        /// Another candidate wrote first (409 on update, AlreadyExists on create): the
+        /// normal outcome of a race, resolved by the next read.
+        case raced
         case failed(String)
     }
 
@@ -216,6 +242,8 @@ package final class LeaderElector: Sendable {
                                      renewTime: now, leaseTransitions: 0)
             do {
                 _ = try await client.create(leaseObject(record: record, resourceVersion: nil))
+            } catch where error.code == .alreadyExists {
+                return .raced
             } catch {
                 return .failed("\(error)")
             }
@@ -242,8 +270,9 @@ package final class LeaderElector: Sendable {
         let resourceVersion = current.value[path: ["metadata", "resourceVersion"]]?.stringValue
         do {
             _ = try await client.update(leaseObject(record: next, resourceVersion: resourceVersion))
+        } catch where error.code == .conflict {
+            return .raced
         } catch {
-            // 409: someone else wrote first; the next attempt reads the new record.
             return .failed("\(error)")
         }
         observed.withLock { $0 = (next, .now) }

@@ -111,6 +111,9 @@ let package = Package(
         .executableTarget(
             name: "KubeBench", dependencies: ["TetherKube", "TetherEmulator", "TetherModel", .product(name: "Logging", package: "swift-log")],
             path: "Benchmarks/client", exclude: ["run.sh"], swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "EngineBench", dependencies: ["TetherModel"], path: "Benchmarks/engine",
+            exclude: ["run.sh"], swiftSettings: swiftSettings),
         .testTarget(name: "TetherGitTests", dependencies: ["TetherGit"], swiftSettings: swiftSettings),
         .testTarget(
             name: "TetherEngineTests",

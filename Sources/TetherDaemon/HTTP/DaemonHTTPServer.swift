@@ -95,9 +95,11 @@ package struct DaemonHTTPServer: Sendable {
         let body: ByteBuffer
         do {
             body = try await request.body.collect(upTo: limit)
-        } catch {
-            // collect(upTo:) throws once a chunked body passes the limit.
+        } catch is NIOTooManyBytesError {
+            // A chunked body (no Content-Length) passed the limit while being read.
             return response(await receiver.tooLarge(provider: provider))
+        } catch {
+            return text("cannot read the request body\n", status: .badRequest)
         }
         let headers = request.headers.map { ($0.name.canonicalName, $0.value) }
         let answer = await receiver.receive(WebhookRequest(headers: headers, body: Array(buffer: body)), provider: provider)

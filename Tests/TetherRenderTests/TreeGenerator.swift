@@ -1,3 +1,5 @@
+import Foundation
+
 /// A seeded generator of random, valid kustomize trees that mix every
 /// feature Tether supports, for the differential test against
 /// `kubectl kustomize`.
@@ -75,6 +77,7 @@ struct TreeGenerator {
                   containers:
                   - name: main
                     image: \(image)
+                    args: ["--peer=$(APP_SERVICE)", "$(UNSET)"]
                     env:
                     - name: MODE
                       value: base
@@ -115,6 +118,50 @@ struct TreeGenerator {
         var k = "resources:\n" + resources.map { "- \($0)\n" }.joined()
         k += "configMapGenerator:\n- name: \(configMap)\n  literals:\n  - level=\(rng.pick(Self.words))\n"
         if rng.chance(50) { k += "  - region=\(rng.pick(["east", "west"]))\n" }
+        if rng.chance(40), let app = apps.first {
+            // Name references beyond ConfigMaps: a service account bound to a
+            // role, and an autoscaler naming the Deployment.
+            files["\(dir)/rbac.yaml"] = """
+                apiVersion: v1
+                kind: ServiceAccount
+                metadata:
+                  name: runner
+                ---
+                apiVersion: rbac.authorization.k8s.io/v1
+                kind: Role
+                metadata:
+                  name: reader
+                rules:
+                - apiGroups: [""]
+                  resources: [configmaps]
+                  verbs: [get]
+                ---
+                apiVersion: rbac.authorization.k8s.io/v1
+                kind: RoleBinding
+                metadata:
+                  name: read
+                roleRef:
+                  apiGroup: rbac.authorization.k8s.io
+                  kind: Role
+                  name: reader
+                subjects:
+                - kind: ServiceAccount
+                  name: runner
+                ---
+                apiVersion: autoscaling/v2
+                kind: HorizontalPodAutoscaler
+                metadata:
+                  name: \(app)
+                spec:
+                  scaleTargetRef:
+                    apiVersion: apps/v1
+                    kind: Deployment
+                    name: \(app)
+                  maxReplicas: 5
+
+                """
+            k = k.replacingOccurrences(of: "resources:\n", with: "resources:\n- rbac.yaml\n")
+        }
         if rng.chance(30) {
             files["\(dir)/app.env"] = "FEATURE=\(rng.pick(Self.words))\n# comment\nCOLOR=blue\n"
             k += "  envs:\n  - app.env\n"
@@ -150,6 +197,7 @@ struct TreeGenerator {
             k += "images:\n- name: \(image)\n"
             if rng.chance(60) { k += "  newTag: \"\(rng.int(5) + 1).0\"\n" }
             if rng.chance(40) { k += "  newName: registry.example.com/\(image)\n" }
+            if rng.chance(20) { k += "  tagSuffix: -slim\n" }
         }
         let app = rng.pick(apps)
         if rng.chance(50) { k += "replicas:\n- name: \(app)\n  count: \(rng.int(9) + 1)\n" }
@@ -183,6 +231,10 @@ struct TreeGenerator {
             if rng.chance(40) {
                 k += "- source:\n    kind: Service\n    fieldPath: metadata.name\n    name: \(app)\n  targets:\n  - select:\n      kind: ConfigMap\n    fieldPaths:\n    - data.level\n    options:\n      delimiter: \"-\"\n      index: \(rng.int(3) - 1)\n"
             }
+        }
+        if rng.chance(30) {
+            k += "vars:\n- name: APP_SERVICE\n  objref:\n    kind: Service\n    name: \(app)\n    apiVersion: v1\n"
+            if rng.chance(50) { k += "  fieldref:\n    fieldpath: spec.ports[0].port\n" }
         }
         if rng.chance(20) { k += "sortOptions:\n  order: fifo\n" }
         files["\(dir)/kustomization.yaml"] = k

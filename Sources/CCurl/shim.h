@@ -74,4 +74,8 @@ static inline long tether_curl_http_version_1_1(void) { return (long)CURL_HTTP_V
 static inline long tether_curl_http_version_2_0(void) { return (long)CURL_HTTP_VERSION_2_0; }
 static inline curl_version_info_data *tether_curl_version_info(void) { return curl_version_info(CURLVERSION_NOW); }
 
+/* CURLMsg carries its result in a union; these read it without touching the union from Swift. */
+static inline int tether_curl_msg_is_done(const CURLMsg *message) { return message->msg == CURLMSG_DONE; }
+static inline CURLcode tether_curl_msg_result(const CURLMsg *message) { return message->data.result; }
+
 #endif

@@ -148,6 +148,17 @@ extension KubeSuites {
             #expect(try proxy.requests().contains { $0["path"] == "/api/v1/namespaces/default/configmaps" })
         }
 
+        @Test("names and query values are percent-encoded; plain ones are left alone")
+        func escaping() {
+            #expect(KubeClient.pathEscape("web-1.example") == "web-1.example")
+            #expect(KubeClient.pathEscape("a b/c") == "a%20b%2Fc")
+            #expect(KubeClient.pathEscape("system:node@x") == "system:node@x")
+            #expect(KubeClient.pathEscape("é") == "%C3%A9")
+            #expect(KubeClient.queryEscape("app in (a,b)") == "app%20in%20%28a%2Cb%29")
+            #expect(KubeClient.queryEscape("a=b&c") == "a%3Db%26c")
+            #expect(KubeClient.queryEscape("system:x") == "system%3Ax")
+        }
+
         @Test("subresources are addressed by path")
         func subresource() async throws {
             let server = try TestServer()
@@ -242,6 +253,36 @@ extension KubeSuites {
             if case .failure(let error as KubeError) = result { #expect(error.code == .cancelled) }
             // The server would answer after 20 s; finishing well before proves the abort.
             #expect(ContinuousClock.now - started < .seconds(15))
+        }
+
+        @Test("cancelling an HTTPS request (multi handle) aborts it promptly; the client keeps working")
+        func cancellationOverHTTPS() async throws {
+            let server = try TestServer(.https)
+            let client = server.client(tls: KubeConfig.TLSSettings(certificateAuthority: try TestPKI.shared().bytes("ca.crt")))
+            _ = try await client.mapping(for: configMap)
+            try server.script(#"[{"method":"GET","path":"*","delay":20,"body":{}}]"#)
+            let started = ContinuousClock.now
+            let task = Task { try await client.get(configMap, name: "slow") }
+            try await Task.sleep(for: .milliseconds(300))
+            task.cancel()
+            let result = await task.result
+            if case .failure(let error as KubeError) = result { #expect(error.code == .cancelled) } else { Issue.record("\(result)") }
+            #expect(ContinuousClock.now - started < .seconds(15))
+            #expect(try await client.list(configMap).items.isEmpty, "other transfers on the multi handle go on")
+        }
+
+        @Test("an HTTPS request (multi handle) hits the request timeout")
+        func timeoutOverHTTPS() async throws {
+            let server = try TestServer(.https)
+            var options = TestServer.fastOptions()
+            options.retry = .none
+            options.requestTimeout = .milliseconds(500)
+            let client = server.client(tls: KubeConfig.TLSSettings(certificateAuthority: try TestPKI.shared().bytes("ca.crt")),
+                                       options: options)
+            _ = try await client.mapping(for: configMap)
+            try server.script(#"[{"method":"GET","path":"*","delay":3,"body":{}}]"#)
+            let error = await #expect(throws: KubeError.self) { try await client.get(configMap, name: "slow") }
+            #expect(error?.code == .timeout)
         }
 
         @Test("QPS limits the request rate and concurrency is bounded")

@@ -164,14 +164,28 @@ package final class KubeClient: Sendable {
     }
 
     static func queryEscape(_ text: String) -> String {
-        var allowed = CharacterSet.alphanumerics
-        allowed.insert(charactersIn: "-._~")
-        return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text
+        escape(text, allowed: queryAllowed, extra: "-._~")
     }
 
     static func pathEscape(_ text: String) -> String {
-        var allowed = CharacterSet.alphanumerics
-        allowed.insert(charactersIn: "-._~:@")
+        escape(text, allowed: pathAllowed, extra: "-._~:@")
+    }
+
+    /// RFC 3986 unreserved characters (ASCII only: `CharacterSet.alphanumerics` would let
+    /// non-ASCII letters through unescaped).
+    private static let asciiAlphanumerics = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
+    private static let queryAllowed = asciiAlphanumerics.union(CharacterSet(charactersIn: "-._~"))
+    private static let pathAllowed = asciiAlphanumerics.union(CharacterSet(charactersIn: "-._~:@"))
+
+    /// Percent-encodes what is not allowed. Names, namespaces and most query values are
+    /// plain ASCII that needs no escaping; they skip Foundation's slower general path,
+    /// which every request would otherwise take several times.
+    private static func escape(_ text: String, allowed: CharacterSet, extra: StaticString) -> String {
+        let plain = text.utf8.allSatisfy { byte in
+            (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
+                || UnsafeBufferPointer(start: extra.utf8Start, count: extra.utf8CodeUnitCount).contains(byte)
+        }
+        if plain { return text }
         return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text
     }
 

@@ -27,29 +27,33 @@ final class CurlEasy {
     /// - Returns: the response, or the transport error.
     func perform(_ request: HTTPRequest, cancellation: CancellationFlag,
                  onData: ((UnsafeRawBufferPointer) -> Bool)?) -> Result<HTTPResponse, KubeError> {
-        curl_easy_reset(raw)
-        let context = TransferContext(handle: raw, cancellation: cancellation, onData: onData)
-        let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
-        errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
-        var headerList: UnsafeMutablePointer<curl_slist>?
-        var connectTo: UnsafeMutablePointer<curl_slist>?
-        defer {
-            curl_slist_free_all(headerList)
-            curl_slist_free_all(connectTo)
-            errorBuffer.deallocate()
+        switch prepare(request, cancellation: cancellation, onData: onData) {
+        case .failure(let error): return .failure(error)
+        case .success(let transfer): return finish(transfer, code: curl_easy_perform(raw))
         }
-        let unmanaged = Unmanaged.passRetained(context)
-        defer { unmanaged.release() }
+    }
+
+    /// Resets the handle and sets every option for `request`, for `curl_easy_perform` or
+    /// a multi handle. The returned transfer owns what curl points into until `finish`.
+    func prepare(_ request: HTTPRequest, cancellation: CancellationFlag,
+                 onData: ((UnsafeRawBufferPointer) -> Bool)?) -> Result<PreparedTransfer, KubeError> {
+        curl_easy_reset(raw)
+        let transfer = PreparedTransfer(request: request,
+                                        context: TransferContext(handle: raw, cancellation: cancellation, onData: onData))
         var options = OptionSetter(raw: raw)
-        options.configure(request, headerList: &headerList, connectTo: &connectTo)
-        options.set(CURLOPT_ERRORBUFFER, pointer: UnsafeMutableRawPointer(errorBuffer))
-        let userdata = unmanaged.toOpaque()
+        options.configure(request, headerList: &transfer.headerList, connectTo: &transfer.connectTo)
+        options.set(CURLOPT_ERRORBUFFER, pointer: UnsafeMutableRawPointer(transfer.errorBuffer))
+        let userdata = transfer.userdata
         options.record(tether_curl_easy_setopt_write_callback(raw, writeCallback, userdata), CURLOPT_WRITEFUNCTION)
         options.record(tether_curl_easy_setopt_header_callback(raw, headerCallback, userdata), CURLOPT_HEADERFUNCTION)
         options.record(tether_curl_easy_setopt_xferinfo_callback(raw, progressCallback, userdata), CURLOPT_XFERINFOFUNCTION)
         if let failure = options.failure { return .failure(failure) }
+        return .success(transfer)
+    }
 
-        let code = curl_easy_perform(raw)
+    /// Reads the outcome of a finished transfer, in the same frame as `code` was returned.
+    func finish(_ transfer: PreparedTransfer, code: CURLcode) -> Result<HTTPResponse, KubeError> {
+        let context = transfer.context
         var status = 0
         var version = 0
         var statusLong = 0
@@ -66,11 +70,12 @@ final class CurlEasy {
         if code != CURLE_OK {
             // A sink that asked to stop, or a server that hung up mid-stream after
             // a complete 2xx header, is a normal end for streams.
-            if context.stoppedBySink || (onData != nil && status / 100 == 2 && !cancellation.isCancelled
+            if context.stoppedBySink || (context.onData != nil && status / 100 == 2 && !context.cancellation.isCancelled
                                          && (code == CURLE_PARTIAL_FILE || code == CURLE_RECV_ERROR)) {
                 return .success(response)
             }
-            return .failure(Self.error(code, detail: String(cString: errorBuffer), cancelled: cancellation.isCancelled, url: request.url))
+            return .failure(Self.error(code, detail: String(cString: transfer.errorBuffer),
+                                       cancelled: context.cancellation.isCancelled, url: transfer.request.url))
         }
         return .success(response)
     }
@@ -131,6 +136,9 @@ private struct OptionSetter {
         set(CURLOPT_URL, url)
         set(CURLOPT_NOSIGNAL, 1)
         set(CURLOPT_TCP_KEEPALIVE, 1)
+        // In a multi handle, let a request wait for a connection that is still negotiating
+        // h2 instead of opening its own, so concurrent requests share one h2 connection.
+        if url.hasPrefix("https:") { set(CURLOPT_PIPEWAIT, 1) }
         set(CURLOPT_HTTP_VERSION, tether_curl_http_version_2tls())
         set(CURLOPT_USERAGENT, request.userAgent)
         set(CURLOPT_ACCEPT_ENCODING, "")
@@ -178,8 +186,37 @@ private struct OptionSetter {
     }
 }
 
+/// What curl points into during one transfer (callback context, error buffer, header
+/// lists), kept alive from `prepare` until the transfer is finished and freed after.
+final class PreparedTransfer {
+    let request: HTTPRequest
+    let context: TransferContext
+    let errorBuffer: UnsafeMutablePointer<CChar>
+    var headerList: UnsafeMutablePointer<curl_slist>?
+    var connectTo: UnsafeMutablePointer<curl_slist>?
+    private let retained: Unmanaged<TransferContext>
+
+    init(request: HTTPRequest, context: TransferContext) {
+        self.request = request
+        self.context = context
+        errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
+        errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
+        retained = Unmanaged.passRetained(context)
+    }
+
+    /// The callbacks' `userdata`.
+    var userdata: UnsafeMutableRawPointer { retained.toOpaque() }
+
+    deinit {
+        curl_slist_free_all(headerList)
+        curl_slist_free_all(connectTo)
+        errorBuffer.deallocate()
+        retained.release()
+    }
+}
+
 /// State shared with the C callbacks of one transfer; lives on the transfer thread only.
-private final class TransferContext {
+final class TransferContext {
     let handle: UnsafeMutableRawPointer
     let cancellation: CancellationFlag
     let onData: ((UnsafeRawBufferPointer) -> Bool)?

@@ -16,6 +16,10 @@ package struct Renderer: Sendable {
         package var maxFileBytes = 16 << 20
         /// Most objects in one rendering.
         package var maxObjects = 50_000
+        /// Most bytes read in one rendering (a file counts once per
+        /// inclusion), and most bytes of output: bounds memory when a large
+        /// file is included through many bases.
+        package var maxTotalBytes = 256 << 20
         /// Most kustomizations (counting repeats) expanded in one rendering.
         package var maxKustomizations = 2_000
         /// Deepest chain of kustomizations.
@@ -73,7 +77,13 @@ package struct Renderer: Sendable {
     /// - Throws: ``RenderError``.
     package func renderText(_ directory: String) throws(RenderError) -> String {
         let resources = try render(directory)
-        do { return try Resource.encodeStream(resources) } catch { throw RenderError.wrapping(error) }
+        let text: String
+        do { text = try Resource.encodeStream(resources) } catch { throw RenderError.wrapping(error) }
+        guard text.utf8.count <= limits.maxTotalBytes else {
+            throw RenderError(
+                .limitExceeded, "the output would be larger than \(limits.maxTotalBytes) bytes. Split the kustomization.", file: directory)
+        }
+        return text
     }
 
     /// kustomize rewrites every object's annotations as a string map when it

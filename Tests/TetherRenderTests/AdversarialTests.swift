@@ -104,6 +104,26 @@ struct AdversarialTests {
         #expect(elapsed < .seconds(1), "took \(elapsed)")
     }
 
+    @Test("a large file included through many bases ends in a limit error")
+    func repeatedLargeFile() {
+        // 1 MB of data behind 40 overlays with distinct prefixes: 40 MB of
+        // input against an 8 MB budget (the default is 256 MiB).
+        var files = ["base/kustomization.yaml": "resources:\n- big.yaml\n", "base/big.yaml": Self.configMap + "  big: " + String(repeating: "x", count: 1 << 20) + "\n"]
+        var top = "resources:\n"
+        for i in 0..<40 {
+            files["o\(i)/kustomization.yaml"] = "namePrefix: o\(i)-\nresources:\n- ../base\n"
+            top += "- o\(i)\n"
+        }
+        files["kustomization.yaml"] = top
+        var limits = Renderer.Limits()
+        limits.maxTotalBytes = 8 << 20
+        let start = ContinuousClock.now
+        let error = #expect(throws: RenderError.self) { try Renderer(fileSystem: MemoryFileSystem(files), limits: limits).renderText("") }
+        #expect(error?.code == .limitExceeded)
+        #expect(error?.description.contains("add up to more than") == true, "\(error.map(String.init(describing:)) ?? "no error")")
+        #expect(ContinuousClock.now - start < .seconds(1))
+    }
+
     @Test("a symbolic link out of the root is refused")
     func symlinkOut() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tether-render-\(UInt64.random(in: 0...UInt64.max))")

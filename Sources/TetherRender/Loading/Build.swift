@@ -61,6 +61,13 @@ struct Build {
 
     func readText(_ path: String) throws -> String {
         let bytes = try fs.read(path, maxBytes: renderer.limits.maxFileBytes)
+        cache.bytesRead += bytes.count
+        guard cache.bytesRead <= renderer.limits.maxTotalBytes else {
+            throw RenderError(
+                .limitExceeded,
+                "the files read add up to more than \(renderer.limits.maxTotalBytes) bytes (a large file included through many bases?). Include it fewer times.",
+                file: path)
+        }
         guard let text = String(validating: bytes, as: UTF8.self) else {
             throw RenderError(.invalidResource, "file is not valid UTF-8. Save it as UTF-8.", file: path)
         }
@@ -230,6 +237,8 @@ struct Build {
 final class KustomizationCache {
     var parsed: [String: (kustomization: Kustomization, file: String)] = [:]
     var expansions: [String: Int] = [:]
+    /// Bytes read so far, every inclusion counted.
+    var bytesRead = 0
 }
 
 extension Build {

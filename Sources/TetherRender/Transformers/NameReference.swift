@@ -11,7 +11,32 @@ import TetherModel
 /// candidates come from an index of earlier names, and the namespace
 /// bookkeeping is precomputed, so the cost is linear in the references.
 struct NameReference {
-    private let objects: [RenderedObject]
+    /// What the referral choice looks at, per object: a snapshot of
+    /// identities only, so that changing the referrers' values copies
+    /// nothing.
+    struct Record {
+        var id: ResourceID
+        var version: String
+        var previousIDs: [ResourceID]
+        var prefixes, suffixes: [String]
+        var clusterScoped: Bool
+        var name: String { id.name }
+        var namespace: String { id.namespace }
+        var kind: String { id.kind }
+
+        init(_ object: RenderedObject) {
+            id = object.id
+            version = object.resource.gvk.version
+            previousIDs = object.previousIDs
+            prefixes = object.prefixes
+            suffixes = object.suffixes
+            clusterScoped = ClusterScope.kinds.contains(id.kind)
+        }
+
+        var originalNamespace: String { previousIDs.first?.namespace ?? id.namespace }
+    }
+
+    private let objects: [Record]
     /// Object indices by every earlier name, in object order.
     private var byPreviousName: [String: [Int]] = [:]
     /// For namespaced objects: effective original namespaces present among
@@ -22,16 +47,16 @@ struct NameReference {
     private var allCurrentNamespaces = Set<String>()
 
     private init(_ objects: [RenderedObject]) {
-        self.objects = objects
+        self.objects = objects.map(Record.init)
         for (i, object) in objects.enumerated() where !object.previousIDs.isEmpty {
             var names = Set<String>()
             for id in object.previousIDs where names.insert(id.name).inserted {
                 byPreviousName[id.name, default: []].append(i)
             }
         }
-        for object in objects where !ClusterScope.kinds.contains(object.resource.kind) {
-            let original = Namespaces.effective(object.originalID.namespace)
-            let current = object.resource.namespace
+        for object in self.objects where !object.clusterScoped {
+            let original = Namespaces.effective(object.originalNamespace)
+            let current = object.namespace
             originalNamespacesByCurrent[Namespaces.effective(current), default: []].insert(original)
             originalNamespacesByRaw[current, default: []].insert(original)
             allOriginalNamespaces.insert(original)
@@ -62,8 +87,8 @@ struct NameReference {
             let gvk = GroupVersionKind(group: original.group, version: objects[i].resource.gvk.version, kind: original.kind)
             var referrer: Referrer?
             for (spec, target) in specs where spec.applies(to: gvk) && objects[i].resource.value.hasField(at: spec.path[...]) {
-                if referrer == nil { referrer = Referrer(resolver: resolver, index: i) }
-                try referrer?.update(spec: spec, target: target, in: &objects[i].resource.value)
+                if referrer == nil { referrer = Referrer(resolver: resolver, index: i, value: objects[i].resource.value) }
+                try referrer?.update(spec: spec, target: target, in: &objects[i].resource.value, origin: objects[i].resource.origin)
             }
         }
     }
@@ -72,18 +97,18 @@ struct NameReference {
     private struct Referrer {
         let resolver: NameReference
         let index: Int
-        let object: RenderedObject
+        let object: Record
         let clusterScoped: Bool
         /// Namespaces of ServiceAccount subjects of a RoleBinding.
         let roleBindingNamespaces: Set<String>
 
-        init(resolver: NameReference, index: Int) {
+        init(resolver: NameReference, index: Int, value: Value) {
             self.resolver = resolver
             self.index = index
             object = resolver.objects[index]
-            clusterScoped = ClusterScope.kinds.contains(object.resource.kind)
+            clusterScoped = object.clusterScoped
             var namespaces = Set<String>()
-            if object.resource.kind == "RoleBinding", case .list(let subjects)? = object.resource.value["subjects"] {
+            if object.kind == "RoleBinding", case .list(let subjects)? = value["subjects"] {
                 for subject in subjects where subject["kind"]?.stringValue == "ServiceAccount" {
                     if let ns = subject["namespace"]?.stringValue { namespaces.insert(ns) }
                 }
@@ -91,7 +116,7 @@ struct NameReference {
             roleBindingNamespaces = namespaces
         }
 
-        func update(spec: FieldSpec, target: FieldSpec, in value: inout Value) throws {
+        func update(spec: FieldSpec, target: FieldSpec, in value: inout Value, origin: SourceLocation?) throws {
             var failure: RenderError?
             let roleRef = spec.path.last == "name" && spec.path.dropLast().last == "roleRef" ? roleRefKind(value) : nil
             value.update(at: spec.path[...], create: false) { field in
@@ -123,7 +148,7 @@ struct NameReference {
             if let failure {
                 throw RenderError(
                     failure.code, "updating name reference in '\(spec.path.joined(separator: "/"))' of \(object.id): \(failure.message)",
-                    at: object.resource.origin)
+                    at: origin)
             }
         }
 
@@ -140,7 +165,7 @@ struct NameReference {
             guard let referral = try select(name, candidates.filter(inSubset), target: target, roleRef: roleRef, compareNamespaces: false) else {
                 return nil
             }
-            let newName = resolver.objects[referral].resource.name
+            let newName = resolver.objects[referral].name
             return newName == name ? nil : newName
         }
 
@@ -154,17 +179,17 @@ struct NameReference {
                 if subsetOriginalNamespaces.contains(namespace) {
                     candidates = candidates.filter {
                         let o = resolver.objects[$0]
-                        return !ClusterScope.kinds.contains(o.resource.kind) && Namespaces.effective(o.originalID.namespace) == namespace
+                        return !o.clusterScoped && Namespaces.effective(o.originalNamespace) == namespace
                     }
                 } else {
                     candidates = candidates.filter {
                         let o = resolver.objects[$0]
-                        return !ClusterScope.kinds.contains(o.resource.kind) && Namespaces.effective(o.resource.namespace) == namespace
+                        return !o.clusterScoped && Namespaces.effective(o.namespace) == namespace
                     }
                 }
             }
             guard let index = try select(oldName, candidates, target: target, roleRef: roleRef, compareNamespaces: true) else { return node }
-            let referral = resolver.objects[index].resource
+            let referral = resolver.objects[index]
             if referral.name == oldName && referral.namespace.isEmpty { return node }
             var updated = node
             updated["name"] = .string(referral.name)
@@ -176,7 +201,7 @@ struct NameReference {
         /// subset (kustomize's `GroupedByOriginalNamespace` keys).
         private var subsetOriginalNamespaces: Set<String> {
             if clusterScoped { return resolver.allOriginalNamespaces }
-            var out = resolver.originalNamespacesByCurrent[Namespaces.effective(object.resource.namespace)] ?? []
+            var out = resolver.originalNamespacesByCurrent[Namespaces.effective(object.namespace)] ?? []
             for ns in roleBindingNamespaces { out.formUnion(resolver.originalNamespacesByRaw[ns] ?? []) }
             return out
         }
@@ -184,9 +209,9 @@ struct NameReference {
         /// kustomize's `SubsetThatCouldBeReferencedByResource`.
         private func inSubset(_ candidate: Int) -> Bool {
             if clusterScoped { return true }
-            let other = resolver.objects[candidate].resource
-            if ClusterScope.kinds.contains(other.kind) { return true }
-            if Namespaces.equal(other.namespace, object.resource.namespace) { return true }
+            let other = resolver.objects[candidate]
+            if other.clusterScoped { return true }
+            if Namespaces.equal(other.namespace, object.namespace) { return true }
             return roleBindingNamespaces.contains(other.namespace)
         }
 
@@ -197,7 +222,7 @@ struct NameReference {
         ) throws -> Int? {
             var list = candidates.filter { i in
                 let o = resolver.objects[i]
-                let gvk = o.resource.gvk
+                let gvk = GroupVersionKind(group: o.id.group, version: o.version, kind: o.kind)
                 guard o.previousIDs.contains(where: { target.applies(to: GroupVersionKind(group: gvk.group, version: gvk.version, kind: $0.kind)) })
                 else { return false }
                 if let roleRef, !o.previousIDs.contains(where: {
@@ -205,8 +230,8 @@ struct NameReference {
                 }) {
                     return false
                 }
-                if clusterScoped || ClusterScope.kinds.contains(o.resource.kind) || o.resource.kind == "ServiceAccount" { return true }
-                return Namespaces.equal(o.resource.namespace, object.resource.namespace)
+                if clusterScoped || o.clusterScoped || o.kind == "ServiceAccount" { return true }
+                return Namespaces.equal(o.namespace, object.namespace)
             }
             if list.count == 1 { return list[0] }
             list = list.filter { i in
@@ -215,9 +240,9 @@ struct NameReference {
             }
             if list.count == 1 { return list[0] }
             guard let first = list.first else { return nil }
-            let reference = resolver.objects[first].resource
+            let reference = resolver.objects[first]
             let identical = list.allSatisfy {
-                let r = resolver.objects[$0].resource
+                let r = resolver.objects[$0]
                 return r.name == reference.name && (!compareNamespaces || r.namespace == reference.namespace)
             }
             if identical { return first }

@@ -31,7 +31,7 @@ struct TransformContext {
             LabelTransformer(pairs: k.commonAnnotations, specs: LabelTransformer.annotationSpecs + crd.annotations).apply(&objects)
         }
         for rule in k.json6902 { try applyPatch(rule, to: &objects) }
-        for rule in k.replicas { ReplicaTransformer(rule: rule).apply(&objects) }
+        for rule in k.replicas { try ReplicaTransformer(rule: rule).apply(&objects, file: file) }
         for rule in k.images { ImageTransformer(rule: rule).apply(&objects) }
         for entry in k.replacements {
             for (replacement, source) in try replacements(entry) {

@@ -1,9 +1,11 @@
 import ServiceLifecycle
 import TetherModel
 
-/// Stands in for kube-controller-manager and the CRD controller: a moment
-/// after an object of a simulated kind changes, it writes the status its
-/// controller would report once everything is ready (see `SimulatedStatus`).
+/// Stands in for kube-controller-manager, the kubelet and the CRD
+/// controller: a moment after an object of a simulated kind changes, it
+/// writes the status its controller would report once everything is ready
+/// (see `SimulatedStatus`), and it removes a terminating scheduled Pod when
+/// its grace period is over.
 ///
 /// CRDs are always established, as the API server itself does that; the
 /// workload controllers run only when `EmulatorOptions.controllers` is on.
@@ -14,7 +16,10 @@ struct SimulatedControllers: Service {
 
     func run() async {
         var resources: Set<GroupResource> = [SimulatedStatus.crds]
-        if workloads { resources.formUnion(SimulatedStatus.workloads) }
+        if workloads {
+            resources.formUnion(SimulatedStatus.workloads)
+            resources.insert(ObjectStore.pods)
+        }
         let (id, changes) = await store.listen(to: resources)
         let store = self.store, delay = self.delay
         await withDiscardingTaskGroup { group in
@@ -22,8 +27,12 @@ struct SimulatedControllers: Service {
                 // Each change gets its own delayed reconcile; a reconcile
                 // that finds the status already current writes nothing.
                 group.addTask {
-                    try? await Task.sleep(for: delay)
-                    await store.reconcileStatus(key)
+                    var wait = delay
+                    while !Task.isCancelled {
+                        try? await Task.sleep(for: wait)
+                        guard let next = await store.reconcile(key) else { break }
+                        wait = next
+                    }
                 }
             }
             group.cancelAll()

@@ -58,7 +58,35 @@ extension EmulatorResponder {
         return Self.json(list)
     }
 
-    func deleteCollection(_ call: ResourceRequest, allNamespaces: Bool) async throws -> Response {
+    /// The request's DeleteOptions: its body, if any, and its query.
+    func deleteOptions(_ call: ResourceRequest, http request: Request) async throws -> DeleteOptions {
+        let raw = try await Self.bytes(of: request)
+        let body = raw.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) ? nil : try Self.parseJSON(raw)
+        return try DeleteOptions(body: body, propagationPolicy: call.query["propagationPolicy"],
+                                 gracePeriodSeconds: call.query["gracePeriodSeconds"],
+                                 orphanDependents: call.query["orphanDependents"], dryRun: call.dryRun)
+    }
+
+    /// DELETE of one object: 200 with a Success Status once it is gone (a
+    /// Pod answers with its last state, as the API server's pod storage
+    /// does), 202 with the object while finalizers, foreground dependents or
+    /// a grace period keep it.
+    func delete(_ call: ResourceRequest, http request: Request) async throws -> Response {
+        let options = try await deleteOptions(call, http: request)
+        let result = try await store.delete(call.type, namespace: call.namespace, name: call.name, options: options)
+        guard result.removed else { return Self.json(result.object, status: 202) }
+        if call.type.groupResource == ObjectStore.pods { return Self.json(result.object) }
+        var details = OrderedMap()
+        details["name"] = .string(call.name)
+        if !call.type.group.isEmpty { details["group"] = .string(call.type.group) }
+        details["kind"] = .string(call.type.plural)
+        if let uid = result.object[path: ["metadata", "uid"]] { details["uid"] = uid }
+        return Self.json(["kind": "Status", "apiVersion": "v1", "metadata": [:], "status": "Success",
+                          "details": .map(details)])
+    }
+
+    func deleteCollection(_ call: ResourceRequest, allNamespaces: Bool, http request: Request) async throws -> Response {
+        let options = try await deleteOptions(call, http: request)
         let selection = try selection(call, allNamespaces: allNamespaces)
         let page = try await store.list(call.type, selection: selection, limit: nil, continueToken: nil)
         var deleted: [Value] = []
@@ -66,8 +94,8 @@ extension EmulatorResponder {
             let name = item[path: ["metadata", "name"]]?.stringValue ?? ""
             let namespace = item[path: ["metadata", "namespace"]]?.stringValue ?? ""
             // Another request may have deleted it since the list; that is not an error here.
-            if let object = try? await store.delete(call.type, namespace: namespace, name: name, dryRun: call.dryRun) {
-                deleted.append(object)
+            if let result = try? await store.delete(call.type, namespace: namespace, name: name, options: options) {
+                deleted.append(result.object)
             }
         }
         return Self.json([

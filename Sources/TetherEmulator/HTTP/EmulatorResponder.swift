@@ -162,9 +162,9 @@ struct EmulatorResponder: HTTPResponder {
         case "patch", "apply":
             return try await patch(call, http: request)
         case "delete":
-            return Self.json(try await store.delete(type, namespace: namespace, name: call.name, dryRun: dryRun))
+            return try await delete(call, http: request)
         case "deletecollection":
-            return try await deleteCollection(call, allNamespaces: target.namespace == nil)
+            return try await deleteCollection(call, allNamespaces: target.namespace == nil, http: request)
         default:
             throw EmulatorError(.methodNotAllowed, "the server does not allow this method on the requested resource")
         }

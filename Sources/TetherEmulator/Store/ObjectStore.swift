@@ -24,15 +24,19 @@ package actor ObjectStore {
         package var remainingItemCount: Int?
     }
 
-    package private(set) var registry = ResourceRegistry()
+    package internal(set) var registry = ResourceRegistry()
     /// Objects by resource, then by `namespace/name` (sorted when listed, like etcd keys).
-    private var objects: [GroupResource: [String: Value]] = [:]
-    private var resourceVersion = 0
+    var objects: [GroupResource: [String: Value]] = [:]
+    var resourceVersion = 0
     private var history: [WatchEvent] = []
     /// The resourceVersion of the newest event dropped from `history`.
     private var compactedVersion = 0
     private var watchers: [Int: (selection: Selection, continuation: AsyncStream<WatchMessage>.Continuation)] = [:]
     private var nextWatcherID = 0
+    /// Objects by uid, and the dependents of each owner uid (from
+    /// `ownerReferences`), for garbage collection.
+    var byUID: [String: ObjectKey] = [:]
+    var dependents: [String: Set<ObjectKey>] = [:]
     /// In-process listeners (the simulated controllers): every change to one of their resources.
     private var listeners: [Int: (resources: Set<GroupResource>, continuation: AsyncStream<ObjectKey>.Continuation)] = [:]
     /// Cluster IPs and node ports handed out to Services.
@@ -60,6 +64,9 @@ package actor ObjectStore {
         }
         objects[Self.namespaces] = bucket
         resourceVersion = bucket.count
+        for (key, object) in bucket {
+            if let uid = object[path: ["metadata", "uid"]]?.stringValue { byUID[uid] = ObjectKey(resource: Self.namespaces, key: key) }
+        }
     }
 
     static let namespaceType = BuiltinResources.all[0]
@@ -67,11 +74,12 @@ package actor ObjectStore {
     static let crds = GroupResource(group: "apiextensions.k8s.io", resource: "customresourcedefinitions")
     static let services = GroupResource(group: "", resource: "services")
     static let nodes = GroupResource(group: "", resource: "nodes")
+    static let pods = GroupResource(group: "", resource: "pods")
 
     /// The newest resourceVersion handed out.
     package var currentResourceVersion: Int { resourceVersion }
 
-    private static func key(_ namespace: String, _ name: String) -> String { namespace + "/" + name }
+    static func key(_ namespace: String, _ name: String) -> String { namespace + "/" + name }
 
     // MARK: Reads
 
@@ -294,7 +302,7 @@ package actor ObjectStore {
                             subresource: nil, dryRun: dryRun), false)
     }
 
-    private func replace(_ type: ResourceType, namespace: String, name: String, current: Value, with body: Value,
+    func replace(_ type: ResourceType, namespace: String, name: String, current: Value, with body: Value,
                          subresource: ResourceType.Subresource?, dryRun: Bool, manager: String = "")
         throws(EmulatorError) -> Value
     {
@@ -317,6 +325,14 @@ package actor ObjectStore {
             object[at: ["metadata", field]] = current[at: ["metadata", field]]
         }
         object[at: ["metadata", "resourceVersion"]] = current[at: ["metadata", "resourceVersion"]]
+        if current[at: ["metadata", "deletionTimestamp"]] != nil {
+            let old = Set((current[at: ["metadata", "finalizers"]]?.listValue ?? []).compactMap(\.stringValue))
+            let added = (object[at: ["metadata", "finalizers"]]?.listValue ?? []).compactMap(\.stringValue).filter { !old.contains($0) }
+            if !added.isEmpty {
+                throw .invalid(type.groupResource, kind: type.kind, name,
+                    "metadata.finalizers: Forbidden: no new finalizers can be added if the object is being deleted, found new finalizers []string{\(added.map { "\"\($0)\"" }.joined(separator: ", "))}")
+            }
+        }
         if type.builtIn, subresource == nil {
             Defaulting.apply(to: &object, kind: type.kind, group: type.group)
             if type.groupResource == Self.services { allocateAddresses(&object, current: current) }
@@ -347,64 +363,6 @@ package actor ObjectStore {
         record(WatchEvent(kind: .modified, resource: type.groupResource, namespace: namespace, name: name,
                           object: Self.presented(object, as: type), previous: Self.presented(current, as: type),
                           resourceVersion: resourceVersion))
-        return Self.presented(object, as: type)
-    }
-
-    /// Deletes an object; one with finalizers only gets a deletionTimestamp.
-    /// Deleting a namespace deletes everything in it, and deleting a CRD
-    /// deletes its custom resources.
-    ///
-    /// - Throws: `EmulatorError` `.notFound`.
-    package func delete(_ type: ResourceType, namespace: String, name: String, dryRun: Bool) throws(EmulatorError) -> Value {
-        try checkJournal()
-        guard var object = objects[type.groupResource]?[Self.key(namespace, name)] else {
-            throw .notFound(type.groupResource, name)
-        }
-        if dryRun { return Self.presented(object, as: type) }
-        let finalizers = object[at: ["metadata", "finalizers"]]?.listValue ?? []
-        if !finalizers.isEmpty {
-            if object[at: ["metadata", "deletionTimestamp"]] != nil { return Self.presented(object, as: type) }
-            let previous = object
-            object[at: ["metadata", "deletionTimestamp"]] = .string(Date().ISO8601Format())
-            object[at: ["metadata", "deletionGracePeriodSeconds"]] = 0
-            object = Self.canonical(object)
-            resourceVersion += 1
-            object[at: ["metadata", "resourceVersion"]] = .string(String(resourceVersion))
-            put(type.groupResource, Self.key(namespace, name), object)
-            record(WatchEvent(kind: .modified, resource: type.groupResource, namespace: namespace, name: name,
-                              object: Self.presented(object, as: type), previous: Self.presented(previous, as: type),
-                              resourceVersion: resourceVersion))
-            return Self.presented(object, as: type)
-        }
-        return remove(type, namespace: namespace, name: name, last: object)
-    }
-
-    private func remove(_ type: ResourceType, namespace: String, name: String, last: Value) -> Value {
-        if type.groupResource == Self.namespaces {
-            for resource in objects.keys.sorted() {
-                for key in (objects[resource] ?? [:]).keys.sorted() where key.hasPrefix(name + "/") {
-                    guard let child = objects[resource]?[key], let childType = registry.type(for: resource) else { continue }
-                    _ = remove(childType, namespace: name, name: String(key.dropFirst(name.count + 1)), last: child)
-                }
-            }
-        }
-        if type.groupResource == Self.crds, let group = last[at: ["spec", "group"]]?.stringValue,
-           let plural = last[at: ["spec", "names", "plural"]]?.stringValue {
-            let resource = GroupResource(group: group, resource: plural)
-            if let crType = registry.type(for: resource) {
-                for (key, child) in (objects[resource] ?? [:]).sorted(by: { $0.key < $1.key }) {
-                    let parts = key.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false)
-                    _ = remove(crType, namespace: String(parts[0]), name: String(parts[1]), last: child)
-                }
-            }
-            registry.unregister(group: group, plural: plural)
-        }
-        resourceVersion += 1
-        put(type.groupResource, Self.key(namespace, name), nil)
-        var object = last
-        object[at: ["metadata", "resourceVersion"]] = .string(String(resourceVersion))
-        record(WatchEvent(kind: .deleted, resource: type.groupResource, namespace: namespace, name: name,
-                          object: Self.presented(object, as: type), previous: nil, resourceVersion: resourceVersion))
         return Self.presented(object, as: type)
     }
 
@@ -498,7 +456,7 @@ package actor ObjectStore {
         return count
     }
 
-    private func record(_ event: WatchEvent) {
+    func record(_ event: WatchEvent) {
         history.append(event)
         if history.count > options.watchHistoryLimit {
             let dropped = history.count - options.watchHistoryLimit
@@ -519,8 +477,10 @@ package actor ObjectStore {
 
     /// Stores (or, with nil, removes) an object at the current
     /// resourceVersion, in memory and in the state journal.
-    private func put(_ resource: GroupResource, _ key: String, _ object: Value?) {
+    func put(_ resource: GroupResource, _ key: String, _ object: Value?) {
+        let previous = objects[resource]?[key]
         objects[resource, default: [:]][key] = object
+        index(ObjectKey(resource: resource, key: key), old: previous, new: object)
         guard let journal, journalFailure == nil else { return }
         do {
             if try journal.append(rv: resourceVersion, resource: resource, key: key, object: object) {
@@ -533,7 +493,7 @@ package actor ObjectStore {
 
     /// Refuses writes once the state directory has failed: memory and disk
     /// would part.
-    private func checkJournal() throws(EmulatorError) {
+    func checkJournal() throws(EmulatorError) {
         if let journalFailure {
             throw EmulatorError(.internalError,
                 "the emulator's state directory failed (\(journalFailure.message)); restart the emulator once it is fixed")
@@ -550,6 +510,11 @@ package actor ObjectStore {
         let journal = try StateJournal(directory: URL(fileURLWithPath: directory))
         if let state = try journal.restore() {
             objects = state.objects
+            byUID = [:]
+            dependents = [:]
+            for (resource, bucket) in objects {
+                for (key, object) in bucket { index(ObjectKey(resource: resource, key: key), old: nil, new: object) }
+            }
             resourceVersion = max(state.resourceVersion, resourceVersion)
             compactedVersion = resourceVersion
             history = []
@@ -588,7 +553,15 @@ package actor ObjectStore {
     /// `kube-controller-manager` through its status subresource; writes
     /// nothing when the status is already that, or the object is gone or
     /// being deleted.
-    func reconcileStatus(_ key: ObjectKey) {
+    ///
+    /// - Returns: when to look again (a pod in its grace period), or nil.
+    func reconcile(_ key: ObjectKey) -> Duration? {
+        if key.resource == Self.pods { return finishGracefulDeletion(key) }
+        reconcileStatus(key)
+        return nil
+    }
+
+    private func reconcileStatus(_ key: ObjectKey) {
         guard let type = registry.type(for: key.resource),
               let current = objects[key.resource]?[Self.key(key.namespace, key.name)],
               current[path: ["metadata", "deletionTimestamp"]] == nil
@@ -608,7 +581,7 @@ package actor ObjectStore {
     // MARK: Helpers
 
     /// The object as served at `type`'s version.
-    private static func presented(_ object: Value, as type: ResourceType) -> Value {
+    static func presented(_ object: Value, as type: ResourceType) -> Value {
         var object = object
         object["apiVersion"] = .string(type.apiVersion)
         return object

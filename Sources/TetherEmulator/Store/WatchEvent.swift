@@ -87,3 +87,13 @@ package struct ObjectKey: Sendable, Hashable {
         self.name = name
     }
 }
+
+extension ObjectKey {
+    /// From the store's `namespace/name` key.
+    init(resource: GroupResource, key: String) {
+        let parts = key.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false)
+        self.init(resource: resource, namespace: String(parts.first ?? ""), name: parts.count > 1 ? String(parts[1]) : "")
+    }
+
+    var key: String { namespace + "/" + name }
+}

@@ -48,7 +48,9 @@ struct Build {
         let text = try readText(file)
         let documents: [YAMLDocument]
         do {
-            documents = try YAMLDecoder(options: .init(recordPositions: true)).decode(text, file: file)
+            // kustomize reads kustomization files with YAML 1.1 rules, where
+            // unquoted yes/no/on/off/y/n are booleans (and so not strings).
+            documents = try YAMLDecoder(options: .init(recordPositions: true, yaml11Booleans: true)).decode(text, file: file)
         } catch {
             throw RenderError.wrapping(error)
         }

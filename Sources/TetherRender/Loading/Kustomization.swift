@@ -136,10 +136,12 @@ struct KustomizationParser {
         }
     }
 
+    /// A string field; like kustomize, numbers and booleans are refused
+    /// rather than converted.
     func string(_ value: Value?, _ field: String) throws -> String? {
         guard let value, !value.isNull else { return nil }
-        guard let s = value.scalarText, value.mapValue == nil else {
-            throw fail(field, "must be a string, not \(value.typeDescription).")
+        guard let s = value.stringValue else {
+            throw fail(field, "must be a string, not \(value.typeDescription). Quote it.")
         }
         return s
     }

@@ -92,7 +92,7 @@ struct Build {
             throw RenderError(.limitExceeded, "kustomizations nest deeper than \(renderer.limits.maxDepth) levels. Flatten the bases.", file: file)
         }
         var objects = objects
-        var ids = Set(objects.map(\.id))
+        var ids: Set<ResourceID>?
         for entry in k.resources {
             try addResource(entry, dir: dir, file: file, chain: chain, to: &objects, ids: &ids)
         }
@@ -131,7 +131,7 @@ struct Build {
     }
 
     private mutating func addResource(
-        _ entry: String, dir: String, file: String, chain: [String], to objects: inout [RenderedObject], ids: inout Set<ResourceID>
+        _ entry: String, dir: String, file: String, chain: [String], to objects: inout [RenderedObject], ids: inout Set<ResourceID>?
     ) throws {
         if Self.isRemote(entry) {
             throw RenderError(
@@ -157,7 +157,7 @@ struct Build {
             let inner = crdConfig
             crdConfig = outer
             crdConfig.merge(inner)
-            try Self.append(contentsOf: sub, to: &objects, ids: &ids, file: file)
+            try Self.append(contentsOf: sub, to: &objects, ids: &ids, unique: true, file: file)
         case .file:
             guard RootedPath.isWithin(path, dir) else {
                 throw RenderError(
@@ -170,7 +170,7 @@ struct Build {
             guard decoded.count + objects.count <= renderer.limits.maxObjects else {
                 throw RenderError(.limitExceeded, "more than \(renderer.limits.maxObjects) objects. Split the input.", file: path)
             }
-            try Self.append(contentsOf: decoded.map { RenderedObject($0) }, to: &objects, ids: &ids, file: file)
+            try Self.append(contentsOf: decoded.map { RenderedObject($0) }, to: &objects, ids: &ids, unique: false, file: file)
         case nil:
             throw RenderError(.fileNotFound, "resource '\(entry)' does not exist. Fix the path or remove the entry.", file: file)
         }
@@ -187,12 +187,21 @@ struct Build {
     }
 
     /// Appends many objects, checking identities against `ids` (the
-    /// identities already in `objects`, kept up to date), so adding 20,000
-    /// objects from many files stays linear.
-    static func append(contentsOf new: [RenderedObject], to objects: inout [RenderedObject], ids: inout Set<ResourceID>, file: String) throws {
+    /// identities already in `objects`, built on first need and kept up to
+    /// date), so adding 20,000 objects from many files stays linear. A
+    /// kustomization's result (`unique`) added first needs no check at all.
+    static func append(
+        contentsOf new: [RenderedObject], to objects: inout [RenderedObject], ids: inout Set<ResourceID>?, unique: Bool, file: String
+    ) throws {
+        if objects.isEmpty && unique && ids == nil {
+            objects = new
+            return
+        }
+        var known = ids ?? Set(objects.map(\.id))
+        defer { ids = known }
         objects.reserveCapacity(objects.count + new.count)
         for object in new {
-            guard ids.insert(object.id).inserted else {
+            guard known.insert(object.id).inserted else {
                 throw RenderError(
                     .conflict, "may not add resource with an already registered id: \(object.id). Give one of them another name or namespace.",
                     file: file)

@@ -37,10 +37,13 @@ struct RenderedObject: Sendable {
     /// Whether any identity this object has had matches; namespaces compare
     /// as kustomize's `IsNsEquals` does (none equals `default`).
     func matchesAnyID(kind: String, group: String?, name: String, namespace: String?) -> Bool {
-        allIDs.contains { candidate in
+        func matches(_ candidate: ResourceID) -> Bool {
             candidate.kind == kind && (group == nil || group == candidate.group) && candidate.name == name
                 && (namespace == nil || Namespaces.equal(candidate.namespace, namespace!))
         }
+        // Cheap checks first: most objects have neither the name nor a history.
+        if previousIDs.isEmpty && resource.name != name { return false }
+        return matches(id) || previousIDs.contains(where: matches)
     }
 
     /// kustomize's `StorePreviousId`: records the current identity.

@@ -228,5 +228,47 @@ extension KubeSuites {
             let watches = await emulator.audit.entries.filter { $0.verb == "watch" }
             #expect(watches.count >= 2, "the dropped watch was resumed")
         }
+
+        @Test("over HTTPS with the emulator's test CA: its kubeconfig (client certificate), a token file, none, a wrong CA")
+        func https() async throws {
+            let directory = try makeTempDirectory("emulator-tls")
+            try "emulator-token-1,alice,uid-1,system:masters\n".write(toFile: directory + "/tokens.csv", atomically: true, encoding: .utf8)
+            var options = EmulatorOptions()
+            options.tlsDirectory = directory + "/tls"
+            options.tokenFile = directory + "/tokens.csv"
+            let emulator = EmulatorServer(options: options, logger: Logger(label: "emulator"))
+            let address = try await emulator.start(listen: "127.0.0.1:0")
+            defer { Task { await emulator.stop() } }
+            let kubeconfig = try #require(await emulator.kubeconfigPath)
+
+            // The kubeconfig the emulator writes, as kubectl would use it: CA and admin certificate inline.
+            let config = try KubeConfig.load(.init(kubeconfigPath: kubeconfig, environment: [:]))
+            #expect(config.server == "https://" + address)
+            let admin = KubeClient(config: config, options: TestServer.fastOptions(), logger: Logger(label: "test"))
+            let ns = try await Self.namespace(admin, "tls")
+            _ = try await admin.apply(makeConfigMap("secure", namespace: ns), options: ApplyOptions(fieldManager: "t"))
+            #expect(try await admin.get(configMap, name: "secure", namespace: ns).name == "secure")
+
+            // A bearer token from a file, verified against the same CA.
+            try "emulator-token-1\n".write(toFile: directory + "/token", atomically: true, encoding: .utf8)
+            let withToken = KubeConfig(server: config.server, tls: KubeConfig.TLSSettings(certificateAuthority: config.tls.certificateAuthority),
+                                       authentication: .tokenFile(directory + "/token"))
+            let alice = KubeClient(config: withToken, options: TestServer.fastOptions(), logger: Logger(label: "test"))
+            #expect(try await alice.list(configMap, namespace: ns).items.map(\.name) == ["secure"])
+            let users = Set(await emulator.audit.entries.filter { $0.namespace == ns }.map(\.user))
+            #expect(users.contains("kubernetes-admin") && users.contains("alice"), "\(users)")
+
+            let anonymous = KubeClient(config: KubeConfig(server: config.server, tls: withToken.tls),
+                                       options: TestServer.fastOptions(), logger: Logger(label: "test"))
+            let unauthorized = await #expect(throws: KubeError.self) { try await anonymous.list(configMap, namespace: ns) }
+            #expect(unauthorized?.code == .unauthorized)
+
+            let wrongCA = KubeClient(config: KubeConfig(server: config.server,
+                                                        tls: KubeConfig.TLSSettings(certificateAuthority: try TestPKI.shared().bytes("other-ca.crt")),
+                                                        authentication: .tokenFile(directory + "/token")),
+                                     options: TestServer.fastOptions(), logger: Logger(label: "test"))
+            let refused = await #expect(throws: KubeError.self) { try await wrongCA.list(configMap, namespace: ns) }
+            #expect(refused?.code == .tls)
+        }
     }
 }

@@ -19,7 +19,7 @@ struct FieldSpec: Sendable {
         self.create = create
     }
 
-    /// kustomize's `PathSplitter`: `/` separates, `\\/` is a slash inside a key.
+    /// kustomize's `PathSplitter`: `/` separates, a backslash before `/` makes it part of the key.
     static func split(_ path: String) -> [String] {
         var out: [String] = []
         for piece in path.split(separator: "/", omittingEmptySubsequences: false) {

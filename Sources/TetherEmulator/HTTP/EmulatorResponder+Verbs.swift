@@ -38,24 +38,29 @@ extension EmulatorResponder {
     func list(_ call: ResourceRequest, allNamespaces: Bool) async throws -> Response {
         let selection = try selection(call, allNamespaces: allNamespaces)
         let limit = call.query["limit"].flatMap { Int($0) }
-        let page = try await store.list(call.type, selection: selection, limit: limit,
-                                        continueToken: call.query["continue"])
+        let (items, page) = try await store.listJSON(call.type, selection: selection, limit: limit,
+                                                     continueToken: call.query["continue"])
         var metadata = OrderedMap()
         metadata["resourceVersion"] = .string(String(page.resourceVersion))
         if let token = page.continueToken { metadata["continue"] = .string(token) }
         if let remaining = page.remainingItemCount { metadata["remainingItemCount"] = .int(remaining) }
-        // Typed built-in lists carry no kind or apiVersion on their items; custom resource lists do.
-        let items = call.type.builtIn ? page.items.map { item -> Value in
-            var item = item
-            item.remove("kind")
-            item.remove("apiVersion")
-            return item
-        } : page.items
-        let list: Value = [
+        // The envelope is encoded with an empty items list, then the stored
+        // items' JSON goes between its brackets.
+        let envelope: Value = [
             "kind": .string(call.type.kind + "List"), "apiVersion": .string(call.type.apiVersion),
-            "metadata": .map(metadata), "items": .list(items),
+            "metadata": .map(metadata), "items": .list([]),
         ]
-        return Self.json(list)
+        var bytes = try JSONEncoding().bytes(envelope)
+        guard bytes.count >= 2, bytes[bytes.count - 2] == UInt8(ascii: "]") else {
+            throw EmulatorError(.internalError, "list envelope encoding did not end with the items list")
+        }
+        bytes.removeLast(2)
+        var buffer = ByteBuffer()
+        buffer.reserveCapacity(bytes.count + items.count + 2)
+        buffer.writeBytes(bytes)
+        buffer.writeBytes(items)
+        buffer.writeString("]}")
+        return Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: buffer))
     }
 
     /// The request's DeleteOptions: its body, if any, and its query.

@@ -37,6 +37,10 @@ package actor ObjectStore {
     /// `ownerReferences`), for garbage collection.
     var byUID: [String: ObjectKey] = [:]
     var dependents: [String: Set<ObjectKey>] = [:]
+    /// Each object encoded as a list item, kept up to date by `put`.
+    private var encodedItems: [GroupResource: [String: [UInt8]]] = [:]
+    /// `objects`' keys per resource, sorted, for lists; nil when stale.
+    private var keyOrder: [GroupResource: [String]] = [:]
     /// In-process listeners (the simulated controllers): every change to one of their resources.
     private var listeners: [Int: (resources: Set<GroupResource>, continuation: AsyncStream<ObjectKey>.Continuation)] = [:]
     /// Cluster IPs and node ports handed out to Services.
@@ -99,6 +103,41 @@ package actor ObjectStore {
     package func list(_ type: ResourceType, selection: Selection, limit: Int?, continueToken: String?)
         throws(EmulatorError) -> ListResult
     {
+        let (keys, result) = try page(type, selection: selection, limit: limit, continueToken: continueToken)
+        let bucket = objects[type.groupResource] ?? [:]
+        var list = result
+        list.items = keys.compactMap { bucket[$0].map { Self.presented($0, as: type) } }
+        return list
+    }
+
+    /// A page of a list as its JSON `items`, joined with commas: each
+    /// object's encoding is kept from when it was stored, so a list of
+    /// 20,000 objects is a copy rather than 20,000 encodings. Built-in items
+    /// carry no kind or apiVersion, as in the API server's typed lists.
+    ///
+    /// - Throws: `EmulatorError` `.badRequest` for a malformed continue token.
+    func listJSON(_ type: ResourceType, selection: Selection, limit: Int?, continueToken: String?)
+        throws(EmulatorError) -> (items: [UInt8], page: ListResult)
+    {
+        let (keys, result) = try page(type, selection: selection, limit: limit, continueToken: continueToken)
+        let bucket = objects[type.groupResource] ?? [:]
+        var items: [UInt8] = []
+        for key in keys {
+            guard let object = bucket[key] else { continue }
+            if !items.isEmpty { items.append(UInt8(ascii: ",")) }
+            if let cached = encodedItems[type.groupResource]?[key] {
+                items += cached
+            } else {
+                items += Self.listItemJSON(object, type: type)
+            }
+        }
+        return (items, result)
+    }
+
+    /// The keys of the objects a page selects, in order, and its list metadata.
+    private func page(_ type: ResourceType, selection: Selection, limit: Int?, continueToken: String?)
+        throws(EmulatorError) -> ([String], ListResult)
+    {
         var after = ""
         var listVersion = resourceVersion
         if let continueToken, !continueToken.isEmpty {
@@ -109,25 +148,42 @@ package actor ObjectStore {
             after = String(text[text.index(after: slash)...])
         }
         let bucket = objects[type.groupResource] ?? [:]
-        let keys = bucket.keys.sorted().filter { after.isEmpty || $0 > after }
-        var items: [Value] = []
-        var lastKey = ""
+        var keys = sortedKeys(type.groupResource)[...]
+        if !after.isEmpty {
+            // Binary search for the first key after the continue token's.
+            var low = keys.startIndex, high = keys.endIndex
+            while low < high {
+                let mid = (low + high) / 2
+                if keys[mid] <= after { low = mid + 1 } else { high = mid }
+            }
+            keys = keys[low...]
+        }
+        var selected: [String] = []
         var remaining = 0
         for key in keys {
             guard let object = bucket[key], selection.matches(object) else { continue }
-            if let limit, limit > 0, items.count >= limit {
+            if let limit, limit > 0, selected.count >= limit {
                 remaining += 1
                 continue
             }
-            items.append(Self.presented(object, as: type))
-            lastKey = key
+            selected.append(key)
         }
-        var result = ListResult(items: items, resourceVersion: listVersion)
-        if remaining > 0 {
+        var result = ListResult(items: [], resourceVersion: listVersion)
+        if remaining > 0, let lastKey = selected.last {
             result.continueToken = Data("\(listVersion)|\(lastKey)".utf8).base64EncodedString()
             result.remainingItemCount = remaining
         }
-        return result
+        return (selected, result)
+    }
+
+    /// An object as an item of its list, encoded.
+    private static func listItemJSON(_ object: Value, type: ResourceType) -> [UInt8] {
+        var item = presented(object, as: type)
+        if type.builtIn {
+            item.remove("kind")
+            item.remove("apiVersion")
+        }
+        return (try? JSONEncoding().bytes(item)) ?? []
     }
 
     // MARK: Writes
@@ -477,9 +533,26 @@ package actor ObjectStore {
 
     /// Stores (or, with nil, removes) an object at the current
     /// resourceVersion, in memory and in the state journal.
+    /// The keys of a resource in order, cached until one is added or removed.
+    private func sortedKeys(_ resource: GroupResource) -> [String] {
+        if let keys = keyOrder[resource] { return keys }
+        let keys = (objects[resource] ?? [:]).keys.sorted()
+        keyOrder[resource] = keys
+        return keys
+    }
+
     func put(_ resource: GroupResource, _ key: String, _ object: Value?) {
         let previous = objects[resource]?[key]
         objects[resource, default: [:]][key] = object
+        if let object, let type = registry.type(for: resource) {
+            encodedItems[resource, default: [:]][key] = Self.listItemJSON(object, type: type)
+        } else {
+            encodedItems[resource]?[key] = nil
+        }
+        switch (previous, object) {
+        case (.none, .some), (.some, .none): keyOrder[resource] = nil
+        default: break
+        }
         index(ObjectKey(resource: resource, key: key), old: previous, new: object)
         guard let journal, journalFailure == nil else { return }
         do {
@@ -510,6 +583,8 @@ package actor ObjectStore {
         let journal = try StateJournal(directory: URL(fileURLWithPath: directory))
         if let state = try journal.restore() {
             objects = state.objects
+            keyOrder = [:]
+            encodedItems = [:]
             byUID = [:]
             dependents = [:]
             for (resource, bucket) in objects {

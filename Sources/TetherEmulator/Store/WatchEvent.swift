@@ -46,6 +46,10 @@ package struct Selection: Sendable {
 
     package func matches(_ object: Value) -> Bool {
         let namespace = object[path: ["metadata", "namespace"]]?.stringValue ?? ""
+        // The common case, a plain list or watch: no label map to build.
+        if labels.requirements.isEmpty, fields.requirements.isEmpty {
+            return self.namespace.map { $0 == namespace } ?? true
+        }
         let name = object[path: ["metadata", "name"]]?.stringValue ?? ""
         if let wanted = self.namespace, wanted != namespace { return false }
         guard fields.matches(name: name, namespace: namespace) else { return false }

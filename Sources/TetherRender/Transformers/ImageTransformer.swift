@@ -7,6 +7,31 @@ import TetherModel
 /// the double pass: it is appended twice where both reach.
 struct ImageTransformer {
     let rule: Kustomization.ImageRule
+    private let matcher: Matcher
+
+    /// kustomize matches `name` as a regular expression, anchored, followed
+    /// by an optional tag and `@sha256:` digest; `*` matches every image.
+    enum Matcher {
+        case all
+        /// No regular-expression syntax beyond dots (almost every name):
+        /// compared with the name part of the image.
+        case literal(String)
+        case regex(Regex<AnyRegexOutput>)
+    }
+
+    init(rule: Kustomization.ImageRule) {
+        self.rule = rule
+        let name = rule.name
+        if name == "*" {
+            matcher = .all
+        } else if name.contains(where: { "*+?()[]{}|^$\\".contains($0) }),
+            let regex = try? Regex("^(?:" + name + ")(:[a-zA-Z0-9_.{}-]*)?(@sha256:[a-zA-Z0-9_.{}-]*)?$")
+        {
+            matcher = .regex(regex)
+        } else {
+            matcher = .literal(name)
+        }
+    }
 
     static let specs = ["spec/containers", "spec/initContainers", "spec/template/spec/containers", "spec/template/spec/initContainers"]
         .map { FieldSpec($0, create: false) }
@@ -76,9 +101,18 @@ struct ImageTransformer {
 
     /// The new image reference, or `nil` when `image` does not match.
     func updated(_ image: String) -> String? {
-        guard image.hasPrefix(rule.name) else { return nil }
-        var (name, tag, digest) = Self.split(image)
-        guard name == rule.name else { return nil }
+        var (name, tag, digest) = ("", "", "")
+        switch matcher {
+        case .all:
+            (name, tag, digest) = Self.split(image)
+        case .literal(let wanted):
+            guard image.hasPrefix(wanted) else { return nil }
+            (name, tag, digest) = Self.split(image)
+            guard name == wanted else { return nil }
+        case .regex(let regex):
+            guard (try? regex.wholeMatch(in: image)) != nil else { return nil }
+            (name, tag, digest) = Self.split(image)
+        }
         if let newName = rule.newName, !newName.isEmpty { name = newName }
         let newTag = rule.newTag ?? "", newDigest = rule.digest ?? ""
         if !newTag.isEmpty && !newDigest.isEmpty {

@@ -127,8 +127,7 @@ extension KubeSuites {
         func keepAlive() async throws {
             for scheme in [TestServer.Scheme.http, .https] {
                 let server = try TestServer(scheme)
-                let tls = scheme == .https ? KubeConfig.TLSSettings(certificateAuthority: try TestPKI.shared().bytes("ca.crt")) : .init()
-                let client = server.client(tls: tls)
+                let client = server.client(tls: try server.trustingTLS())
                 for _ in 0..<5 { _ = try await client.list(configMap) }
                 let ports = Set(try server.requests().compactMap { $0["clientPort"]?.intValue })
                 #expect(ports.count == 1, "\(scheme): \(ports)")
@@ -225,40 +224,25 @@ extension KubeSuites {
             #expect(error?.code == .transport)
         }
 
-        @Test("a slow response hits the request timeout")
-        func timeout() async throws {
-            let server = try TestServer()
+        @Test("a slow response hits the request timeout (HTTP: pooled handle, HTTPS: multi handle)",
+              arguments: [TestServer.Scheme.http, .https])
+        func timeout(scheme: TestServer.Scheme) async throws {
+            let server = try TestServer(scheme)
             var options = TestServer.fastOptions()
             options.retry = .none
             options.requestTimeout = .milliseconds(500)
-            let client = server.client(options: options)
+            let client = server.client(tls: try server.trustingTLS(), options: options)
             _ = try await client.mapping(for: configMap)
             try server.script(#"[{"method":"GET","path":"*","delay":3,"body":{}}]"#)
             let error = await #expect(throws: KubeError.self) { try await client.get(configMap, name: "slow") }
             #expect(error?.code == .timeout)
         }
 
-        @Test("cancelling the task aborts the curl transfer promptly")
-        func cancellation() async throws {
-            let server = try TestServer()
-            let client = server.client()
-            _ = try await client.mapping(for: configMap)
-            try server.script(#"[{"method":"GET","path":"*","delay":20,"body":{}}]"#)
-            let started = ContinuousClock.now
-            let task = Task { try await client.get(configMap, name: "slow") }
-            try await Task.sleep(for: .milliseconds(300))
-            task.cancel()
-            let result = await task.result
-            #expect(throws: KubeError.self) { try result.get() }
-            if case .failure(let error as KubeError) = result { #expect(error.code == .cancelled) }
-            // The server would answer after 20 s; finishing well before proves the abort.
-            #expect(ContinuousClock.now - started < .seconds(15))
-        }
-
-        @Test("cancelling an HTTPS request (multi handle) aborts it promptly; the client keeps working")
-        func cancellationOverHTTPS() async throws {
-            let server = try TestServer(.https)
-            let client = server.client(tls: KubeConfig.TLSSettings(certificateAuthority: try TestPKI.shared().bytes("ca.crt")))
+        @Test("cancelling the task aborts the curl transfer promptly; the client keeps working (HTTP: pooled handle, HTTPS: multi handle)",
+              arguments: [TestServer.Scheme.http, .https])
+        func cancellation(scheme: TestServer.Scheme) async throws {
+            let server = try TestServer(scheme)
+            let client = server.client(tls: try server.trustingTLS())
             _ = try await client.mapping(for: configMap)
             try server.script(#"[{"method":"GET","path":"*","delay":20,"body":{}}]"#)
             let started = ContinuousClock.now
@@ -267,22 +251,9 @@ extension KubeSuites {
             task.cancel()
             let result = await task.result
             if case .failure(let error as KubeError) = result { #expect(error.code == .cancelled) } else { Issue.record("\(result)") }
+            // The server would answer after 20 s; finishing well before proves the abort.
             #expect(ContinuousClock.now - started < .seconds(15))
-            #expect(try await client.list(configMap).items.isEmpty, "other transfers on the multi handle go on")
-        }
-
-        @Test("an HTTPS request (multi handle) hits the request timeout")
-        func timeoutOverHTTPS() async throws {
-            let server = try TestServer(.https)
-            var options = TestServer.fastOptions()
-            options.retry = .none
-            options.requestTimeout = .milliseconds(500)
-            let client = server.client(tls: KubeConfig.TLSSettings(certificateAuthority: try TestPKI.shared().bytes("ca.crt")),
-                                       options: options)
-            _ = try await client.mapping(for: configMap)
-            try server.script(#"[{"method":"GET","path":"*","delay":3,"body":{}}]"#)
-            let error = await #expect(throws: KubeError.self) { try await client.get(configMap, name: "slow") }
-            #expect(error?.code == .timeout)
+            #expect(try await client.list(configMap).items.isEmpty, "other transfers go on")
         }
 
         @Test("QPS limits the request rate and concurrency is bounded")

@@ -66,6 +66,11 @@ final class TestServer: Sendable {
         return try JSONParsing().value(from: text).listValue ?? []
     }
 
+    /// TLS settings that trust the test CA for HTTPS, and none for HTTP.
+    func trustingTLS() throws -> KubeConfig.TLSSettings {
+        scheme == .https ? KubeConfig.TLSSettings(certificateAuthority: try TestPKI.shared().bytes("ca.crt")) : .init()
+    }
+
     /// A client for this server.
     func client(tls: KubeConfig.TLSSettings = .init(), authentication: KubeConfig.Authentication = .none,
                 options: KubeClient.Options = fastOptions()) -> KubeClient {

@@ -16,7 +16,8 @@
 #   SIZES        object counts, default "1000 10000"
 #   KUBECTL_MAX  largest size kubectl is run at (default 10000); larger sizes are
 #                reported as skipped
-# Environment: TETHER_FLAGS adds flags to every `tether sync` (e.g. "--qps 0").
+# Environment: TETHER_FLAGS adds flags to every `tether sync` (e.g. "--qps 0");
+#   SKIP_BUILD=1 uses the binaries already in .build-bench/release.
 set -euo pipefail
 shopt -s inherit_errexit
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -26,8 +27,10 @@ work="$root/Benchmarks/.work/engine"
 scratch="$root/.build-bench"
 [ -x /usr/bin/time ] || { echo "error: /usr/bin/time is missing; install the Debian package 'time'." >&2; exit 2; }
 command -v kubectl >/dev/null || { echo "error: kubectl is not on PATH." >&2; exit 2; }
-(cd "$root" && swift build -c release --scratch-path "$scratch" --product tether >/dev/null \
-    && swift build -c release --scratch-path "$scratch" --product EngineBench >/dev/null)
+if [ "${SKIP_BUILD:-}" != 1 ]; then
+    (cd "$root" && swift build -c release --scratch-path "$scratch" --product tether >/dev/null \
+        && swift build -c release --scratch-path "$scratch" --product EngineBench >/dev/null)
+fi
 bin=$(cd "$root" && swift build -c release --scratch-path "$scratch" --show-bin-path)
 export KUBECTL_APPLYSET=true
 read -r -a tether_flags <<<"${TETHER_FLAGS:-}"

@@ -5,6 +5,8 @@ package import TetherModel
 /// A rendered object made ready to apply: part-of label set, namespace defaulted.
 struct PreparedObject: Sendable {
     var resource: Resource
+    /// `resource.id`, worked out once (planning looks it up several times per object).
+    var id: ResourceID
     /// Why it cannot be applied (its kind is not served), when it cannot.
     var problem: String?
 }
@@ -35,7 +37,7 @@ extension Reconciler {
             case .some(false): if !object.namespace.isEmpty { object.setMetadata("namespace", nil) }
             case .none: problem = "the cluster does not serve \(gvk.kind) in \(gvk.apiVersion); install its CustomResourceDefinition first"
             }
-            prepared.append(PreparedObject(resource: object, problem: problem))
+            prepared.append(PreparedObject(resource: object, id: object.id, problem: problem))
         }
         return prepared
     }
@@ -100,9 +102,10 @@ extension Reconciler {
     /// by another tool), so they are updated and adopted rather than "created".
     func findUnlabelled(desired: [PreparedObject], into state: inout LiveState) async throws(EngineError) {
         var missing: [GroupKind: [Resource]] = [:]
-        for object in desired where object.problem == nil && state.byID[object.resource.id] == nil {
+        for object in desired where object.problem == nil && state.byID[object.id] == nil {
             missing[object.resource.gvk.groupKind, default: []].append(object.resource)
         }
+        guard !missing.isEmpty else { return }
         var lookups: [[Resource]] = []
         for (_, objects) in missing {
             if objects.count > 8 { lookups.append([objects[0]]) } else { lookups += objects.map { [$0] } }
@@ -122,7 +125,7 @@ extension Reconciler {
                 return .failure(error)
             }
         }
-        let wanted = Set(desired.map(\.resource.id))
+        let wanted = Set(desired.map(\.id))
         for result in found {
             switch result {
             case .success(let items): for item in items where wanted.contains(item.id) && state.byID[item.id] == nil { state.byID[item.id] = item }

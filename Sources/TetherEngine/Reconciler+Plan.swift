@@ -15,17 +15,18 @@ extension Reconciler {
         try await readParent(&parent)
         let desired = try await prepared(rendered, parent: parent)
         let live = try await liveMembers(desired: desired, parent: parent)
+        let comparison = LiveComparison(fieldManager: options.fieldManager)
         var entries: [PlanEntry] = []
         entries.reserveCapacity(desired.count)
         var pendingDryRuns: [Int] = []
         for object in desired {
-            let existing = live.byID[object.resource.id]
-            var entry = PlanEntry(id: object.resource.id, apiVersion: object.resource.apiVersion,
+            let existing = live.byID[object.id]
+            var entry = PlanEntry(id: object.id, apiVersion: object.resource.apiVersion,
                                   action: existing == nil ? .create : .update, desired: object.resource, live: existing)
             if let reason = Self.syncDisabled(object.resource) ?? existing.flatMap(Self.syncDisabled) {
                 entry.action = .skip
                 entry.reason = reason
-            } else if let existing, LiveComparison(fieldManager: options.fieldManager).isUnchanged(desired: object.resource, live: existing) {
+            } else if let existing, comparison.isUnchanged(desired: object.resource, live: existing) {
                 entry.action = .unchanged
             } else if let existing, let other = Self.foreignSet(existing, parent: parent) {
                 entry.reason = "member of another ApplySet (\(other))" + (options.forceConflicts ? "; moved to this set" : "; --force-conflicts moves it here")
@@ -40,10 +41,9 @@ extension Reconciler {
             entries.append(entry)
         }
         try await dryRun(&entries, indices: pendingDryRuns)
-        let desiredIDs = Set(desired.map(\.resource.id))
+        let desiredIDs = Set(desired.map(\.id))
         let prunes = pruneCandidates(live: live.members, desiredIDs: desiredIDs, parent: parent)
-        let ordered = entries.sorted(by: Self.applyOrder) + prunes.sorted { Self.applyOrder($1, $0) }
-        return Plan(revision: revision, applySet: parent, entries: ordered)
+        return Plan(revision: revision, applySet: parent, entries: Self.inApplyOrder(entries) + Self.inApplyOrder(prunes).reversed())
     }
 
     /// Reads the parent, refusing one that is not this set's or not Tether's.
@@ -73,10 +73,15 @@ extension Reconciler {
         resource.annotation(Annotations.sync) == "disabled" ? "annotated \(Annotations.sync): disabled" : nil
     }
 
-    static func applyOrder(_ a: PlanEntry, _ b: PlanEntry) -> Bool {
-        let pa = ApplyPhase(kind: a.id.kind, group: a.id.group), pb = ApplyPhase(kind: b.id.kind, group: b.id.group)
-        if pa != pb { return pa < pb }
-        return a.id < b.id
+    /// `entries` in apply order: by phase, then by id. Each entry's phase is worked out
+    /// once, and indices are sorted rather than the entries (which are large to move).
+    static func inApplyOrder(_ entries: [PlanEntry]) -> [PlanEntry] {
+        let phases = entries.map { ApplyPhase(kind: $0.id.kind, group: $0.id.group) }
+        let order = entries.indices.sorted { a, b in
+            if phases[a] != phases[b] { return phases[a] < phases[b] }
+            return entries[a].id < entries[b].id
+        }
+        return order.map { entries[$0] }
     }
 
     // MARK: Dry runs

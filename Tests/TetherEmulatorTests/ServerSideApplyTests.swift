@@ -28,7 +28,8 @@ extension EmulatorSuites {
 
         @Test("kubectl apply --server-side records managedFields; a second manager conflicts until --force-conflicts")
         func kubectlConflictAndForce() async throws {
-            let h = try await EmulatorHarness.start()
+            // Controllers off: their status writes would move resourceVersions this test compares.
+            let h = try await EmulatorHarness.start(options: EmulatorOptions(controllers: false))
             defer { Task { await h.stop() } }
             let ns = try await Self.namespace(h, "ssa")
             var out = try await h.kubectl("apply", "--server-side", "-f", try h.file("d1.yaml", Self.deployment(ns)))
@@ -78,7 +79,8 @@ extension EmulatorSuites {
 
         @Test("conflicts come back as a 409 Status with FieldManagerConflict causes; fieldManager is required")
         func conflictStatus() async throws {
-            let h = try await EmulatorHarness.start()
+            // Controllers off: their status writes would move resourceVersions this test compares.
+            let h = try await EmulatorHarness.start(options: EmulatorOptions(controllers: false))
             defer { Task { await h.stop() } }
             let ns = try await Self.namespace(h, "ssa-http")
             let path = "/api/v1/namespaces/\(ns)/configmaps/c"

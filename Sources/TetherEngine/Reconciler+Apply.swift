@@ -25,12 +25,16 @@ extension Reconciler {
         for phase in ApplyPhase.allCases {
             let batch = applying.filter { ApplyPhase(kind: $0.id.kind, group: $0.id.group) == phase }
             guard !batch.isEmpty else { continue }
-            let phaseResults = await Bounded.map(batch, limit: options.concurrency) { entry in
+            // Only creates and updates send a request; the rest are settled here without a task each.
+            let writes = batch.filter { $0.action == .create || $0.action == .update }
+            for entry in batch where entry.action != .create && entry.action != .update {
+                results.append(await applyOne(entry))
+            }
+            results += await Bounded.map(writes, limit: options.concurrency) { entry in
                 let result = await self.applyOne(entry)
-                if entry.action == .create || entry.action == .update { counter.advance() }
+                counter.advance()
                 return result
             }
-            results += phaseResults
             if phase == .namespacesAndDefinitions {
                 try await waitForDefinitions(batch.filter { $0.id.kind == "CustomResourceDefinition" && $0.action != .skip })
             }

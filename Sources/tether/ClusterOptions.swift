@@ -30,8 +30,10 @@ struct ClusterOptions: ParsableArguments {
         valueName: "address"))
     var emulator: String?
 
-    @Option(name: .long, help: ArgumentHelp("Client-side rate limit, requests per second (0: none).", valueName: "qps"))
-    var qps: Double = 50
+    @Option(name: .long, help: ArgumentHelp(
+        "Client-side rate limit, requests per second (0, the default: none; the API server's priority and fairness, and --concurrency, bound the load).",
+        valueName: "qps"))
+    var qps: Double = 0
 
     @Option(name: .long, help: ArgumentHelp("Requests allowed in a burst above --qps.", valueName: "n"))
     var burst: Int = 100

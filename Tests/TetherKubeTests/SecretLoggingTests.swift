@@ -5,10 +5,18 @@ import Testing
 import TetherModel
 
 /// Collects every log entry, message and metadata rendered as text.
-final class CapturingLogHandler: LogHandler, @unchecked Sendable {
-    // @unchecked: `entries` is guarded by `lock`; the other properties are set once before use.
-    private let lock = NSLock()
-    private var storage: [String] = []
+///
+/// A value type, as swift-log expects, so each `Logger` copy keeps its own metadata; the
+/// entries go to one locked store every copy shares.
+struct CapturingLogHandler: LogHandler {
+    final class Store: @unchecked Sendable {  // `storage` is guarded by `lock`
+        private let lock = NSLock()
+        private var storage: [String] = []
+        func append(_ entry: String) { lock.withLock { storage.append(entry) } }
+        var entries: [String] { lock.withLock { storage } }
+    }
+
+    let store = Store()
     var metadata: Logger.Metadata = [:]
     var logLevel: Logger.Level = .trace
 
@@ -19,10 +27,10 @@ final class CapturingLogHandler: LogHandler, @unchecked Sendable {
 
     func log(event: LogEvent) {
         let all = metadata.merging(event.metadata ?? [:]) { $1 }
-        lock.withLock { storage.append("\(event.message) \(all)") }
+        store.append("\(event.message) \(all)")
     }
 
-    var entries: [String] { lock.withLock { storage } }
+    var entries: [String] { store.entries }
 }
 
 extension KubeSuites {

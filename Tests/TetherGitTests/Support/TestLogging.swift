@@ -3,10 +3,21 @@ import Logging
 @testable import TetherGit
 
 /// Collects log records in memory so tests can check that no secret is ever logged.
-final class RecordingLogHandler: LogHandler, @unchecked Sendable {  // `records` is guarded by `lock`
+///
+/// A value type, as swift-log expects: each `Logger` copy has its own metadata, so tasks
+/// setting metadata on their copies concurrently never share a dictionary. The records
+/// themselves go to one locked store that every copy shares.
+struct RecordingLogHandler: LogHandler {
     struct Record: Sendable { var level: Logger.Level; var message: String; var metadata: String }
-    private let lock = NSLock()
-    private var storage: [Record] = []
+
+    final class Store: @unchecked Sendable {  // `storage` is guarded by `lock`
+        private let lock = NSLock()
+        private var storage: [Record] = []
+        func append(_ record: Record) { lock.withLock { storage.append(record) } }
+        var records: [Record] { lock.withLock { storage } }
+    }
+
+    let store = Store()
     var metadata: Logger.Metadata = [:]
     var logLevel: Logger.Level = .trace
 
@@ -18,10 +29,10 @@ final class RecordingLogHandler: LogHandler, @unchecked Sendable {  // `records`
     func log(event: LogEvent) {
         let merged = metadata.merging(event.metadata ?? [:]) { $1 }
         let text = merged.map { "\($0.key)=\($0.value)" }.sorted().joined(separator: " ")
-        lock.withLock { storage.append(Record(level: event.level, message: event.message.description, metadata: text)) }
+        store.append(Record(level: event.level, message: event.message.description, metadata: text))
     }
 
-    var records: [Record] { lock.withLock { storage } }
+    var records: [Record] { store.records }
     var allText: String { records.map { "\($0.message) \($0.metadata)" }.joined(separator: "\n") }
 }
 

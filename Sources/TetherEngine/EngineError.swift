@@ -6,7 +6,7 @@ package struct EngineError: Error, Sendable, CustomStringConvertible {
     package struct Code: Hashable, Sendable, CustomStringConvertible {
         private enum Raw: String, Sendable {
             case inventoryMismatch, emptyRender, pruneBudget, planStale, invalidPlan
-            case invalidConfig, notReady, timeout, cluster, source, render, objectsFailed
+            case invalidConfig, notReady, timeout, cluster, source, render
         }
         private let raw: Raw
         private init(_ raw: Raw) { self.raw = raw }
@@ -31,8 +31,6 @@ package struct EngineError: Error, Sendable, CustomStringConvertible {
         package static let source = Code(.source)
         /// Rendering failed.
         package static let render = Code(.render)
-        /// Some objects failed to apply or prune; the others were done.
-        package static let objectsFailed = Code(.objectsFailed)
         package var description: String { raw.rawValue }
     }
 

@@ -94,7 +94,7 @@ extension Reconciler {
             break
         }
         guard let desired = entry.desired else { return result }
-        if let live = entry.live, !options.forceConflicts, let other = Self.foreignSet(live, parent: ApplySetParent(name: options.parentName, namespace: options.parentNamespace)) {
+        if let live = entry.live, !options.forceConflicts, let other = Self.foreignSet(live, applySetID: applySetID) {
             result.outcome = .conflicted
             result.message = "\(entry.id) belongs to another ApplySet (\(other)); not taken over"
             result.conflicts = ["metadata.labels.\(ApplySetID.partOfLabel): conflict with \"\(other)\""]

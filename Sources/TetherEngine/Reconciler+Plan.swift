@@ -28,7 +28,7 @@ extension Reconciler {
                 entry.reason = reason
             } else if let existing, comparison.isUnchanged(desired: object.resource, live: existing) {
                 entry.action = .unchanged
-            } else if let existing, let other = Self.foreignSet(existing, parent: parent) {
+            } else if let existing, let other = Self.foreignSet(existing, applySetID: parent.applySetID) {
                 entry.reason = "member of another ApplySet (\(other))" + (options.forceConflicts ? "; moved to this set" : "; --force-conflicts moves it here")
                 pendingDryRuns.append(entries.count)
             } else if let problem = object.problem {
@@ -64,8 +64,8 @@ extension Reconciler {
     }
 
     /// The id of another ApplySet the live object belongs to, if any.
-    static func foreignSet(_ live: Resource, parent: ApplySetParent) -> String? {
-        guard let label = live.label(ApplySetID.partOfLabel), !label.isEmpty, label != parent.applySetID else { return nil }
+    static func foreignSet(_ live: Resource, applySetID: String) -> String? {
+        guard let label = live.label(ApplySetID.partOfLabel), !label.isEmpty, label != applySetID else { return nil }
         return label
     }
 

@@ -9,7 +9,11 @@ package import TetherModel
 /// inventory. Safe to use from several tasks; each call is independent.
 package struct Reconciler: Sendable {
     package let client: KubeClient
-    package var options: EngineOptions
+    /// Settable inside the engine only (self-heal forces conflicts on a copy), so the set's
+    /// name, and with it `applySetID`, cannot change after `init`.
+    package internal(set) var options: EngineOptions
+    /// The set's `applyset.kubernetes.io/id`, worked out once.
+    let applySetID: String
     let logger: Logger
     /// Called between the apply and prune steps; tests use it to simulate a crash there.
     package var beforePrune: (@Sendable () throws(EngineError) -> Void)?
@@ -18,6 +22,7 @@ package struct Reconciler: Sendable {
         self.client = client
         self.options = options
         self.logger = logger
+        applySetID = ApplySetID.id(forParent: ApplySetParent(name: options.parentName, namespace: options.parentNamespace).id)
     }
 
     /// How much work planning does for objects the fast path cannot settle.
@@ -28,7 +33,7 @@ package struct Reconciler: Sendable {
         case diff
     }
 
-    var partOfSelector: String { ApplySetID.partOfLabel + "=" + ApplySetParent(name: options.parentName, namespace: options.parentNamespace).applySetID }
+    var partOfSelector: String { ApplySetID.partOfLabel + "=" + applySetID }
 
     /// Wraps a client error with what the engine was doing.
     static func clusterError(_ error: KubeError, _ what: String) -> EngineError {

@@ -2,8 +2,8 @@ import Foundation
 import TetherEngine
 import TetherModel
 
-/// The compact plan and result listings `sync` prints (the full per-object diffs are
-/// `tether diff`'s job).
+/// The compact plan listing `sync` prints before applying (the full per-object diffs are
+/// `tether diff`'s job; results are printed by `SyncReport`).
 enum PlanListing {
     /// One line per object that changes or is skipped, then the summary.
     static func text(_ plan: Plan, prune: Bool) -> String {

@@ -114,6 +114,9 @@ let package = Package(
         .executableTarget(
             name: "EngineBench", dependencies: ["TetherModel"], path: "Benchmarks/engine",
             exclude: ["run.sh"], swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "DaemonBench", dependencies: ["TetherKube", "TetherModel", .product(name: "Logging", package: "swift-log")],
+            path: "Benchmarks/daemon", exclude: ["run.sh"], swiftSettings: swiftSettings),
         .testTarget(name: "TetherGitTests", dependencies: ["TetherGit"], swiftSettings: swiftSettings),
         .testTarget(
             name: "TetherEngineTests",

@@ -12,17 +12,22 @@
 # Namespaces go into the ApplySet in bench-system. kubectl's time and memory are the sum
 # and the maximum over those five processes.
 #
+# The steady-state and 1% syncs are each repeated REPEAT times (default 5) and the median
+# wall time is reported (the 1% runs alternate between the changed and the original tree,
+# so each changes the same 1%); requests are those of the last repetition.
+#
 # Usage: Benchmarks/engine/run.sh [SIZES] [KUBECTL_MAX]
 #   SIZES        object counts, default "1000 10000"
 #   KUBECTL_MAX  largest size kubectl is run at (default 10000); larger sizes are
 #                reported as skipped
-# Environment: TETHER_FLAGS adds flags to every `tether sync` (e.g. "--qps 0");
+# Environment: REPEAT (default 5); TETHER_FLAGS adds flags to every `tether sync` (e.g. "--qps 0");
 #   SKIP_BUILD=1 uses the binaries already in .build-bench/release.
 set -euo pipefail
 shopt -s inherit_errexit
 root=$(cd "$(dirname "$0")/../.." && pwd)
 sizes=${1:-"1000 10000"}
 kubectl_max=${2:-10000}
+repeat=${REPEAT:-5}
 work="$root/Benchmarks/.work/engine"
 scratch="$root/.build-bench"
 [ -x /usr/bin/time ] || { echo "error: /usr/bin/time is missing; install the Debian package 'time'." >&2; exit 2; }
@@ -105,6 +110,9 @@ row() { # size step tool seconds peak_kb audit...
     printf '%-7s %-13s %-8s %8s %8.1f %8s %7s %6s %6s %8s %6s %10s\n' "$1" "$2" "$3" "$4" "$(echo "$5/1024" | bc -l)" "${@:6}"
 }
 
+# Prints "median_seconds max_peak_kb" of lines "seconds peak_kb" on stdin.
+median() { sort -n | awk '{ s[NR] = $1; if ($2 > kb) kb = $2 } END { printf "%.2f %d\n", s[int((NR + 1) / 2)], kb }'; }
+
 ratio() { echo "$1/($2+0.005)" | bc -l | xargs printf '%.1f'; }
 
 printf '%-7s %-13s %-8s %8s %8s %8s %7s %6s %6s %8s %6s %10s\n' objects step tool wall_s peak_MB requests writes lists gets dry_runs disc lists/kind
@@ -122,15 +130,21 @@ for n in $sizes; do
     r=$(tether_sync "$dir/tree" "$dir/tether-first")
     read -r t1 m1 <<<"$r"
     row "$n" "first sync" tether "$t1" "$m1" - - - - - - -
-    reset_audit
-    r=$(tether_sync "$dir/tree" "$dir/tether-steady")
-    read -r t2 m2 <<<"$r"
+    runs=""
+    for ((i = 1; i <= repeat; i++)); do
+        reset_audit
+        runs+="$(tether_sync "$dir/tree" "$dir/tether-steady")"$'\n'
+    done
+    read -r t2 m2 <<<"$(median <<<"${runs%$'\n'}")"
     read -r -a a2 <<<"$(audit)"
     row "$n" "steady state" tether "$t2" "$m2" "${a2[@]}"
-    changed=$("$bin/EngineBench" generate "$dir/tree" "$n" changed)
-    reset_audit
-    r=$(tether_sync "$dir/tree" "$dir/tether-changed")
-    read -r t3 m3 <<<"$r"
+    runs=""
+    for ((i = 1; i <= repeat; i++)); do
+        if (( i % 2 )); then changed=$("$bin/EngineBench" generate "$dir/tree" "$n" changed); else "$bin/EngineBench" generate "$dir/tree" "$n" >/dev/null; fi
+        reset_audit
+        runs+="$(tether_sync "$dir/tree" "$dir/tether-changed")"$'\n'
+    done
+    read -r t3 m3 <<<"$(median <<<"${runs%$'\n'}")"
     read -r -a a3 <<<"$(audit)"
     row "$n" "1% changed" tether "$t3" "$m3" "${a3[@]}"
     stop_emulator
@@ -150,17 +164,24 @@ for n in $sizes; do
     r=$(kubectl_sync "$dir/split" "$dir/kubectl-first")
     read -r k1 km1 <<<"$r"
     row "$n" "first sync" kubectl "$k1" "$km1" - - - - - - -
-    reset_audit
-    r=$(kubectl_sync "$dir/split" "$dir/kubectl-steady")
-    read -r k2 km2 <<<"$r"
+    runs=""
+    for ((i = 1; i <= repeat; i++)); do
+        reset_audit
+        runs+="$(kubectl_sync "$dir/split" "$dir/kubectl-steady")"$'\n'
+    done
+    read -r k2 km2 <<<"$(median <<<"${runs%$'\n'}")"
     read -r -a b2 <<<"$(audit)"
     row "$n" "steady state" kubectl "$k2" "$km2" "${b2[@]}"
     "$bin/EngineBench" generate "$dir/tree" "$n" changed >/dev/null
     "$bin/tether" render "$dir/tree/overlays/bench" >"$dir/rendered-changed.yaml"
-    rm -rf "$dir/split" && "$bin/EngineBench" split "$dir/rendered-changed.yaml" "$dir/split" bench-system >/dev/null
-    reset_audit
-    r=$(kubectl_sync "$dir/split" "$dir/kubectl-changed")
-    read -r k3 km3 <<<"$r"
+    rm -rf "$dir/split-changed" && "$bin/EngineBench" split "$dir/rendered-changed.yaml" "$dir/split-changed" bench-system >/dev/null
+    runs=""
+    for ((i = 1; i <= repeat; i++)); do
+        if (( i % 2 )); then tree="$dir/split-changed"; else tree="$dir/split"; fi
+        reset_audit
+        runs+="$(kubectl_sync "$tree" "$dir/kubectl-changed")"$'\n'
+    done
+    read -r k3 km3 <<<"$(median <<<"${runs%$'\n'}")"
     read -r -a b3 <<<"$(audit)"
     row "$n" "1% changed" kubectl "$k3" "$km3" "${b3[@]}"
     stop_emulator

@@ -42,10 +42,13 @@ extension Reconciler {
         try beforePrune?()
         let prunes = plan.entries.filter { $0.action == .prune }
         var pruneFailed = false
+        var pruneDuration = Duration.zero
         if options.prune {
+            let pruneStart = ContinuousClock.now
             let pruneResults = try await prune(prunes, counter: counter)
             pruneFailed = pruneResults.contains(where: \.failed)
             results += pruneResults
+            pruneDuration = ContinuousClock.now - pruneStart
         }
         results += plan.entries.filter { $0.desired == nil && $0.action == .skip }.map {
             ObjectResult(id: $0.id, apiVersion: $0.apiVersion, action: .skip, outcome: .skipped, message: $0.reason)
@@ -53,7 +56,8 @@ extension Reconciler {
         let failed = results.contains(where: \.failed)
         try await narrow(&parent, plan: plan, pruned: options.prune && !pruneFailed, revision: plan.revision, failed: failed)
         return SyncResult(revision: plan.revision, applySet: parent.id, results: results,
-                          prunePending: options.prune ? 0 : prunes.count, duration: ContinuousClock.now - start)
+                          prunePending: options.prune ? 0 : prunes.count, duration: ContinuousClock.now - start,
+                          pruneDuration: pruneDuration)
     }
 
     /// The empty-render guard and the prune budget.

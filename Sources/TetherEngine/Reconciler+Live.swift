@@ -59,30 +59,28 @@ extension Reconciler {
         }
     }
 
-    /// One labelled list per member kind (rendered kinds and inventoried ones), then the
-    /// rendered objects not found that way: one unlabelled list for kinds with many of
-    /// them, a get each otherwise.
-    func liveMembers(desired: [PreparedObject], parent: ApplySetParent) async throws(EngineError) -> LiveState {
+    /// One labelled list per member kind (rendered kinds and inventoried ones; those in
+    /// `listed` were read already), then the rendered objects not found that way: one
+    /// unlabelled list for kinds with many of them, a get each otherwise.
+    func liveMembers(desired: [PreparedObject], parent: ApplySetParent,
+                     listed: [GroupVersionKind: Result<[Resource], KubeError>] = [:]) async throws(EngineError) -> LiveState {
         var kinds: [GroupKind: GroupVersionKind] = [:]
         for object in desired where object.problem == nil {
             let gvk = object.resource.gvk
             if kinds[gvk.groupKind] == nil { kinds[gvk.groupKind] = gvk }
         }
+        // A prefetched list that failed is read again.
+        let listed = listed.filter { (try? $0.value.get()) != nil }
         for groupKind in parent.memberGroupKinds where kinds[groupKind] == nil {
-            if let gvk = await servedVersion(of: groupKind) { kinds[groupKind] = gvk }
-        }
-        let selector = partOfSelector
-        let gvks = [GroupVersionKind](kinds.values)
-        let client = self.client
-        let lists = await Bounded.map(gvks, limit: options.concurrency) { gvk -> Result<[Resource], KubeError> in
-            do throws(KubeError) {
-                return .success(try await client.listAll(gvk, namespace: "", options: ListOptions(labelSelector: selector)).items)
-            } catch where error.code == .notFound || error.code == .noResourceMatch {
-                return .success([])
-            } catch {
-                return .failure(error)
+            if let gvk = listed.keys.first(where: { $0.groupKind == groupKind }) {
+                kinds[groupKind] = gvk
+            } else if let gvk = await servedVersion(of: groupKind) {
+                kinds[groupKind] = gvk
             }
         }
+        let missing = kinds.values.filter { listed[$0] == nil }
+        var lists = kinds.values.compactMap { listed[$0] }
+        lists += await labelledLists(missing)
         var state = LiveState()
         for result in lists {
             switch result {
@@ -134,9 +132,13 @@ extension Reconciler {
         }
     }
 
-    /// The version the server serves a group-kind in (its preferred one first).
+    /// A version the server serves a group-kind in: `v1` when it is served there (most
+    /// kinds are, and it needs no walk of `/api` and `/apis`), else the first the server
+    /// lists (its preferred one).
     func servedVersion(of groupKind: GroupKind) async -> GroupVersionKind? {
-        if groupKind.group.isEmpty { return GroupVersionKind(group: "", version: "v1", kind: groupKind.kind) }
+        let v1 = GroupVersionKind(group: groupKind.group, version: "v1", kind: groupKind.kind)
+        if groupKind.group.isEmpty { return v1 }
+        if (try? await client.mapping(for: v1)) != nil { return v1 }
         guard let versions = try? await client.serverGroupVersions() else { return nil }
         for apiVersion in versions where apiVersion.hasPrefix(groupKind.group + "/") {
             let gvk = GroupVersionKind(apiVersion: apiVersion, kind: groupKind.kind)

@@ -8,13 +8,23 @@ extension Reconciler {
     ///   - desired: the rendered objects.
     ///   - revision: the commit they were rendered from, when known.
     ///   - detail: whether creates get a dry run too.
+    ///   - prefetched: the parent and inventory reads started by `prefetch()` before
+    ///     rendering, when they were.
     /// - Throws: `EngineError` when the ApplySet parent is not Tether's, or the cluster
     ///   cannot be read.
-    package func plan(desired rendered: [Resource], revision: String?, detail: PlanDetail = .sync) async throws(EngineError) -> Plan {
+    package func plan(desired rendered: [Resource], revision: String?, detail: PlanDetail = .sync,
+                      prefetched: PlanPrefetch? = nil) async throws(EngineError) -> Plan {
         var parent = ApplySetParent(name: options.parentName, namespace: options.parentNamespace)
-        try await readParent(&parent)
+        var listed: [GroupVersionKind: Result<[Resource], KubeError>] = [:]
+        if let prefetched {
+            let reads = await prefetched.task.value
+            parent = try reads.parent.get()
+            listed = reads.lists
+        } else {
+            try await readParent(&parent)
+        }
         let desired = try await prepared(rendered, parent: parent)
-        let live = try await liveMembers(desired: desired, parent: parent)
+        let live = try await liveMembers(desired: desired, parent: parent, listed: listed)
         let comparison = LiveComparison(fieldManager: options.fieldManager)
         var entries: [PlanEntry] = []
         entries.reserveCapacity(desired.count)

@@ -32,7 +32,7 @@ struct DiffCommand: AsyncParsableCommand {
     func run() async throws {
         let logger = global.bootstrapLogging()
         GitLibrary.initialize()
-        let session: ReconcileSession
+        var session: ReconcileSession
         do {
             session = try await ReconcileSession.open(git: git, cluster: cluster, reconcile: reconcile, pruning: nil, logger: logger)
         } catch {
@@ -40,7 +40,7 @@ struct DiffCommand: AsyncParsableCommand {
         }
         let changed: Bool
         do {
-            let plan = try await session.reconciler.plan(desired: session.desired.objects, revision: session.desired.revision?.sha, detail: .diff)
+            let plan = try await session.plan(detail: .diff)
             let report = try PlanReport(plan: plan)
             let format: ReportFormat = switch output {
             case .text: .text

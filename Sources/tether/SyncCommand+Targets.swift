@@ -54,20 +54,16 @@ extension SyncCommand {
         reconcile.path = target.path
         reconcile.name = target.name
         do {
-            let session = try await ReconcileSession.open(git: git, cluster: cluster, reconcile: reconcile, pruning: pruning, logger: logger)
-            defer { Task { await session.close() } }
-            let plan = try await session.reconciler.plan(desired: session.desired.objects, revision: session.desired.revision?.sha)
+            var session = try await ReconcileSession.open(git: git, cluster: cluster, reconcile: reconcile, pruning: pruning, logger: logger)
+            defer { Task { [session] in await session.close() } }
+            let plan = try await session.plan()
             if dryRun {
                 return TargetRow(name: target.name, revision: plan.revision, report: nil, error: nil, exitCode: 0)
             }
-            let result = try await session.reconciler.apply(plan)
-            var waitError: String?
-            if wait, result.succeeded {
-                do { try await session.reconciler.waitReady(plan, timeout: .seconds(timeout)) } catch { waitError = error.description }
-            }
-            let report = SyncReport(result, error: waitError)
-            let code: Int32 = result.succeeded && waitError == nil ? 0 : TetherExit.applyFailed.rawValue
-            return TargetRow(name: target.name, revision: plan.revision, report: report, error: waitError, exitCode: code)
+            let outcome = try await session.execute(plan, waitTimeout: wait ? .seconds(timeout) : nil)
+            let code: Int32 = outcome.succeeded ? 0 : TetherExit.applyFailed.rawValue
+            return TargetRow(name: target.name, revision: plan.revision, report: outcome.report,
+                             error: outcome.waitError?.description, exitCode: code)
         } catch {
             printError("error: target \(target.name) (\(target.location)): \(error)")
             return TargetRow(name: target.name, revision: nil, report: nil, error: "\(error)", exitCode: tetherExitCode(for: error).rawValue)

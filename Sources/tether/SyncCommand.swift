@@ -60,14 +60,14 @@ struct SyncCommand: AsyncParsableCommand {
             if code != .success { throw code }
             return
         }
-        let session: ReconcileSession
+        var session: ReconcileSession
         do {
             session = try await ReconcileSession.open(git: git, cluster: cluster, reconcile: reconcile, pruning: pruning, logger: logger)
         } catch {
             throw report(error)
         }
         do {
-            let code = try await sync(session, logger: logger)
+            let code = try await sync(&session, logger: logger)
             await session.close()
             if code != .success { throw code }
         } catch let code as ExitCode {
@@ -79,9 +79,8 @@ struct SyncCommand: AsyncParsableCommand {
         }
     }
 
-    private func sync(_ session: ReconcileSession, logger: Logger) async throws -> ExitCode {
-        let plan = try await session.reconciler.plan(desired: session.desired.objects, revision: session.desired.revision?.sha,
-                                                     detail: dryRun ? .diff : .sync)
+    private func sync(_ session: inout ReconcileSession, logger: Logger) async throws -> ExitCode {
+        let plan = try await session.plan(detail: dryRun ? .diff : .sync)
         if let file = self.plan {
             let saved = try SavedPlan.read(from: file)
             let problems = saved.problems(comparedWith: plan)
@@ -103,17 +102,9 @@ struct SyncCommand: AsyncParsableCommand {
                 if done == total { FileHandle.standardError.write(Data("\n".utf8)) }
             }
         }
-        let result = try await session.reconciler.apply(plan, progress: progress)
-        var waitError: EngineError?
-        if wait, result.succeeded {
-            do { try await session.reconciler.waitReady(plan, timeout: .seconds(timeout)) } catch { waitError = error }
-        }
-        let syncReport = SyncReport(result, error: waitError.map(\.description))
-        FileHandle.standardOutput.write(Data((text ? syncReport.text() : syncReport.json()).utf8))
-        if let waitError {
-            printError("error: \(waitError)")
-            return TetherExit.applyFailed
-        }
-        return result.succeeded ? .success : TetherExit.applyFailed
+        let outcome = try await session.execute(plan, waitTimeout: wait ? .seconds(timeout) : nil, progress: progress)
+        FileHandle.standardOutput.write(Data((text ? outcome.report.text() : outcome.report.json()).utf8))
+        if let waitError = outcome.waitError { printError("error: \(waitError)") }
+        return outcome.succeeded ? .success : TetherExit.applyFailed
     }
 }

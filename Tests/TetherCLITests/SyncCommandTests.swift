@@ -100,6 +100,14 @@ struct SyncCommandTests {
         #expect(gets.isEmpty, "per-object reads: \(gets)")
         let lists = audit.filter { ($0["verb"] as? String) == "list" }
         #expect(lists.count == Set(lists.compactMap { $0["path"] as? String }).count, "at most one list per kind")
+        // Discovery is fetched once per group-version, although the parent and inventory
+        // reads run beside rendering and planning.
+        let discovery = audit.compactMap { $0["path"] as? String }.filter { $0 == "/api/v1" || $0.hasPrefix("/apis/") && $0.split(separator: "/").count == 3 }
+        #expect(discovery.count == Set(discovery).count, "discovery requested twice: \(discovery)")
+        // The JSON report times every stage.
+        let report = try JSONSerialization.jsonObject(with: Data(second.stdout.utf8)) as? [String: Any]
+        let phases = (report?["phases"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String }
+        #expect(phases == ["render", "plan", "apply"], "\(second.stdout.prefix(300))")
     }
 
     @Test("an overlay change shows in diff (exit 1), sync --prune applies it, then diff exits 0")

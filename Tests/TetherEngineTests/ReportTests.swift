@@ -195,8 +195,13 @@ struct ReportTests {
             ObjectResult(id: web, apiVersion: "apps/v1", action: .update, outcome: .failed, message: "422 Invalid"),
             ObjectResult(id: web, apiVersion: "apps/v1", action: .prune, outcome: .pruned),
             ObjectResult(id: web, apiVersion: "apps/v1", action: .unchanged, outcome: .unchanged),
-        ], prunePending: 2, duration: .seconds(2))
-        let report = SyncReport(result, phases: [.init(name: "apply", duration: .seconds(1))])
+        ], prunePending: 2, duration: .seconds(2), pruneDuration: .milliseconds(500))
+        let report = SyncReport(result, before: [.init(name: "render", duration: .milliseconds(250))],
+                                after: [.init(name: "wait", duration: .milliseconds(250))])
+        // Stages: the ones given, and apply and prune split from the result's duration.
+        #expect(report.phases == [.init(name: "render", duration: .milliseconds(250)), .init(name: "apply", duration: .milliseconds(1500)),
+                                  .init(name: "prune", duration: .milliseconds(500)), .init(name: "wait", duration: .milliseconds(250))])
+        #expect(report.duration == .milliseconds(2500))
         #expect(report.objects.map(\.outcome) == [
             .conflicted([.init(manager: "kubectl-edit", field: ".spec.replicas"), .init(manager: "hpa", field: ".spec.paused"),
                          .init(manager: "", field: "an unexpected cause")]),
@@ -209,7 +214,7 @@ struct ReportTests {
         #expect(Set(report.objects.map(\.outcome.name)) == Set(ObjectOutcome.allCasesForReport.map(\.rawValue)))
         let text = report.text()
         #expect(text.contains(#"Deployment.apps/prod/web conflicted: .spec.replicas is owned by "kubectl-edit"; .spec.paused is owned by "hpa"; an unexpected cause (--force-conflicts takes ownership)"#))
-        #expect(text.hasSuffix("1 created, 1 configured, 1 pruned, 1 unchanged, 1 skipped, 1 failed, 1 with conflicts, 2 to prune (pass --prune) in 2.00s\n"))
+        #expect(text.hasSuffix("1 created, 1 configured, 1 pruned, 1 unchanged, 1 skipped, 1 failed, 1 with conflicts, 2 to prune (pass --prune) in 2.50s\n"))
         #expect(report.hasFailures)
     }
 

@@ -41,13 +41,18 @@ package struct SyncResult: Sendable {
     /// Prunes that were due but not done (no `--prune`).
     package var prunePending: Int
     package var duration: Duration
+    /// The part of `duration` spent pruning (the rest went to widening the parent,
+    /// applying and narrowing it).
+    package var pruneDuration: Duration
 
-    package init(revision: String?, applySet: ResourceID, results: [ObjectResult], prunePending: Int, duration: Duration) {
+    package init(revision: String?, applySet: ResourceID, results: [ObjectResult], prunePending: Int, duration: Duration,
+                 pruneDuration: Duration = .zero) {
         self.revision = revision
         self.applySet = applySet
         self.results = results
         self.prunePending = prunePending
         self.duration = duration
+        self.pruneDuration = pruneDuration
     }
 
     package var failures: [ObjectResult] { results.filter(\.failed) }

@@ -4,11 +4,18 @@ extension SyncReport {
     /// The report of what `Reconciler.apply` (and the pruner) returned.
     /// - Parameters:
     ///   - result: the sync's results.
-    ///   - phases: how long each stage took, in order.
+    ///   - before: the stages before applying (fetch, render, plan), in order; `apply`
+    ///     and `prune` come from `result`.
+    ///   - after: the stages after it (wait).
     ///   - error: why the sync stopped early, when it did (never holding Secret values).
-    package init(_ result: SyncResult, phases: [Phase] = [], error: String? = nil) {
+    package init(_ result: SyncResult, before: [Phase] = [], after: [Phase] = [], error: String? = nil) {
+        var phases = before
+        phases.append(Phase(name: "apply", duration: result.duration - result.pruneDuration))
+        if result.pruneDuration > .zero { phases.append(Phase(name: "prune", duration: result.pruneDuration)) }
+        phases += after
+        let total = phases.reduce(Duration.zero) { $0 + $1.duration }
         self.init(revision: result.revision, applySet: result.applySet, objects: result.results.map(Entry.init),
-                  prunePending: result.prunePending, phases: phases, duration: result.duration, error: error)
+                  prunePending: result.prunePending, phases: phases, duration: max(total, result.duration), error: error)
     }
 }
 

@@ -11,19 +11,26 @@ package struct DesiredState: Sendable {
     package var revision: GitRevision?
     /// The checkout directory the objects were rendered from.
     package var directory: String
+    /// How long fetching and rendering took (`load` fills them in).
+    package var fetchDuration: Duration = .zero
+    package var renderDuration: Duration = .zero
 
     /// Fetches the source (or uses a local directory as is) and renders `path` inside it.
     /// - Throws: `EngineError` with code `source` (fetch failed) or `render` (the
     ///   kustomization is invalid), wrapping the underlying error.
     package static func load(source: GitSource, options: GitSourceOptions, path: String, logger: Logger) async throws(EngineError) -> DesiredState {
+        let clock = ContinuousClock()
+        let fetchStart = clock.now
         let checkout: GitCheckout
         do {
             checkout = try await GitRepositoryCache(logger: logger).sync(source, options: options)
         } catch {
             throw EngineError(.source, "cannot fetch \(source)", cause: error)
         }
+        let renderStart = clock.now
         let objects = try render(directory: checkout.directory, path: path)
-        return DesiredState(objects: objects, revision: checkout.revision, directory: checkout.directory)
+        return DesiredState(objects: objects, revision: checkout.revision, directory: checkout.directory,
+                            fetchDuration: renderStart - fetchStart, renderDuration: clock.now - renderStart)
     }
 
     /// Renders `path` (relative, inside `directory`) with the built-in renderer.

@@ -9,8 +9,7 @@ extension KubeClient {
     ///   the kind, or the error from the discovery request.
     package func mapping(for gvk: GroupVersionKind) async throws(KubeError) -> RESTMapping {
         if let hit = await discovery.cached(gvk) { return hit }
-        let mappings = try await fetchResources(apiVersion: gvk.apiVersion)
-        await discovery.store(mappings, for: gvk.apiVersion)
+        let mappings = try await discovery.refresh(gvk.apiVersion) { () async throws(KubeError) in try await self.fetchResources(apiVersion: gvk.apiVersion) }
         guard let mapping = mappings.first(where: { $0.gvk.kind == gvk.kind }) else {
             throw KubeError(.noResourceMatch, "the server has no resource for kind \(gvk.kind) in \(gvk.apiVersion)",
                             operation: "discover \(gvk)")
@@ -22,8 +21,7 @@ extension KubeClient {
     /// - Throws: `KubeError` with code `noResourceMatch` when it is not served.
     package func mapping(resource: String, apiVersion: String) async throws(KubeError) -> RESTMapping {
         if let hit = await discovery.cached(resource: resource, apiVersion: apiVersion) { return hit }
-        let mappings = try await fetchResources(apiVersion: apiVersion)
-        await discovery.store(mappings, for: apiVersion)
+        let mappings = try await discovery.refresh(apiVersion) { () async throws(KubeError) in try await self.fetchResources(apiVersion: apiVersion) }
         guard let mapping = mappings.first(where: { $0.resource == resource }) else {
             throw KubeError(.noResourceMatch, "the server has no resource '\(resource)' in \(apiVersion)",
                             operation: "discover \(resource).\(apiVersion)")

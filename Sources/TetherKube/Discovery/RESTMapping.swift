@@ -45,6 +45,31 @@ package struct RESTMapping: Sendable, Hashable, CustomStringConvertible {
 /// found (a CRD may have been installed since).
 actor DiscoveryCache {
     private var byGroupVersion: [String: [RESTMapping]] = [:]
+    /// Fetches under way, so concurrent misses for one group-version make one request.
+    private var inFlight: [String: Task<[RESTMapping], any Error>] = [:]
+
+    /// The group-version's resources fetched again with `fetch`, or the result of a fetch
+    /// already under way; stored on success.
+    func refresh(_ apiVersion: String, fetch: @escaping @Sendable () async throws(KubeError) -> [RESTMapping]) async throws(KubeError) -> [RESTMapping] {
+        let task: Task<[RESTMapping], any Error>
+        if let running = inFlight[apiVersion] {
+            task = running
+        } else {
+            task = Task { try await fetch() }
+            inFlight[apiVersion] = task
+        }
+        do {
+            let mappings = try await task.value
+            if inFlight[apiVersion] == task {
+                inFlight[apiVersion] = nil
+                byGroupVersion[apiVersion] = mappings
+            }
+            return mappings
+        } catch {
+            if inFlight[apiVersion] == task { inFlight[apiVersion] = nil }
+            throw error as? KubeError ?? KubeError(.transport, "discovery of \(apiVersion) failed: \(error)", operation: "discover \(apiVersion)")
+        }
+    }
 
     func cached(_ gvk: GroupVersionKind) -> RESTMapping? {
         byGroupVersion[gvk.apiVersion]?.first { $0.gvk.kind == gvk.kind }

@@ -27,7 +27,7 @@ final class CurlTransport: Sendable {
     var statistics: TransportStatistics { counters.snapshot }
 
     /// Handles waiting in the pool, i.e. not inside a transfer.
-    var idleHandles: Int { get async { await pool.idleCount } }
+    var idleHandles: Int { get async { pool.idleCount } }
 
     /// Sends `request` and buffers the whole response.
     /// - Throws: `KubeError` with code `transport`, `tls`, `timeout` or `cancelled`. An HTTP
@@ -59,7 +59,7 @@ final class CurlTransport: Sendable {
     private func run(_ request: HTTPRequest,
                      onData: (@Sendable (UnsafeRawBufferPointer) -> Bool)?) async throws(KubeError) -> HTTPResponse {
         if Task.isCancelled { throw KubeError(.cancelled, "request cancelled before it was sent") }
-        guard let lease = await pool.checkout() else {
+        guard let lease = pool.checkout() else {
             throw KubeError(.transport, "libcurl could not create an easy handle (out of memory?)")
         }
         let flag = CancellationFlag()
@@ -72,7 +72,7 @@ final class CurlTransport: Sendable {
         } onCancel: {
             flag.cancel()
         }
-        await pool.checkin(lease)
+        pool.checkin(lease)
         if case .success(let response) = result { counters.record(response) }
         return try result.get()
     }
@@ -161,20 +161,26 @@ final class TransferThread: @unchecked Sendable {
 }
 
 /// Idle easy handles, kept so their live connections (keep-alive, HTTP/2) are reused.
-actor CurlHandlePool {
+/// A lock, not an actor: checkout and checkin happen on every request and are a few
+/// instructions each, not worth two executor hops.
+final class CurlHandlePool: @unchecked Sendable {
+    // @unchecked: `idle` is only read and written under `lock`.
+    private let lock = NSLock()
     private var idle: [CurlHandleLease] = []
     private let maxIdle: Int
 
     init(maxIdle: Int) { self.maxIdle = max(1, maxIdle) }
 
     func checkout() -> CurlHandleLease? {
-        if let lease = idle.popLast() { return lease }
+        if let lease = lock.withLock({ idle.popLast() }) { return lease }
         return CurlEasy().map(CurlHandleLease.init)
     }
 
-    var idleCount: Int { idle.count }
+    var idleCount: Int { lock.withLock { idle.count } }
 
     func checkin(_ lease: CurlHandleLease) {
-        if idle.count < maxIdle { idle.append(lease) }
+        lock.withLock {
+            if idle.count < maxIdle { idle.append(lease) }
+        }
     }
 }

@@ -56,9 +56,28 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Namespace of the leader-election Lease (default: --parent-namespace).", valueName: "namespace"))
     var leaseNamespace: String?
 
+    @Option(name: .long, help: ArgumentHelp(
+        "With --leader-elect: how long a standby waits after the Lease last changed before taking it over.", valueName: "seconds"))
+    var leaseDuration: Double = 15
+
+    @Option(name: .long, help: ArgumentHelp(
+        "With --leader-elect: how long the leader keeps trying to renew before it stops reconciling.", valueName: "seconds"))
+    var renewDeadline: Double = 10
+
+    @Option(name: .long, help: ArgumentHelp("With --leader-elect: time between attempts to acquire or renew the Lease.", valueName: "seconds"))
+    var retryPeriod: Double = 2
+
+    @Option(name: .long, help: ArgumentHelp(
+        "/readyz turns 503 when the last successful sync is older than this (default: 3 × --interval + 60).", valueName: "seconds"))
+    var staleAfter: Int?
+
     func validate() throws {
         if interval < 1 || resync < 1 { throw ValidationError("--interval and --resync must be at least 1 second.") }
         if shutdownTimeout < 1 { throw ValidationError("--shutdown-timeout must be at least 1 second.") }
+        if let staleAfter, staleAfter < 1 { throw ValidationError("--stale-after must be at least 1 second.") }
+        if leaseDuration <= renewDeadline || renewDeadline <= retryPeriod * 1.2 || retryPeriod <= 0 {
+            throw ValidationError("--lease-duration must be greater than --renew-deadline, which must be greater than 1.2 × --retry-period (> 0).")
+        }
     }
 
     func run() async throws {
@@ -73,15 +92,25 @@ struct RunCommand: AsyncParsableCommand {
 
     private func serve(logger: Logger) async throws {
         let (source, sourceOptions) = try git.resolved()
-        let (client, emulator) = try await cluster.connect(logger: logger)
+        let registry = PrometheusCollectorRegistry()
+        let metrics = DaemonMetrics(factory: DaemonMetrics.prometheusFactory(registry: registry))
+        let (connected, emulator) = try await cluster.connect(logger: logger)
+        // The same client with an observer that feeds tether_api_requests_total and
+        // tether_watch_restarts_total (`connect` made one with default options; it has
+        // sent nothing yet).
+        var clientOptions = connected.options
+        clientOptions.observer = { metrics.record($0) }
+        let identity = ProcessInfo.processInfo.environment["POD_NAME"] ?? "\(ProcessInfo.processInfo.hostName)-\(getpid())"
+        // Replicas share a ServiceAccount; the identity in the User-Agent tells their
+        // requests apart in the API server's audit log.
+        if leaderElect { clientOptions.userAgent += " (\(identity))" }
+        let client = KubeClient(config: connected.config, options: clientOptions, logger: logger)
         var engine = reconcile.engineOptions(defaultNamespace: client.config.namespace)
         pruning.apply(to: &engine)
         var configuration = ContinuousReconciler.Configuration(source: source, sourceOptions: sourceOptions, path: reconcile.path, engine: engine)
         configuration.selfHeal = selfHeal
 
-        let status = DaemonStatus(staleAfter: .seconds(interval * 3 + 60))
-        let registry = PrometheusCollectorRegistry()
-        let metrics = DaemonMetrics(factory: DaemonMetrics.prometheusFactory(registry: registry))
+        let status = DaemonStatus(staleAfter: .seconds(staleAfter ?? interval * 3 + 60))
         let reconciler = ContinuousReconciler(configuration: configuration, client: client, metrics: metrics, logger: logger)
         var schedule = SyncScheduler<ContinuousClock>.Configuration()
         schedule.interval = .seconds(interval)
@@ -99,9 +128,11 @@ struct RunCommand: AsyncParsableCommand {
             }
         var services: [any Service] = [http]
         if leaderElect {
-            let identity = ProcessInfo.processInfo.environment["POD_NAME"] ?? "\(ProcessInfo.processInfo.hostName)-\(getpid())"
-            let lease = LeaderElectionConfiguration(leaseName: "tether-" + engine.name, namespace: leaseNamespace ?? engine.parentNamespace,
+            var lease = LeaderElectionConfiguration(leaseName: "tether-" + engine.name, namespace: leaseNamespace ?? engine.parentNamespace,
                                                     identity: identity)
+            lease.leaseDuration = .seconds(leaseDuration)
+            lease.renewDeadline = .seconds(renewDeadline)
+            lease.retryPeriod = .seconds(retryPeriod)
             let elector = try LeaderElector(client: client, configuration: lease, metrics: metrics, status: status, logger: logger)
             services.append(LeaderService(elector: elector, scheduler: scheduler, reconciler: reconciler))
         } else {

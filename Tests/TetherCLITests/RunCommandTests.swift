@@ -10,11 +10,15 @@ struct RunCommandTests {
         let address: String
         let log: URL
 
-        init(_ arguments: [String]) throws {
+        /// - Parameter environment: variables added to the test's own (e.g. `POD_NAME`).
+        init(_ arguments: [String], environment: [String: String] = [:]) throws {
             log = FileManager.default.temporaryDirectory.appendingPathComponent("tether-run-\(UUID().uuidString).log")
             FileManager.default.createFile(atPath: log.path, contents: nil)
             process.executableURL = CLI.executable
             process.arguments = ["run"] + arguments + ["--listen", "127.0.0.1:0"]
+            if !environment.isEmpty {
+                process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+            }
             process.standardOutput = FileHandle.nullDevice
             process.standardError = try FileHandle(forWritingTo: log)
             try process.run()

@@ -1,6 +1,7 @@
 package import CoreMetrics
 package import Prometheus
 import Synchronization
+package import TetherKube
 
 /// Records the daemon's metrics through swift-metrics; `MetricName` lists them.
 ///
@@ -79,6 +80,24 @@ package final class DaemonMetrics: Sendable {
         case expired
         /// The connection dropped or the server answered an error.
         case error
+        /// The server ended the watch before its timeout (a load balancer, an API server
+        /// restart); it resumed from its last resourceVersion.
+        case closed
+    }
+
+    /// Feeds what the API client reports (`KubeClient.Options.observer`) into
+    /// `tether_api_requests_total` and `tether_watch_restarts_total`.
+    package func record(_ event: RequestEvent) {
+        switch event {
+        case .response(let method, let status):
+            recordAPIRequest(verb: method, code: status)
+        case .watchRestarted(.expired):
+            recordWatchRestart(.expired)
+        case .watchRestarted(.failed):
+            recordWatchRestart(.error)
+        case .watchRestarted(.closedEarly):
+            recordWatchRestart(.closed)
+        }
     }
 
     /// One watch restart.

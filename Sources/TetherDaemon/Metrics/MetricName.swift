@@ -50,7 +50,7 @@ package enum MetricName: String, Sendable, CaseIterable {
         case .gitFetchDuration: return "Wall time of one Git fetch, including the no-change check."
         case .gitFetchFailures: return "Git fetches that failed."
         case .apiRequests: return "Kubernetes API requests, by HTTP verb and status code (0 when no response arrived)."
-        case .watchRestarts: return "Watches restarted, by reason (expired: 410 Gone and a re-list; error: connection lost)."
+        case .watchRestarts: return "Watches started again, by reason (expired: 410 Gone and a re-list; error: the request failed or the connection was lost; closed: the server ended it before its timeout)."
         case .webhookRequests: return "Webhook requests, by provider and result (accepted, ignored, unauthorized, replayed, bad_request, too_large, rate_limited)."
         case .leader: return "1 while this replica holds the leader-election Lease, else 0."
         }

@@ -60,6 +60,7 @@ extension KubeClient {
             let call = Call(method: "GET", path: mapping.path(namespace: ns), query: query,
                             operation: "watch \(gvk.kind)" + (ns.isEmpty ? "" : " in namespace \(ns)"))
             let decoder = WatchDecoder(gvk: mapping.gvk) { buffer.pushBlocking($0) }
+            let sent = ContinuousClock.now
             let outcome = await attemptWatch(call, decoder: decoder, timeout: .seconds(options.timeoutSeconds + 30))
             if let rv = decoder.lastResourceVersion { resourceVersion = rv }
             if decoder.eventCount > 0 { failures = 0 }
@@ -68,9 +69,15 @@ extension KubeClient {
             case .failure(let error): failure = error
             case .success: failure = decoder.errorStatus ?? decoder.failure
             }
-            guard let error = failure else { continue }  // the server closed the watch: resume
+            guard let error = failure else {  // the server closed the watch: resume
+                if ContinuousClock.now - sent < .seconds(options.timeoutSeconds) - .seconds(1), !Task.isCancelled {
+                    self.options.observer?(.watchRestarted(.closedEarly))
+                }
+                continue
+            }
             if error.code == .cancelled { return }
             if error.code == .gone && options.relistOnGone {
+                self.options.observer?(.watchRestarted(.expired))
                 let list = try await listAll(gvk, namespace: ns, options: listOptions)
                 resourceVersion = list.resourceVersion
                 guard await buffer.push(.relisted(items: list.items, resourceVersion: list.resourceVersion)) else { return }
@@ -81,6 +88,7 @@ extension KubeClient {
             guard retryable, failures < max(self.options.retry.maxAttempts, 1) else {
                 throw error.adding(operation: call.operation, resource: nil)
             }
+            self.options.observer?(.watchRestarted(.failed))
             let delay = error.retryAfterSeconds.map { Duration.seconds($0) }
                 ?? self.options.retry.backoff(attempt: failures, random: Double.random(in: 0..<1))
             do { try await Task.sleep(for: delay) } catch { return }
@@ -97,6 +105,7 @@ extension KubeClient {
                 let credential = try await credentials.current()
                 let request = httpRequest(for: call, credential: credential, timeout: timeout)
                 let response = try await transport.stream(request) { decoder.consume($0) }
+                options.observer?(.response(method: call.method, status: response.status))
                 if (200...299).contains(response.status) { return .success(()) }
                 if response.status == 401, !refreshed, await credentials.isRefreshable {
                     refreshed = true
@@ -106,6 +115,7 @@ extension KubeClient {
                 return .failure(KubeError.fromResponse(status: response.status, body: response.body,
                                                        retryAfter: response.retryAfterSeconds))
             } catch {
+                if error.code == .transport || error.code == .timeout { options.observer?(.response(method: call.method, status: 0)) }
                 return .failure(error)
             }
         }

@@ -21,6 +21,9 @@ package final class KubeClient: Sendable {
         package var connectTimeout: Duration = .seconds(10)
         package var retry = RetryPolicy()
         package var userAgent = "tether/0.1.0"
+        /// Told about every response and watch restart (for metrics); called on the
+        /// requesting task, so it must return quickly and never block.
+        package var observer: (@Sendable (RequestEvent) -> Void)?
         package init() {}
     }
 
@@ -113,6 +116,7 @@ package final class KubeClient: Sendable {
             switch result {
             case .success(let response):
                 log(call, status: response.status, started: started, attempt: attempt)
+                options.observer?(.response(method: call.method, status: response.status))
                 if (200...299).contains(response.status) { return response }
                 if response.status == 401, !refreshedCredential, await credentials.isRefreshable {
                     // Expired exec credential or rotated token: fetch it again once.
@@ -131,6 +135,7 @@ package final class KubeClient: Sendable {
                 }
                 try await pause(delay, call: call, status: response.status)
             case .failure(let error):
+                if error.code == .transport || error.code == .timeout { options.observer?(.response(method: call.method, status: 0)) }
                 guard error.code == .transport || error.code == .timeout else {
                     throw error.adding(operation: call.operation, resource: call.resource)
                 }

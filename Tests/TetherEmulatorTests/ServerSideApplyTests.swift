@@ -26,6 +26,34 @@ extension EmulatorSuites {
             return ns
         }
 
+        @Test("a Secret's stringData is stored as base64 data and never returned; type defaults to Opaque; re-applying writes nothing")
+        func secretStringData() async throws {
+            let h = try await EmulatorHarness.start(options: EmulatorOptions(controllers: false))
+            defer { Task { await h.stop() } }
+            let ns = try await Self.namespace(h, "secret")
+            let manifest = """
+                apiVersion: v1
+                kind: Secret
+                metadata: {name: db, namespace: \(ns)}
+                data: {user: YWRtaW4=, password: b2xk}
+                stringData: {password: s3cret, token: "ünïcode"}
+                """
+            var out = try await h.kubectl("apply", "--server-side", "-f", try h.file("s.yaml", manifest))
+            #expect(out.status == 0, "\(out.stderr)")
+            let stored = try await h.kubectl("-n", ns, "get", "secret", "db", "-o", "json")
+            let object = try JSONSerialization.jsonObject(with: Data(stored.stdout.utf8)) as? [String: Any]
+            #expect(object?["stringData"] == nil, "\(stored.stdout)")
+            #expect(object?["type"] as? String == "Opaque")
+            let data = object?["data"] as? [String: String] ?? [:]
+            // stringData wins over a data key of the same name.
+            #expect(data == ["user": "YWRtaW4=", "password": "czNjcmV0", "token": Data("ünïcode".utf8).base64EncodedString()], "\(data)")
+            let rv1 = try await h.kubectl("-n", ns, "get", "secret", "db", "-o", "jsonpath={.metadata.resourceVersion}")
+            out = try await h.kubectl("apply", "--server-side", "-f", try h.file("s.yaml", manifest))
+            #expect(out.status == 0, "\(out.stderr)")
+            let rv2 = try await h.kubectl("-n", ns, "get", "secret", "db", "-o", "jsonpath={.metadata.resourceVersion}")
+            #expect(rv1.stdout == rv2.stdout && !rv1.stdout.isEmpty, "the same apply again changes nothing")
+        }
+
         @Test("kubectl apply --server-side records managedFields; a second manager conflicts until --force-conflicts")
         func kubectlConflictAndForce() async throws {
             // Controllers off: their status writes would move resourceVersions this test compares.

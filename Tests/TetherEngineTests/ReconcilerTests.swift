@@ -264,6 +264,30 @@ struct ReconcilerTests {
         #expect(live.value[path: ["spec", "replicas"]] == 9)
     }
 
+    @Test("a Secret written with stringData (stored as base64 data) is unchanged on the next plan without a dry run; a changed value is an update")
+    func secretStringDataSteadyState() async throws {
+        let harness = try await EngineHarness.start(controllers: false)
+        defer { Task { await harness.stop() } }
+        func secret(_ password: String) throws -> Resource {
+            try Resource.make("""
+                apiVersion: v1
+                kind: Secret
+                metadata: {name: db, namespace: default}
+                stringData: {password: \(password), user: admin}
+                """)
+        }
+        let reconciler = harness.reconciler("secret")
+        try await harness.sync([try secret("s3cret")], reconciler)
+        let live = try await harness.client.get(GroupVersionKind(group: "", version: "v1", kind: "Secret"), name: "db", namespace: "default")
+        #expect(live.value["stringData"] == nil && live.value[path: ["data", "password"]] == "czNjcmV0", "stored as the API server stores it")
+        await harness.resetAudit()
+        let plan = try await reconciler.plan(desired: [try secret("s3cret")], revision: nil)
+        #expect(plan.entries.first?.action == .unchanged)
+        #expect(await harness.audit().allSatisfy { $0.verb != "apply" }, "settled without a dry run")
+        let changed = try await reconciler.plan(desired: [try secret("n3w")], revision: nil)
+        #expect(changed.entries.first?.action == .update)
+    }
+
     @Test("--wait waits for rollouts, and names the object that does not become ready")
     func waitForReadiness() async throws {
         let ready = try await EngineHarness.start()

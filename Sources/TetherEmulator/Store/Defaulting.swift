@@ -1,3 +1,4 @@
+import Foundation
 import TetherModel
 
 /// The defaults kube-apiserver v1.32 fills in on create and update, for the
@@ -53,6 +54,8 @@ enum Defaulting {
             podSpec(&object, ["spec"], restartPolicy: "Always")
         case ("", "Service"):
             service(&object)
+        case ("", "Secret"):
+            secret(&object)
         default:
             break
         }
@@ -119,6 +122,22 @@ enum Defaulting {
     }
 
     /// Sets `path` to `value` when it is missing (or null).
+    /// A Secret as the API server stores it: `stringData` (write-only) merged into `data`
+    /// as base64, winning over a `data` key of the same name, then dropped; `type`
+    /// defaulted to `Opaque` (`Convert_v1_Secret_To_core_Secret`, `SetDefaults_Secret`).
+    private static func secret(_ object: inout Value) {
+        if let strings = object["stringData"]?.mapValue {
+            var data = object["data"]?.mapValue ?? OrderedMap()
+            for entry in strings {
+                guard let text = entry.value.stringValue else { continue }
+                data[entry.key] = .string(Data(text.utf8).base64EncodedString())
+            }
+            object["data"] = .map(data)
+            object.remove("stringData")
+        }
+        setMissing(&object, ["type"], "Opaque")
+    }
+
     private static func setMissing(_ object: inout Value, _ path: [String], _ value: Value) {
         if let current = object[path: path], !current.isNull { return }
         object[at: path] = value

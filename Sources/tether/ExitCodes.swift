@@ -30,7 +30,10 @@ func report(_ error: any Error) -> ExitCode {
 func tetherExitCode(for error: any Error) -> ExitCode {
     switch error {
     case is ModelError, is RenderError: return TetherExit.invalidInput
-    case is EmulatorError: return TetherExit.unreachable
+    case let error as EmulatorError:
+        // A bad --tls directory, token file or state directory is the user's input to fix;
+        // the rest (the address cannot be bound) leaves the emulator unreachable.
+        return error.code == .configuration ? TetherExit.invalidInput : TetherExit.unreachable
     case let error as GitError:
         switch error.code {
         case .invalidInput, .refNotFound, .signature: return TetherExit.invalidInput

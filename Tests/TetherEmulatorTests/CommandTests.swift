@@ -73,5 +73,20 @@ extension EmulatorSuites {
                 #expect(out.status == 64 && out.stderr.contains(message), "\(flags): \(out.stderr)")
             }
         }
+
+        @Test("a bad --tls directory or --token-file is invalid input (exit 2) that names the path",
+              .enabled(if: binary != nil, "the tether binary is not built"))
+        func badConfigurationFiles() async throws {
+            let missing = FileManager.default.temporaryDirectory.appendingPathComponent("no-such-\(UUID().uuidString)").path
+            // --tls makes its directory when missing, so a regular file stands in for a bad one.
+            let file = FileManager.default.temporaryDirectory.appendingPathComponent("not-a-dir-\(UUID().uuidString)").path
+            FileManager.default.createFile(atPath: file, contents: Data("x".utf8))
+            defer { try? FileManager.default.removeItem(atPath: file) }
+            for (flag, path, message) in [("--tls", file, "TLS directory"), ("--token-file", missing, "no such file")] {
+                let out = try await EmulatorHarness.run(try #require(Self.binary), ["emulator", "--listen", "127.0.0.1:0", flag, path],
+                                                        stdin: nil, timeout: 20)
+                #expect(out.status == 2 && out.stderr.contains(path) && out.stderr.contains(message), "\(flag): \(out.status) \(out.stderr)")
+            }
+        }
     }
 }

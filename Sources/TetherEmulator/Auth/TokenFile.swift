@@ -9,11 +9,13 @@ struct TokenFile: Sendable {
     ///
     /// - Throws: `EmulatorError` `.configuration` naming the file and line.
     init(path: String) throws(EmulatorError) {
-        let text: String
-        do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
-        } catch {
-            throw EmulatorError(.configuration, "\(path): cannot read the token file: \(error.localizedDescription)")
+        guard let data = FileManager.default.contents(atPath: path) else {
+            let reason = FileManager.default.fileExists(atPath: path) ? "it is not readable" : "no such file"
+            throw EmulatorError(.configuration, "\(path): cannot read the token file: \(reason); "
+                                + "give a CSV file of token,user,uid[,\"group1,group2\"] lines, as kube-apiserver's --token-auth-file")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw EmulatorError(.configuration, "\(path): the token file is not UTF-8 text")
         }
         try self.init(text: text, path: path)
     }

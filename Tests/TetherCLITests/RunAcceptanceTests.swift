@@ -318,7 +318,8 @@ struct RunAcceptanceTests {
         #expect(Self.metric(metrics, "tether_api_requests_total", ["code": "429"]) >= 1)
         #expect(Self.metric(metrics, "tether_api_requests_total", ["code": "500"]) >= 1)
         #expect(Self.metric(metrics, "tether_watch_restarts_total", ["reason": "closed"]) >= 1)
-        #expect(Self.metric(metrics, "tether_drift_corrections_total") >= 4)
+        // Some drift may be undone by a poll's plain apply before the watch sees it.
+        #expect(Self.metric(metrics, "tether_drift_corrections_total") >= 1)
     }
 
     /// How a SIGTERM meets the running sync.
@@ -379,6 +380,10 @@ struct RunAcceptanceTests {
             #expect(parent.groupKinds.contains(kind), "\(member) is not in the parent's contains-group-kinds \(parent.groupKinds)")
             #expect(namespace.isEmpty || parent.namespaces.contains(namespace), "\(member)'s namespace is not in the inventory")
         }
+
+        // kubectl takes a field while no daemon runs: the next start's sync meets a 409
+        // Conflict and must take it back (no watch event will ever report this drift).
+        #expect(try cluster.kubectl(["scale", "deployment/storefront", "-n", "shop", "--replicas=9"]).status == 0)
 
         // The next start converges: exactly the rendered objects, and then syncs that write nothing.
         let second = try RunCommandTests.Daemon(arguments)

@@ -1,6 +1,7 @@
 import Prometheus
 import Testing
 @testable import TetherDaemon
+import TetherKube
 
 @Suite("Metrics catalog and Prometheus exposition")
 struct MetricsTests {
@@ -35,6 +36,20 @@ struct MetricsTests {
         // Families come out in name order, so the output is stable between scrapes.
         let families = text.split(separator: "\n").filter { $0.hasPrefix("# TYPE ") }.map { $0.split(separator: " ")[2] }
         #expect(families == families.sorted())
+    }
+
+    @Test("the API client's events feed the request and watch-restart counters", arguments: [
+        (RequestEvent.response(method: "PATCH", status: 201), #"tether_api_requests_total{verb="PATCH",code="201"} 1"#),
+        (.response(method: "GET", status: 0), #"tether_api_requests_total{verb="GET",code="0"} 1"#),
+        (.watchRestarted(.expired), #"tether_watch_restarts_total{reason="expired"} 1"#),
+        (.watchRestarted(.failed), #"tether_watch_restarts_total{reason="error"} 1"#),
+        (.watchRestarted(.closedEarly), #"tether_watch_restarts_total{reason="closed"} 1"#),
+    ])
+    func clientEvents(event: RequestEvent, line: String) {
+        let registry = PrometheusCollectorRegistry()
+        let metrics = DaemonMetrics(factory: DaemonMetrics.prometheusFactory(registry: registry))
+        metrics.record(event)
+        #expect(PrometheusExposition.render(registry).contains(line))
     }
 
     @Test("a new revision replaces the old one in the info metric")

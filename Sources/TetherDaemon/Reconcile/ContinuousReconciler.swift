@@ -82,8 +82,14 @@ package final class ContinuousReconciler: Sendable {
         do {
             let path = try await CloudDetection.resolve(path: configuration.path, client: client)
             let objects = try DesiredState.render(directory: checkout.directory, path: path)
-            let plan = try await reconciler.plan(desired: objects, revision: revision)
-            let result = try await reconciler.apply(plan)
+            var plan = try await reconciler.plan(desired: objects, revision: revision)
+            var result = try await reconciler.apply(plan)
+            if await forceCorrectableConflicts(result, plan: plan) {
+                // Plan and apply again: the objects taken back are now unchanged, and the
+                // parent records this sync's real result.
+                plan = try await reconciler.plan(desired: objects, revision: revision)
+                result = try await reconciler.apply(plan)
+            }
             remember(plan)
             if !result.succeeded {
                 let failures = result.failures.prefix(3).map { "\($0.id): \($0.message ?? $0.outcome.rawValue)" }.joined(separator: "; ")
@@ -134,6 +140,10 @@ package final class ContinuousReconciler: Sendable {
             return old
         }
         old?.cancel()
+    }
+
+    func recordCorrections(_ count: Int) {
+        state.withLock { $0.corrections += count }
     }
 
     /// Stops the watches.

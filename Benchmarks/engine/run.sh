@@ -106,6 +106,32 @@ kubectl_sync() {
     printf '%.2f %d\n' "$total" "$peak"
 }
 
+# The repeated steps; each takes the repetition number (the 1% steps alternate between
+# the changed and the original objects) and prints "seconds peak_kb".
+tether_steady() { tether_sync "$dir/tree" "$dir/tether-steady"; }
+tether_changed() {
+    if (( $1 % 2 )); then "$bin/EngineBench" generate "$dir/tree" "$n" changed >/dev/null
+    else "$bin/EngineBench" generate "$dir/tree" "$n" >/dev/null; fi
+    tether_sync "$dir/tree" "$dir/tether-changed"
+}
+kubectl_steady() { kubectl_sync "$dir/split" "$dir/kubectl-steady"; }
+kubectl_changed() {
+    local objects="$dir/split"
+    if (( $1 % 2 )); then objects="$dir/split-changed"; fi
+    kubectl_sync "$objects" "$dir/kubectl-changed"
+}
+
+# Runs step $1 REPEAT times, each with a fresh audit; prints the median seconds and the
+# largest peak. The audit afterwards holds the last run's requests.
+repeated() {
+    local runs="" i
+    for ((i = 1; i <= repeat; i++)); do
+        reset_audit
+        runs+="$("$1" "$i")"$'\n'
+    done
+    median <<<"${runs%$'\n'}"
+}
+
 row() { # size step tool seconds peak_kb audit...
     printf '%-7s %-13s %-8s %8s %8.1f %8s %7s %6s %6s %8s %6s %10s\n' "$1" "$2" "$3" "$4" "$(echo "$5/1024" | bc -l)" "${@:6}"
 }
@@ -130,21 +156,11 @@ for n in $sizes; do
     r=$(tether_sync "$dir/tree" "$dir/tether-first")
     read -r t1 m1 <<<"$r"
     row "$n" "first sync" tether "$t1" "$m1" - - - - - - -
-    runs=""
-    for ((i = 1; i <= repeat; i++)); do
-        reset_audit
-        runs+="$(tether_sync "$dir/tree" "$dir/tether-steady")"$'\n'
-    done
-    read -r t2 m2 <<<"$(median <<<"${runs%$'\n'}")"
+    read -r t2 m2 <<<"$(repeated tether_steady)"
     read -r -a a2 <<<"$(audit)"
     row "$n" "steady state" tether "$t2" "$m2" "${a2[@]}"
-    runs=""
-    for ((i = 1; i <= repeat; i++)); do
-        if (( i % 2 )); then changed=$("$bin/EngineBench" generate "$dir/tree" "$n" changed); else "$bin/EngineBench" generate "$dir/tree" "$n" >/dev/null; fi
-        reset_audit
-        runs+="$(tether_sync "$dir/tree" "$dir/tether-changed")"$'\n'
-    done
-    read -r t3 m3 <<<"$(median <<<"${runs%$'\n'}")"
+    changed=$("$bin/EngineBench" generate "$dir/tree" "$n" changed)
+    read -r t3 m3 <<<"$(repeated tether_changed)"
     read -r -a a3 <<<"$(audit)"
     row "$n" "1% changed" tether "$t3" "$m3" "${a3[@]}"
     stop_emulator
@@ -164,24 +180,13 @@ for n in $sizes; do
     r=$(kubectl_sync "$dir/split" "$dir/kubectl-first")
     read -r k1 km1 <<<"$r"
     row "$n" "first sync" kubectl "$k1" "$km1" - - - - - - -
-    runs=""
-    for ((i = 1; i <= repeat; i++)); do
-        reset_audit
-        runs+="$(kubectl_sync "$dir/split" "$dir/kubectl-steady")"$'\n'
-    done
-    read -r k2 km2 <<<"$(median <<<"${runs%$'\n'}")"
+    read -r k2 km2 <<<"$(repeated kubectl_steady)"
     read -r -a b2 <<<"$(audit)"
     row "$n" "steady state" kubectl "$k2" "$km2" "${b2[@]}"
     "$bin/EngineBench" generate "$dir/tree" "$n" changed >/dev/null
     "$bin/tether" render "$dir/tree/overlays/bench" >"$dir/rendered-changed.yaml"
     rm -rf "$dir/split-changed" && "$bin/EngineBench" split "$dir/rendered-changed.yaml" "$dir/split-changed" bench-system >/dev/null
-    runs=""
-    for ((i = 1; i <= repeat; i++)); do
-        if (( i % 2 )); then tree="$dir/split-changed"; else tree="$dir/split"; fi
-        reset_audit
-        runs+="$(kubectl_sync "$tree" "$dir/kubectl-changed")"$'\n'
-    done
-    read -r k3 km3 <<<"$(median <<<"${runs%$'\n'}")"
+    read -r k3 km3 <<<"$(repeated kubectl_changed)"
     read -r -a b3 <<<"$(audit)"
     row "$n" "1% changed" kubectl "$k3" "$km3" "${b3[@]}"
     stop_emulator

@@ -21,7 +21,8 @@
 #   KUBECTL_MAX  largest size kubectl is run at (default 10000); larger sizes are
 #                reported as skipped
 # Environment: REPEAT (default 5); TETHER_FLAGS adds flags to every `tether sync` (e.g. "--qps 0");
-#   SKIP_BUILD=1 uses the binaries already in .build-bench/release.
+#   SKIP_BUILD=1 uses the binaries already built (tether in .build-bench-static, built
+#   with --static-swift-stdlib as the Dockerfile does; EngineBench in .build-bench).
 set -euo pipefail
 shopt -s inherit_errexit
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -33,10 +34,12 @@ scratch="$root/.build-bench"
 [ -x /usr/bin/time ] || { echo "error: /usr/bin/time is missing; install the Debian package 'time'." >&2; exit 2; }
 command -v kubectl >/dev/null || { echo "error: kubectl is not on PATH." >&2; exit 2; }
 if [ "${SKIP_BUILD:-}" != 1 ]; then
-    (cd "$root" && swift build -c release --scratch-path "$scratch" --product tether >/dev/null \
+    (cd "$root" && swift build -c release --scratch-path "$scratch-static" --static-swift-stdlib --product tether >/dev/null \
         && swift build -c release --scratch-path "$scratch" --product EngineBench >/dev/null)
 fi
 bin=$(cd "$root" && swift build -c release --scratch-path "$scratch" --show-bin-path)
+# tether as the Dockerfile ships it: the Swift runtime and Foundation linked statically.
+tether=$(cd "$root" && swift build -c release --scratch-path "$scratch-static" --static-swift-stdlib --show-bin-path)/tether
 export KUBECTL_APPLYSET=true
 read -r -a tether_flags <<<"${TETHER_FLAGS:-}"
 
@@ -48,7 +51,7 @@ trap cleanup EXIT
 # Starts `tether emulator` on a free port; sets emulator_pid and emulator_url.
 start_emulator() {
     local log=$1
-    "$bin/tether" emulator --listen 127.0.0.1:0 >"$log" 2>"$log.err" &
+    "$tether" emulator --listen 127.0.0.1:0 >"$log" 2>"$log.err" &
     emulator_pid=$!
     emulator_url=""
     for _ in $(seq 200); do
@@ -87,7 +90,7 @@ measure() {
 # tether sync of the tree; prints "seconds peak_kb".
 tether_sync() {
     local tree=$1 out=$2
-    measure "$out" "$bin/tether" sync --source "$tree" --path overlays/bench --name bench --prune \
+    measure "$out" "$tether" sync --source "$tree" --path overlays/bench --name bench --prune \
         --server "$emulator_url" "${tether_flags[@]}"
 }
 
@@ -147,7 +150,7 @@ for n in $sizes; do
     dir="$work/$n"
     rm -rf "$dir" && mkdir -p "$dir"
     "$bin/EngineBench" generate "$dir/tree" "$n"
-    "$bin/tether" render "$dir/tree/overlays/bench" >"$dir/rendered.yaml"
+    "$tether" render "$dir/tree/overlays/bench" >"$dir/rendered.yaml"
     objects=$(grep -c '^kind: ' "$dir/rendered.yaml")
     [ "$objects" = "$n" ] || { echo "error: the tree renders $objects objects, not $n" >&2; exit 1; }
 
@@ -184,7 +187,7 @@ for n in $sizes; do
     read -r -a b2 <<<"$(audit)"
     row "$n" "steady state" kubectl "$k2" "$km2" "${b2[@]}"
     "$bin/EngineBench" generate "$dir/tree" "$n" changed >/dev/null
-    "$bin/tether" render "$dir/tree/overlays/bench" >"$dir/rendered-changed.yaml"
+    "$tether" render "$dir/tree/overlays/bench" >"$dir/rendered-changed.yaml"
     rm -rf "$dir/split-changed" && "$bin/EngineBench" split "$dir/rendered-changed.yaml" "$dir/split-changed" bench-system >/dev/null
     read -r k3 km3 <<<"$(repeated kubectl_changed)"
     read -r -a b3 <<<"$(audit)"

@@ -22,7 +22,7 @@
 #                           shows the rendered value again. ACTOR=kubectl drifts with
 #                           `kubectl scale` instead of a direct merge PATCH. Target: p99
 #                           under 1 s.
-#   soak [DURATION]         Soak (default 3600 s) on SOAK_OBJECTS objects (default 1000):
+#   soak [DURATION]         Soak (default 3600 s) on SOAK_OBJECTS objects (default 10000):
 #                           a drift every SOAK_DRIFT_PAUSE s (default 5, plus the heal
 #                           time), a commit to the source repository every
 #                           SOAK_COMMIT_EVERY s (default 60: 1% of the objects changed,
@@ -37,6 +37,7 @@
 # absolute figures against the issue's targets only.
 #
 # Environment: SKIP_BUILD=1 uses the binaries already in .build-daemon-bench/release;
+#   BIN=DIR uses tether, EngineBench and DaemonBench from DIR instead (no build);
 #   TETHER_FLAGS adds flags to `tether run`; SETTLE, ACTOR, PAUSE (latency, seconds
 #   between drifts, default 0.2), SOAK_* as above. `uptime` is printed with each figure:
 #   the machine has 2 cores that other work shares.
@@ -49,12 +50,16 @@ scratch="$root/.build-daemon-bench"
 settle=${SETTLE:-15}
 command -v jq >/dev/null || { echo "error: jq is not on PATH." >&2; exit 2; }
 command -v git >/dev/null || { echo "error: git is not on PATH." >&2; exit 2; }
-if [ "${SKIP_BUILD:-}" != 1 ]; then
-    for product in tether EngineBench DaemonBench; do
-        (cd "$root" && swift build -c release --scratch-path "$scratch" --product "$product" >/dev/null)
-    done
+if [ -n "${BIN:-}" ]; then
+    bin=$BIN
+else
+    if [ "${SKIP_BUILD:-}" != 1 ]; then
+        for product in tether EngineBench DaemonBench; do
+            (cd "$root" && swift build -c release --scratch-path "$scratch" --product "$product" >/dev/null)
+        done
+    fi
+    bin=$(cd "$root" && swift build -c release --scratch-path "$scratch" --show-bin-path)
 fi
-bin=$(cd "$root" && swift build -c release --scratch-path "$scratch" --show-bin-path)
 read -r -a tether_flags <<<"${TETHER_FLAGS:-}"
 ticks_per_second=$(getconf CLK_TCK)
 mkdir -p "$work"
@@ -205,7 +210,7 @@ latency() {
 }
 
 soak() {
-    local duration=${1:-3600} n=${SOAK_OBJECTS:-1000} every=${SOAK_SAMPLE:-30} commit_every=${SOAK_COMMIT_EVERY:-60}
+    local duration=${1:-3600} n=${SOAK_OBJECTS:-10000} every=${SOAK_SAMPLE:-30} commit_every=${SOAK_COMMIT_EVERY:-60}
     local dir="$work/soak"
     echo "== soak: $duration s, tether run --prune on $n objects (default --interval 60 s, --resync 600 s),"
     echo "   a drift every ${SOAK_DRIFT_PAUSE:-5} s (DaemonBench drift, merge PATCH of a Deployment's replicas), a commit every $commit_every s"

@@ -78,4 +78,9 @@ static inline curl_version_info_data *tether_curl_version_info(void) { return cu
 static inline int tether_curl_msg_is_done(const CURLMsg *message) { return message->msg == CURLMSG_DONE; }
 static inline CURLcode tether_curl_msg_result(const CURLMsg *message) { return message->data.result; }
 
+/* curl_multi_setopt is variadic too. */
+static inline CURLMcode tether_curl_multi_setopt_long(CURLM *multi, CURLMoption option, long value) {
+    return curl_multi_setopt(multi, option, value);
+}
+
 #endif

@@ -46,6 +46,11 @@ final class CurlMultiLoop: @unchecked Sendable {
         guard let multi = curl_multi_init() else { return nil }
         self.multi = multi
         self.maxIdle = max(1, maxIdle)
+        // Keep a live connection for every request that may be in flight. By default the
+        // cache holds four per easy handle currently added, so whenever fewer than a
+        // quarter of the requests were in flight, curl closed idle HTTP/1.1 connections
+        // that the next burst had to open again (with a TLS handshake each).
+        _ = tether_curl_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, self.maxIdle)
         let thread = Thread { [self] in self.run() }
         thread.name = "tether-curl-multi"
         thread.stackSize = 1 << 20

@@ -29,6 +29,8 @@ package actor ObjectStore {
     var objects: [GroupResource: [String: Value]] = [:]
     var resourceVersion = 0
     private var history: [WatchEvent] = []
+    /// Events before this index in `history` are dropped (see `record`).
+    private var historyStart = 0
     /// The resourceVersion of the newest event dropped from `history`.
     private var compactedVersion = 0
     private var watchers: [Int: (selection: Selection, continuation: AsyncStream<WatchMessage>.Continuation)] = [:]
@@ -59,7 +61,7 @@ package actor ObjectStore {
             bucket[Self.key("", name)] = Self.canonical([
                 "apiVersion": "v1", "kind": "Namespace",
                 "metadata": [
-                    "name": .string(name), "uid": .string(UUID().uuidString.lowercased()),
+                    "name": .string(name), "uid": .string(Self.newUID()),
                     "resourceVersion": .string(String(index + 1)), "creationTimestamp": .string(Date().ISO8601Format()),
                     "labels": ["kubernetes.io/metadata.name": .string(name)],
                 ],
@@ -239,7 +241,7 @@ package actor ObjectStore {
         guard objects[type.groupResource]?[Self.key(namespace, name)] == nil else {
             throw .alreadyExists(type.groupResource, name)
         }
-        object[at: ["metadata", "uid"]] = .string(UUID().uuidString.lowercased())
+        object[at: ["metadata", "uid"]] = .string(Self.newUID())
         object[at: ["metadata", "creationTimestamp"]] = .string(Date().ISO8601Format())
         if object["spec"] != nil || !type.builtIn {
             object[at: ["metadata", "generation"]] = 1
@@ -480,7 +482,7 @@ package actor ObjectStore {
                 continuation.finish()
                 return nil
             }
-            for event in history where event.resourceVersion > since {
+            for event in history[historyStart...] where event.resourceVersion > since {
                 if let message = selection.message(for: event) { continuation.yield(message) }
             }
         } else {
@@ -514,10 +516,17 @@ package actor ObjectStore {
 
     func record(_ event: WatchEvent) {
         history.append(event)
-        if history.count > options.watchHistoryLimit {
-            let dropped = history.count - options.watchHistoryLimit
-            compactedVersion = history[dropped - 1].resourceVersion
-            history.removeFirst(dropped)
+        let retained = history.count - historyStart
+        if retained > options.watchHistoryLimit {
+            // Drop from the front by moving `historyStart`, and shift the array only once
+            // a quarter of the limit has been dropped: removing one event at a time
+            // moved the whole history on every write once it was full.
+            historyStart += retained - options.watchHistoryLimit
+            compactedVersion = history[historyStart - 1].resourceVersion
+            if historyStart > options.watchHistoryLimit / 4 {
+                history.removeFirst(historyStart)
+                historyStart = 0
+            }
         }
         for (_, watcher) in watchers {
             if let message = watcher.selection.message(for: event) { watcher.continuation.yield(message) }
@@ -593,6 +602,7 @@ package actor ObjectStore {
             resourceVersion = max(state.resourceVersion, resourceVersion)
             compactedVersion = resourceVersion
             history = []
+            historyStart = 0
             registry = ResourceRegistry()
             for crd in (objects[Self.crds] ?? [:]).values { try? registry.register(crd: crd) }
             for service in (objects[Self.services] ?? [:]).values {
@@ -688,6 +698,27 @@ package actor ObjectStore {
         }
         for entry in map where result[entry.key] == nil { result[entry.key] = entry.value }
         return .map(result)
+    }
+
+    /// A random (version 4) UUID in lowercase, as the API server's `metadata.uid`.
+    /// Foundation's `UUID()` opens and reads `/dev/urandom` on every call on Linux, which
+    /// was about 4% of the emulator's CPU per create; `SystemRandomNumberGenerator` is the
+    /// `getrandom` system call.
+    static func newUID() -> String {
+        var generator = SystemRandomNumberGenerator()
+        let high = generator.next() as UInt64, low = generator.next() as UInt64
+        var bytes = (0..<16).map { index in UInt8(truncatingIfNeeded: (index < 8 ? high : low) >> (UInt64(index % 8) * 8)) }
+        bytes[6] = (bytes[6] & 0x0F) | 0x40
+        bytes[8] = (bytes[8] & 0x3F) | 0x80
+        let digits = Array("0123456789abcdef".utf8)
+        var text: [UInt8] = []
+        text.reserveCapacity(36)
+        for (index, byte) in bytes.enumerated() {
+            if index == 4 || index == 6 || index == 8 || index == 10 { text.append(UInt8(ascii: "-")) }
+            text.append(digits[Int(byte >> 4)])
+            text.append(digits[Int(byte & 0x0F)])
+        }
+        return String(decoding: text, as: UTF8.self)
     }
 
     private static func randomSuffix() -> String {

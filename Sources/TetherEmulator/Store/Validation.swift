@@ -41,10 +41,13 @@ enum Validation {
     /// Namespaces need an RFC 1123 label, Services an RFC 1035 label, the rest an RFC 1123 subdomain.
     static func nameProblem(_ name: String, type: ResourceType) -> String? {
         guard !name.isEmpty else { return nil }
-        let lower = Set("abcdefghijklmnopqrstuvwxyz0123456789")
+        // On UTF-8 bytes: every allowed character is ASCII, so any other byte fails the
+        // check just as its `Character` did, without building a `Set<Character>` per call.
+        func isLower(_ byte: UInt8) -> Bool { (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x30 && byte <= 0x39) }
         func isLabel(_ s: Substring) -> Bool {
-            guard let first = s.first, let last = s.last, lower.contains(first), lower.contains(last) else { return false }
-            return s.allSatisfy { lower.contains($0) || $0 == "-" }
+            let bytes = s.utf8
+            guard let first = bytes.first, let last = bytes.last, isLower(first), isLower(last) else { return false }
+            return bytes.allSatisfy { isLower($0) || $0 == UInt8(ascii: "-") }
         }
         switch (type.group, type.kind) {
         case ("", "Namespace"):

@@ -140,14 +140,19 @@ private struct Parser {
         position += 1
         let start = position
         // Fast path: no escapes.
+        var ascii = true
         while position < input.count {
             let b = input[position]
             if b == UInt8(ascii: "\"") {
-                let s = String(validating: UnsafeBufferPointer(rebasing: input[start..<position]), as: UTF8.self)
+                let bytes = UnsafeBufferPointer(rebasing: input[start..<position])
+                // ASCII is valid UTF-8: skip the generic validating initialiser (metadata
+                // look-ups on every call), which showed up in every response decoded.
+                let s = ascii ? String(decoding: bytes, as: UTF8.self) : String(validating: bytes, as: UTF8.self)
                 position += 1
                 guard let s else { throw error("invalid UTF-8 in a string") }
                 return s
             }
+            ascii = ascii && b < 0x80
             if b == UInt8(ascii: "\\") { break }
             if b < 0x20 { throw error("control character in a string") }
             position += 1

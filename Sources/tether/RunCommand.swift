@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import Prometheus
 import ServiceLifecycle
+import Synchronization
 import TetherDaemon
 import TetherEngine
 import TetherGit
@@ -147,17 +148,47 @@ struct RunCommand: AsyncParsableCommand {
 }
 
 /// Runs the scheduler only while this replica holds the Lease, again for each term.
+///
+/// On SIGTERM a standby stops waiting for the Lease at once; a leader lets the scheduler
+/// finish the sync it is running (up to --shutdown-timeout, as without leader election),
+/// then releases the Lease so a standby takes over within a retry period.
 struct LeaderService: Service {
     let elector: LeaderElector
     let scheduler: SyncScheduler<ContinuousClock>
     let reconciler: ContinuousReconciler
 
+    /// Whether the scheduler is running (this replica leads).
+    private final class Leading: Sendable {
+        let value = Atomic<Bool>(false)
+    }
+
     func run() async throws {
-        try await cancelWhenGracefulShutdown {
-            try await elector.run {
-                defer { reconciler.stop() }
-                try await scheduler.run()
+        let leading = Leading()
+        try await withThrowingTaskGroup(of: Bool.self) { group in
+            group.addTask {
+                try await elector.run {
+                    leading.value.store(true, ordering: .sequentiallyConsistent)
+                    defer {
+                        leading.value.store(false, ordering: .sequentiallyConsistent)
+                        reconciler.stop()
+                    }
+                    // Returns on graceful shutdown, once the running sync has finished.
+                    try await scheduler.run()
+                }
+                return true
             }
+            group.addTask {
+                // Throws CancellationError when the elector ended first (the group cancels it).
+                try await gracefulShutdown()
+                return false
+            }
+            while let electorEnded = try await group.next() {
+                if electorEnded { break }
+                // Shutting down: a standby's wait for the Lease ends now; a leader's
+                // scheduler winds down by itself.
+                if !leading.value.load(ordering: .sequentiallyConsistent) { group.cancelAll() }
+            }
+            group.cancelAll()
         }
     }
 }

@@ -331,19 +331,28 @@ struct RunAcceptanceTests {
         var latency: String
         /// Whether the sync outlasts the timeout and is cancelled.
         var cancelled: Bool
+        /// Whether the daemon runs with --leader-elect (the leader must finish its sync too).
+        var leaderElect = false
         var testDescription: String { name }
     }
 
     @Test("SIGTERM during a slow sync exits 0 within --shutdown-timeout, leaves the inventory covering every member, and the next start converges with no further writes",
           arguments: [Shutdown(name: "the sync finishes within the timeout", timeout: 10, latency: "100ms", cancelled: false),
-                      Shutdown(name: "the sync outlasts the timeout and is cancelled", timeout: 1, latency: "500ms", cancelled: true)])
+                      Shutdown(name: "the sync outlasts the timeout and is cancelled", timeout: 1, latency: "500ms", cancelled: true),
+                      Shutdown(name: "with --leader-elect the leader finishes its sync, then releases the Lease", timeout: 10, latency: "100ms",
+                               cancelled: false, leaderElect: true)])
     func sigtermDuringSync(_ shutdown: Shutdown) throws {
         guard CLI.kubectl != nil, Self.gitAvailable else { print("notice: kubectl or git-daemon missing; skipping"); return }
         let cluster = try Cluster()
         let git = try GitServer()
         let cache = git.base.appendingPathComponent("cache").path
-        let arguments = ["--source", git.url, "--path", "overlays/aws", "--server", cluster.url, "--interval", "1",
+        var arguments = ["--source", git.url, "--path", "overlays/aws", "--server", cluster.url, "--interval", "1",
                          "--cache-dir", cache, "--prune", "--shutdown-timeout", String(shutdown.timeout)]
+        if shutdown.leaderElect {
+            arguments += ["--leader-elect", "--lease-duration", "3", "--renew-deadline", "2", "--retry-period", "0.5"]
+            let namespace = try cluster.kubectl(["apply", "--server-side", "-f", "-"], stdin: "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: tether-system\n")
+            #expect(namespace.status == 0, "\(namespace.stderr)")
+        }
         let first = try RunCommandTests.Daemon(arguments)
         #expect(RunCommandTests.eventually(within: 20) { (try? first.get("/readyz").status) == "200" } != nil, "\(first.output)")
         let kinds = try Self.parent(cluster).groupKinds
@@ -353,10 +362,12 @@ struct RunAcceptanceTests {
         let app = git.work.appendingPathComponent("base/app/kustomization.yaml")
         try SyncCommandTests.edit(app, "- networkpolicy.yaml\n", "")
         try SyncCommandTests.edit(app, "LOG_LEVEL=info", "LOG_LEVEL=debug")
+        // Slow first, then push: otherwise a poll could apply the commit at full speed
+        // before the latency is on, and the SIGTERM would meet no sync.
+        try cluster.setFaults(#"{"latency": "\#(shutdown.latency)"}"#)
+        try cluster.resetAudit()
         try git.push("overlays/aws/kustomization.yaml", "count: 3", "count: 4", message: "change, create, prune")
         let desired = try Self.rendered(git.work)
-        try cluster.resetAudit()
-        try cluster.setFaults(#"{"latency": "\#(shutdown.latency)"}"#)
         let writing = RunCommandTests.eventually(within: 20) { !Self.memberWrites((try? cluster.audit()) ?? []).isEmpty }
         #expect(writing != nil, "the sync of the new commit started writing: \(first.output.suffix(1500))")
         let signalled = Date()
@@ -369,6 +380,10 @@ struct RunAcceptanceTests {
         #expect(first.output.contains("waiting for the running sync to finish"), "SIGTERM arrived during the sync: \(first.output.suffix(1500))")
         #expect(first.output.contains("cancelling it") == shutdown.cancelled, "\(first.output.suffix(1500))")
         try cluster.setFaults(nil)
+        if shutdown.leaderElect {
+            let holder = try cluster.kubectl(["get", "leases", "-n", "tether-system", "-o", "jsonpath={.items[0].spec.holderIdentity}"])
+            #expect(holder.status == 0 && holder.stdout.isEmpty, "the Lease is released on a clean stop: '\(holder.stdout)' \(holder.stderr)")
+        }
 
         // The ApplySet invariant: every live member is of a kind, and in a namespace, that the
         // parent lists; otherwise a later prune could never find it.
@@ -397,7 +412,8 @@ struct RunAcceptanceTests {
         let syncs = { Self.metric((try? second.get("/metrics").body) ?? "", "tether_sync_total", ["result": "success"]) }
         let start = syncs()
         #expect(RunCommandTests.eventually(within: 10) { syncs() >= start + 2 } != nil, "two more polls")
-        let writes = (try cluster.audit()).filter { ($0["write"] as? Bool) == true }
+        // (A leader renews its Lease; that is the only write allowed.)
+        let writes = (try cluster.audit()).filter { ($0["write"] as? Bool) == true && ($0["resource"] as? String) != "leases" }
         #expect(writes.isEmpty, "steady state writes nothing: \(writes.map { "\($0["verb"] ?? "") \(Self.key($0))" })")
         let desiredKinds = Set(desired.map { String($0.prefix { $0 != " " }) })
         #expect(try Self.parent(cluster).groupKinds == desiredKinds, "the inventory is narrowed once the prune succeeded")

@@ -30,7 +30,10 @@
 #                           Every SOAK_SAMPLE s (default 30) it prints RSS, CPU, syncs by
 #                           result and drift corrections (from /metrics), and error and
 #                           warning lines in the daemon's log; at the end first/last/max
-#                           RSS and pass/fail for flat memory and no error accumulation.
+#                           RSS and pass/fail for flat memory (after SOAK_WARMUP s,
+#                           default 660, the last quarter's mean RSS within 10% of the
+#                           first quarter's) and no error accumulation (no more error
+#                           lines in the last quarter than in the first, /readyz 200).
 #   all                     idle, then latency (the default).
 #
 # There is no reference tool to compare with: no Argo CD or Flux runs here, so these are
@@ -145,7 +148,7 @@ log_lines() { grep -cE "^[^ ]+ $2 " "$1" || true; } # log_lines FILE LEVEL
 
 idle() {
     local sizes=${1:-"1000 10000"} window=${2:-120} n dir summary=()
-    echo "== idle: tether run --prune (default --interval 60 s, --resync 600 s); ${window} s window after /readyz + ${settle} s"
+    echo "== idle: tether run --prune ${TETHER_FLAGS:-(default --interval 60 s, --resync 600 s)}; ${window} s window after /readyz + ${settle} s"
     printf '%-8s %10s %9s %8s %10s %9s %9s  %s\n' objects first_s window_s cpu_% rss_mean_MB rss_max_MB requests by_verb
     for n in $sizes; do
         dir="$work/idle-$n"
@@ -236,7 +239,7 @@ soak() {
     ) &
     background_pids+=("$!")
     printf '%7s %8s %7s %9s %9s %11s %7s %9s %9s %s\n' time_s rss_MB cpu_% syncs_ok syncs_fail corrections commits log_error log_warn load
-    local start t_prev c_prev now c rss elapsed rss_values=() first="" last peak=0
+    local start t_prev c_prev now c rss elapsed rss_values=() error_values=() first="" last peak=0
     start=$(date +%s.%N); t_prev=$start; c_prev=$(cpu_ticks "$daemon_pid")
     while (( $(echo "$(date +%s.%N) - $start < $duration" | bc -l) )); do
         sleep "$every"
@@ -244,6 +247,7 @@ soak() {
         now=$(date +%s.%N); c=$(cpu_ticks "$daemon_pid"); rss=$(rss_kb "$daemon_pid")
         elapsed=$(echo "$now - $start" | bc -l)
         rss_values+=("$rss"); [ -n "$first" ] || first=$rss; last=$rss; (( rss > peak )) && peak=$rss
+        error_values+=("$(log_lines "$dir/daemon.log" error)")
         reset_audit # keeps the emulator's own memory bounded; requests are not counted here
         printf '%7.0f %8s %7.2f %9s %9s %11s %7s %9s %9s %s\n' "$elapsed" "$(mb "$rss")" \
             "$(echo "($c - $c_prev) / $ticks_per_second / ($now - $t_prev) * 100" | bc -l)" \
@@ -259,16 +263,27 @@ soak() {
     local head applied; head=$(git -C "$dir/repo" rev-parse HEAD)
     applied=$(curl -sf "$daemon_url/metrics" | grep -o 'tether_last_applied_revision_info{revision="[0-9a-f]*"' | grep -o '[0-9a-f]\{40\}' || true)
     echo "source HEAD $head; last applied ${applied:-none} (the poll picks a commit up within 60 s)"
-    local k=${#rss_values[@]} q first_q=0 last_q=0 i
-    q=$(( k / 4 > 0 ? k / 4 : 1 ))
-    for ((i = 0; i < q; i++)); do first_q=$((first_q + rss_values[i])); last_q=$((last_q + rss_values[k - 1 - i])); done
+    # Quarters of the samples after the warm-up (SOAK_WARMUP s, default 660: past the
+    # first poll and the first full resync, which set the allocator's high-water mark).
+    local k=${#rss_values[@]} w q first_q=0 last_q=0 i
+    w=$(( ${SOAK_WARMUP:-660} / every )); (( k - w >= 4 )) || w=0
+    q=$(( (k - w) / 4 > 0 ? (k - w) / 4 : 1 ))
+    for ((i = 0; i < q; i++)); do first_q=$((first_q + rss_values[w + i])); last_q=$((last_q + rss_values[k - 1 - i])); done
     first_q=$((first_q / q)); last_q=$((last_q / q))
-    local errors failures verdict_rss verdict_errors
+    local errors failures verdict_rss verdict_errors ready errors_first_q errors_last_q
     errors=$(log_lines "$dir/daemon.log" error); failures=$(metric 'tether_sync_total{result="failure"}')
+    ready=$(curl -s -o /dev/null -w '%{http_code}' "$daemon_url/readyz")
+    at() { if (( $1 < 0 )); then echo 0; else echo "${error_values[$1]:-0}"; fi; } # errors by sample (none before the first)
+    errors_first_q=$(( $(at $((w + q - 1))) - $(at $((w - 1))) )); errors_last_q=$(( $(at $((k - 1))) - $(at $((k - 1 - q))) ))
     verdict_rss=$( (( last_q * 100 <= first_q * 110 )) && echo pass || echo FAIL)
-    verdict_errors=$( (( errors == 0 && failures == 0 )) && echo pass || echo FAIL)
-    echo "RSS: first $(mb "$first") MB, last $(mb "$last") MB, max $(mb "$peak") MB; mean of the first quarter $(mb "$first_q") MB, of the last $(mb "$last_q") MB (flat = last quarter within 10% of the first: $verdict_rss)"
-    echo "errors: $errors error and $(log_lines "$dir/daemon.log" warning) warning lines in the daemon's log; syncs $(metric 'tether_sync_total{result="success"}') succeeded, $failures failed (no error accumulation = none of either: $verdict_errors)"
+    # Accumulation: more errors in the last quarter than in the first, or not ready at the end.
+    verdict_errors=$( (( errors_last_q <= errors_first_q )) && [ "$ready" = 200 ] && echo pass || echo FAIL)
+    echo "RSS: first $(mb "$first") MB, last $(mb "$last") MB, max $(mb "$peak") MB; after $((w * every)) s of warm-up, mean of the first quarter $(mb "$first_q") MB, of the last $(mb "$last_q") MB (flat = last quarter within 10% of the first: $verdict_rss)"
+    echo "errors: $errors error and $(log_lines "$dir/daemon.log" warning) warning lines in the daemon's log ($errors_first_q in the first quarter, $errors_last_q in the last); syncs $(metric 'tether_sync_total{result="success"}') succeeded, $failures failed; /readyz $ready at the end (no error accumulation = no more errors in the last quarter than in the first, and ready: $verdict_errors)"
+    if (( errors > 0 )); then
+        echo "error lines by message (409 Conflict in $(grep -E '^[^ ]+ error ' "$dir/daemon.log" | grep -c '409 Conflict' || true) of them):"
+        grep -E '^[^ ]+ error ' "$dir/daemon.log" | sed -E 's/.*\] //' | sort | uniq -c | sort -rn | head -5
+    fi
     echo "finished $(date -u +%FT%TZ), $(load)"
 }
 

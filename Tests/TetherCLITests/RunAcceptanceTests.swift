@@ -218,6 +218,16 @@ struct RunAcceptanceTests {
         print("polling: pushed commit applied after \(took.map { String(format: "%.2f s", $0) } ?? "never")")
         #expect(took != nil, "applied within one interval (+3 s): \(daemon.output.suffix(1500))")
         #expect(daemon.output.contains("hooks") == false, "no webhook endpoint was configured")
+
+        // Steady state: a poll that finds the revision already applied plans nothing, so
+        // it sends the API server no request at all (the watches carry drift).
+        #expect(RunCommandTests.eventually(within: 10) { (try? daemon.get("/readyz").status) == "200" } != nil)
+        try cluster.resetAudit()
+        let syncs = { Self.metric((try? daemon.get("/metrics").body) ?? "", "tether_sync_total", ["result": "success"]) }
+        let start = syncs()
+        #expect(RunCommandTests.eventually(within: 10) { syncs() >= start + 2 } != nil, "two more polls")
+        let requests = try cluster.audit().filter { ($0["verb"] as? String) != "watch" }
+        #expect(requests.isEmpty, "steady-state polls send no request: \(requests.map { "\($0["verb"] ?? "") \(Self.key($0))" })")
     }
 
     @Test("Git server stopped: the daemon stays up, turns unready after --stale-after, counts failures, prunes nothing; server back: recovers alone")

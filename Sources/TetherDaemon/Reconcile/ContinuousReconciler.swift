@@ -40,9 +40,13 @@ package final class ContinuousReconciler: Sendable {
     private let state = Mutex(State())
 
     struct State {
-        /// The rendered objects of the last successful sync, by id.
+        /// The rendered objects of the last successful sync, by id (without the live and
+        /// merged objects planning had: drift detection needs only what was rendered).
         var desired: [ResourceID: PlanEntry] = [:]
         var revision: String?
+        /// The revision the last sync applied completely, and what it reported per object;
+        /// nil after a failed sync.
+        var applied: (revision: String, objects: [SyncOutcome.ObjectState])?
         var watchedKinds: Set<GroupVersionKind> = []
         var watchTask: Task<Void, Never>?
         var debouncer = DriftDebouncer()
@@ -64,7 +68,10 @@ package final class ContinuousReconciler: Sendable {
 
     /// One sync, for the scheduler.
     package func sync(_ trigger: SyncTrigger) async -> SyncOutcome {
-        await gate.run { await self.syncExclusive(trigger) }
+        let outcome = await gate.run { await self.syncExclusive(trigger) }
+        // The sync's objects are freed by now; hand their pages back.
+        MemoryTrim.releaseFreedMemory()
+        return outcome
     }
 
     func syncExclusive(_ trigger: SyncTrigger) async -> SyncOutcome {
@@ -79,6 +86,10 @@ package final class ContinuousReconciler: Sendable {
             return await failed("fetch failed: \(error)", revision: previous)
         }
         let revision = checkout.revision?.sha
+        if !trigger.isFull, let unchanged = alreadyApplied(revision) {
+            logger.debug("revision already applied; nothing to plan", metadata: ["revision": "\(revision ?? "-")", "trigger": "\(trigger)"])
+            return unchanged
+        }
         do {
             let path = try await CloudDetection.resolve(path: configuration.path, client: client)
             let objects = try DesiredState.render(directory: checkout.directory, path: path)
@@ -96,6 +107,7 @@ package final class ContinuousReconciler: Sendable {
                 return await failed("\(result.failures.count) object(s) failed: \(failures)", revision: revision)
             }
             let objects_ = result.results.map { SyncOutcome.ObjectState(id: $0.id.description, state: $0.outcome.rawValue, message: $0.message) }
+            if let revision { state.withLock { $0.applied = (revision, objects_) } }
             logger.notice("synced", metadata: ["revision": "\(revision ?? "-")", "trigger": "\(trigger)",
                                                "changed": "\(result.results.filter { $0.outcome != .unchanged }.count)"])
             return .succeeded(revision: revision, objectsManaged: plan.entries.filter { $0.desired != nil }.count, objects: objects_)
@@ -104,7 +116,19 @@ package final class ContinuousReconciler: Sendable {
         }
     }
 
+    /// The outcome of a poll or webhook that finds `revision` already applied by the last
+    /// sync: nothing is planned, so steady state makes no API request. Drift between syncs
+    /// is the watches' job, and the --resync timer (a full trigger) still compares
+    /// everything. nil when the revision is new or unknown, or the last sync failed.
+    func alreadyApplied(_ revision: String?) -> SyncOutcome? {
+        state.withLock { state in
+            guard let revision, let applied = state.applied, applied.revision == revision, state.watchTask != nil else { return nil }
+            return .succeeded(revision: revision, objectsManaged: state.desired.count, objects: applied.objects)
+        }
+    }
+
     func failed(_ message: String, revision: String?) async -> SyncOutcome {
+        state.withLock { $0.applied = nil }
         logger.error("sync failed", metadata: ["revision": "\(revision ?? "-")", "error": "\(message)"])
         await recordEvent(reason: "SyncFailed", message: message, type: "Warning")
         return .failed(message, revision: revision)
@@ -115,7 +139,9 @@ package final class ContinuousReconciler: Sendable {
     func remember(_ plan: Plan) {
         var desired: [ResourceID: PlanEntry] = [:]
         var kinds = Set<GroupVersionKind>()
-        for entry in plan.entries where entry.desired != nil && entry.action != .skip {
+        for var entry in plan.entries where entry.desired != nil && entry.action != .skip {
+            entry.live = nil
+            entry.merged = nil
             desired[entry.id] = entry
             kinds.insert(entry.gvk)
         }

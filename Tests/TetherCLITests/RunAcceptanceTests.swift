@@ -66,61 +66,7 @@ struct RunAcceptanceTests {
 
     /// A `tether emulator` process with extra flags (faults), its request audit and its
     /// fault plan.
-    final class Cluster {
-        let process = Process()
-        let address: String
-        init(_ arguments: [String] = []) throws {
-            process.executableURL = CLI.executable
-            process.arguments = ["emulator", "--listen", "127.0.0.1:0"] + arguments
-            let out = Pipe()
-            process.standardOutput = out
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            var text = ""
-            while !text.contains("\n") {
-                let chunk = out.fileHandleForReading.availableData
-                if chunk.isEmpty { break }
-                text += String(decoding: chunk, as: UTF8.self)
-            }
-            guard let range = text.range(of: "http://") else { throw SyncCommandTests.CLIError("emulator did not start: \(text)") }
-            address = String(text[range.upperBound...].prefix { !$0.isWhitespace })
-        }
-
-        deinit {
-            process.terminate()
-            process.waitUntilExit()
-        }
-
-        var url: String { "http://" + address }
-
-        private func curl(_ arguments: [String]) throws -> CLI.Output {
-            try CLI.run(URL(fileURLWithPath: "/usr/bin/curl"), ["-s"] + arguments)
-        }
-
-        /// Every audited request: method, verb, path, name, namespace, code, user, userAgent.
-        func audit() throws -> [[String: Any]] {
-            let object = try JSONSerialization.jsonObject(with: Data(try curl([url + "/_emulator/audit"]).stdout.utf8))
-            return (object as? [String: Any])?["items"] as? [[String: Any]] ?? []
-        }
-
-        func resetAudit() throws { _ = try curl(["-X", "DELETE", url + "/_emulator/audit"]) }
-
-        /// Replaces the fault plan (`PUT /_emulator/faults`); `nil` clears it.
-        func setFaults(_ json: String?) throws {
-            let out = json.map { try? curl(["-X", "PUT", "-H", "Content-Type: application/json", "-d", $0, "-w", "%{http_code}", url + "/_emulator/faults"]) }
-                ?? (try? curl(["-X", "DELETE", "-w", "%{http_code}", url + "/_emulator/faults"]))
-            guard out?.stdout.hasSuffix("200") == true else { throw SyncCommandTests.CLIError("fault plan refused: \(out?.stdout ?? "")") }
-        }
-
-        func kubectl(_ arguments: [String], stdin: String? = nil) throws -> CLI.Output {
-            guard let kubectl = CLI.kubectl else { throw SyncCommandTests.CLIError("kubectl is not on PATH") }
-            return try CLI.run(kubectl, ["--server", url] + arguments, stdin: stdin)
-        }
-
-        func replicas() -> String? {
-            try? kubectl(["get", "deployment/storefront", "-n", "shop", "-o", "jsonpath={.spec.replicas}"]).stdout
-        }
-    }
+    typealias Cluster = SyncCommandTests.Emulator
 
     // MARK: Helpers
 

@@ -5,14 +5,14 @@ import Testing
 /// running as its own process, with kubectl as the independent actor.
 @Suite("tether sync and diff against the emulator", .serialized, .timeLimit(.minutes(3)))
 struct SyncCommandTests {
-    /// A `tether emulator` process on a free port.
+    /// A `tether emulator` process on a free port, with extra flags (faults) when given.
     final class Emulator {
         let process = Process()
         let address: String
 
-        init() throws {
+        init(_ arguments: [String] = []) throws {
             process.executableURL = CLI.executable
-            process.arguments = ["emulator", "--listen", "127.0.0.1:0"]
+            process.arguments = ["emulator", "--listen", "127.0.0.1:0"] + arguments
             let out = Pipe()
             process.standardOutput = out
             process.standardError = FileHandle.nullDevice
@@ -46,9 +46,22 @@ struct SyncCommandTests {
             _ = try CLI.run(URL(fileURLWithPath: "/usr/bin/curl"), ["-s", "-X", "DELETE", url + "/_emulator/audit"])
         }
 
-        func kubectl(_ arguments: [String]) throws -> CLI.Output {
+        func kubectl(_ arguments: [String], stdin: String? = nil) throws -> CLI.Output {
             guard let kubectl = CLI.kubectl else { throw CLIError("kubectl is not on PATH") }
-            return try CLI.run(kubectl, ["--server", url] + arguments)
+            return try CLI.run(kubectl, ["--server", url] + arguments, stdin: stdin)
+        }
+
+        /// Replaces the fault plan (`PUT /_emulator/faults`); `nil` clears it.
+        func setFaults(_ json: String?) throws {
+            let curl = URL(fileURLWithPath: "/usr/bin/curl")
+            let out = json.map { try? CLI.run(curl, ["-s", "-X", "PUT", "-H", "Content-Type: application/json", "-d", $0, "-w", "%{http_code}", url + "/_emulator/faults"]) }
+                ?? (try? CLI.run(curl, ["-s", "-X", "DELETE", "-w", "%{http_code}", url + "/_emulator/faults"]))
+            guard out?.stdout.hasSuffix("200") == true else { throw CLIError("fault plan refused: \(out?.stdout ?? "")") }
+        }
+
+        /// overlays-example's storefront Deployment's replicas, nil when it cannot be read.
+        func replicas() -> String? {
+            try? kubectl(["get", "deployment/storefront", "-n", "shop", "-o", "jsonpath={.spec.replicas}"]).stdout
         }
     }
 

@@ -101,7 +101,9 @@ let package = Package(
         // MARK: Tests
         .testTarget(name: "TetherModelTests", dependencies: ["TetherModel"], swiftSettings: swiftSettings),
         .testTarget(name: "TetherPatchTests", dependencies: ["TetherPatch", "TetherModel"], swiftSettings: swiftSettings),
-        .testTarget(name: "TetherCLITests", dependencies: ["tether"], swiftSettings: swiftSettings),
+        // Test support shared by the targets that start real servers (posix_spawn with a clean signal mask).
+        .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: swiftSettings),
+        .testTarget(name: "TetherCLITests", dependencies: ["tether", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "TetherEmulatorTests", dependencies: ["TetherEmulator", "TetherModel"], swiftSettings: swiftSettings),
         .testTarget(name: "TetherRenderTests", dependencies: ["TetherRender", "TetherModel"], swiftSettings: swiftSettings),
         .executableTarget(name: "GitBench", dependencies: ["TetherGit", .product(name: "Logging", package: "swift-log")], path: "Benchmarks/git", exclude: ["run.sh"], swiftSettings: swiftSettings),
@@ -117,7 +119,7 @@ let package = Package(
         .executableTarget(
             name: "DaemonBench", dependencies: ["TetherKube", "TetherModel", .product(name: "Logging", package: "swift-log")],
             path: "Benchmarks/daemon", exclude: ["run.sh"], swiftSettings: swiftSettings),
-        .testTarget(name: "TetherGitTests", dependencies: ["TetherGit"], swiftSettings: swiftSettings),
+        .testTarget(name: "TetherGitTests", dependencies: ["TetherGit", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "TetherEngineTests",
             dependencies: ["TetherEngine", "TetherKube", "TetherModel", "TetherEmulator", "TetherRender"],

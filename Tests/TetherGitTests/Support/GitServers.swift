@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// `git daemon` exporting a base path on 127.0.0.1.
 final class GitDaemon: Sendable {

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// A TCP proxy on 127.0.0.1 in its own process (Python), relaying to `targetPort` and
 /// sending the server's bytes on at `bytesPerSecond`, so a fetch through it lasts long

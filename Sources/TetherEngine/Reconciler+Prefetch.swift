@@ -20,24 +20,28 @@ package struct PlanPrefetch: Sendable {
 
 extension Reconciler {
     /// Starts reading the parent and its inventoried kinds' members in the background.
-    package func prefetch() -> PlanPrefetch {
+    /// - Parameter cached: members of kinds a watch cache holds (`LiveCache`), which are
+    ///   taken from it instead of listed; planning lists only the other kinds.
+    package func prefetch(cached: [GroupVersionKind: [Resource]] = [:]) -> PlanPrefetch {
         let reconciler = self
-        return PlanPrefetch(task: Task { await reconciler.prefetchedReads() })
+        return PlanPrefetch(task: Task { await reconciler.prefetchedReads(cached: cached) })
     }
 
-    func prefetchedReads() async -> PlanPrefetch.Reads {
+    func prefetchedReads(cached: [GroupVersionKind: [Resource]]) async -> PlanPrefetch.Reads {
         var parent = ApplySetParent(name: options.parentName, namespace: options.parentNamespace)
         do {
             try await readParent(&parent)
         } catch {
             return PlanPrefetch.Reads(parent: .failure(error))
         }
+        var lists = cached.mapValues { Result<[Resource], KubeError>.success($0) }
+        let cachedKinds = Set(cached.keys.map(\.groupKind))
         var gvks: [GroupVersionKind] = []
-        for groupKind in parent.memberGroupKinds {
+        for groupKind in parent.memberGroupKinds where !cachedKinds.contains(groupKind) {
             if let gvk = await servedVersion(of: groupKind) { gvks.append(gvk) }
         }
-        let lists = await labelledLists(gvks)
-        return PlanPrefetch.Reads(parent: .success(parent), lists: Dictionary(zip(gvks, lists), uniquingKeysWith: { first, _ in first }))
+        for (gvk, list) in zip(gvks, await labelledLists(gvks)) where lists[gvk] == nil { lists[gvk] = list }
+        return PlanPrefetch.Reads(parent: .success(parent), lists: lists)
     }
 
     /// One list per kind, of the objects carrying this set's part-of label; a kind the

@@ -82,6 +82,7 @@ struct RunCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        MemoryTrim.limitArenas(to: 2)
         let logger = global.bootstrapLogging()
         GitLibrary.initialize()
         do {

@@ -175,6 +175,13 @@ struct RunAcceptanceTests {
         #expect(RunCommandTests.eventually(within: 10) { syncs() >= start + 2 } != nil, "two more polls")
         let requests = try cluster.audit().filter { ($0["verb"] as? String) != "watch" }
         #expect(requests.isEmpty, "steady-state polls send no request: \(requests.map { "\($0["verb"] ?? "") \(Self.key($0))" })")
+
+        // A new revision is planned against the watch cache: the parent is read, the
+        // change applied, and no kind is listed again.
+        try git.push("overlays/aws/kustomization.yaml", "count: 4", "count: 5", message: "five replicas")
+        #expect(RunCommandTests.eventually(within: 1 + 3) { cluster.replicas() == "5" } != nil, "\(daemon.output.suffix(1500))")
+        let lists = try cluster.audit().filter { ($0["verb"] as? String) == "list" }
+        #expect(lists.isEmpty, "planned from the watch cache, not by listing: \(lists.map { Self.key($0) })")
     }
 
     @Test("Git server stopped: the daemon stays up, turns unready after --stale-after, counts failures, prunes nothing; server back: recovers alone")

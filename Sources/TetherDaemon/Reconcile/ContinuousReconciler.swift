@@ -49,6 +49,8 @@ package final class ContinuousReconciler: Sendable {
         var applied: (revision: String, objects: [SyncOutcome.ObjectState])?
         var watchedKinds: Set<GroupVersionKind> = []
         var watchTask: Task<Void, Never>?
+        /// The watches' cache of the members (nil until the first sync started them).
+        var cache: LiveCache?
         var debouncer = DriftDebouncer()
         var pendingCorrections: Set<ResourceID> = []
         var driftReports = 0
@@ -93,7 +95,10 @@ package final class ContinuousReconciler: Sendable {
         do {
             let path = try await CloudDetection.resolve(path: configuration.path, client: client)
             let objects = try DesiredState.render(directory: checkout.directory, path: path)
-            var plan = try await reconciler.plan(desired: objects, revision: revision)
+            // The watch cache stands in for the lists (a retry re-lists, in case the cache
+            // is what went wrong).
+            let cached = trigger.reasons.contains(.retry) ? [:] : cachedMembers()
+            var plan = try await reconciler.plan(desired: objects, revision: revision, prefetched: reconciler.prefetch(cached: cached))
             var result = try await reconciler.apply(plan)
             if await forceCorrectableConflicts(result, plan: plan) {
                 // Plan and apply again: the objects taken back are now unchanged, and the
@@ -163,9 +168,23 @@ package final class ContinuousReconciler: Sendable {
         let old = state.withLock { state -> Task<Void, Never>? in
             let old = state.watchTask
             state.watchTask = task
+            state.cache = cache
             return old
         }
         old?.cancel()
+    }
+
+    /// The members of every watched kind whose watch has listed, from the watch cache:
+    /// planning takes them instead of listing, so a sync of a new revision reads only the
+    /// ApplySet parent (and kinds not watched yet).
+    func cachedMembers() -> [GroupVersionKind: [Resource]] {
+        let (cache, kinds) = state.withLock { ($0.cache, $0.watchedKinds) }
+        guard let cache else { return [:] }
+        var members: [GroupVersionKind: [Resource]] = [:]
+        for gvk in kinds {
+            if let objects = cache.members(of: [gvk.groupKind]) { members[gvk] = objects }
+        }
+        return members
     }
 
     func recordCorrections(_ count: Int) {

@@ -18,8 +18,9 @@ extension EmulatorResponder {
         if call.query["force"] != nil, call.query["force"] != "true", call.query["force"] != "false" {
             throw EmulatorError.badRequest("force: Invalid value: \"\(call.query["force"] ?? "")\": must be true or false")
         }
-        let (object, created) = try await store.apply(call.type, namespace: call.namespace, name: call.name, config: patch,
-                                                      manager: manager, force: call.query.flag("force"), dryRun: call.dryRun)
-        return Self.json(object, status: created ? 201 : 200)
+        let (answer, created) = try await store.applyAnswer(call.type, namespace: call.namespace, name: call.name,
+                                                            config: patch, manager: manager,
+                                                            force: call.query.flag("force"), dryRun: call.dryRun)
+        return Self.json(answer, status: created ? 201 : 200)
     }
 }

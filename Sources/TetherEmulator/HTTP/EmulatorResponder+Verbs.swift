@@ -207,6 +207,15 @@ extension EmulatorResponder {
         return response
     }
 
+    /// A write's answer, with the bytes the store already had when it had them.
+    static func json(_ answer: WriteAnswer, status: Int = 200) -> Response {
+        guard let bytes = answer.json else { return json(answer.object, status: status) }
+        return Response(
+            status: HTTPResponse.Status(code: status),
+            headers: [.contentType: "application/json"],
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+
     static func json(_ value: Value, status: Int = 200) -> Response {
         let bytes = (try? JSONEncoding().bytes(value)) ?? Array(#"{"kind":"Status","status":"Failure","code":500}"#.utf8)
         return Response(

@@ -125,7 +125,7 @@ struct EmulatorResponder: HTTPResponder {
         let fault = await faults.decide(verb: entry.verb)
         if fault.latency > .zero { try await Task.sleep(for: fault.latency) }
         if let failure = fault.failure { throw failure }
-        guard let type = await store.registry.type(group: target.group, version: target.version, plural: target.plural)
+        guard let type = store.servedRegistry.type(group: target.group, version: target.version, plural: target.plural)
         else { throw Self.notFoundPath }
         entry.resource = type.groupResource
         if target.namespace != nil, !type.namespaced { throw Self.notFoundPath }
@@ -153,8 +153,8 @@ struct EmulatorResponder: HTTPResponder {
         case "watch": return try await watch(call, allNamespaces: target.namespace == nil, http: request)
         case "create":
             let body = try await Self.body(of: request)
-            return Self.json(try await store.create(type, namespace: namespace, body: body, dryRun: dryRun,
-                                                    manager: call.manager), status: 201)
+            return Self.json(try await store.createAnswer(type, namespace: namespace, body: body, dryRun: dryRun,
+                                                          manager: call.manager), status: 201)
         case "update":
             let body = try await Self.body(of: request)
             return Self.json(try await store.update(type, namespace: namespace, name: call.name, body: body,

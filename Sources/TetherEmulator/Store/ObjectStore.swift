@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 package import TetherModel
 
 /// The emulator's state: every stored object, the global resourceVersion
@@ -24,7 +25,11 @@ package actor ObjectStore {
         package var remainingItemCount: Int?
     }
 
-    package internal(set) var registry = ResourceRegistry()
+    package internal(set) var registry = ResourceRegistry() {
+        didSet { registryCopy.withLock { $0 = registry } }
+    }
+    /// `registry` as of its last change, for `servedRegistry`.
+    private nonisolated let registryCopy = Mutex(ResourceRegistry())
     /// Objects by resource, then by `namespace/name` (sorted when listed, like etcd keys).
     var objects: [GroupResource: [String: Value]] = [:]
     var resourceVersion = 0
@@ -39,8 +44,9 @@ package actor ObjectStore {
     /// `ownerReferences`), for garbage collection.
     var byUID: [String: ObjectKey] = [:]
     var dependents: [String: Set<ObjectKey>] = [:]
-    /// Each object encoded as a list item, kept up to date by `put`.
-    private var encodedItems: [GroupResource: [String: [UInt8]]] = [:]
+    /// Each object encoded as a list item, kept up to date by `put`; write
+    /// answers are cut from it too (`ObjectStore+Answer.swift`).
+    var encodedItems: [GroupResource: [String: [UInt8]]] = [:]
     /// `objects`' keys per resource, sorted, for lists; nil when stale.
     private var keyOrder: [GroupResource: [String]] = [:]
     /// In-process listeners (the simulated controllers): every change to one of their resources.
@@ -81,6 +87,13 @@ package actor ObjectStore {
     static let services = GroupResource(group: "", resource: "services")
     static let nodes = GroupResource(group: "", resource: "nodes")
     static let pods = GroupResource(group: "", resource: "pods")
+
+    /// The served types, read without waiting for the actor: every request
+    /// resolves its type before it does anything else, and with the store
+    /// busy, queueing on the actor just for that was a second wait per request.
+    /// The copy changes together with `registry`, so this is what a read on
+    /// the actor would have returned.
+    package nonisolated var servedRegistry: ResourceRegistry { registryCopy.withLock { $0 } }
 
     /// The newest resourceVersion handed out.
     package var currentResourceVersion: Int { resourceVersion }
@@ -242,7 +255,7 @@ package actor ObjectStore {
             throw .alreadyExists(type.groupResource, name)
         }
         object[at: ["metadata", "uid"]] = .string(Self.newUID())
-        object[at: ["metadata", "creationTimestamp"]] = .string(Date().ISO8601Format())
+        object[at: ["metadata", "creationTimestamp"]] = .string(FieldManager.timestamp())
         if object["spec"] != nil || !type.builtIn {
             object[at: ["metadata", "generation"]] = 1
         }

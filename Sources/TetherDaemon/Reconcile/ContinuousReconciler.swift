@@ -92,13 +92,13 @@ package final class ContinuousReconciler: Sendable {
             logger.debug("revision already applied; nothing to plan", metadata: ["revision": "\(revision ?? "-")", "trigger": "\(trigger)"])
             return unchanged
         }
+        // The parent read starts before rendering, as in `tether sync`, and the watch cache
+        // stands in for the lists (a retry re-lists, in case the cache is what went wrong).
+        let prefetched = reconciler.prefetch(cached: trigger.reasons.contains(.retry) ? [:] : cachedMembers())
         do {
             let path = try await CloudDetection.resolve(path: configuration.path, client: client)
             let objects = try DesiredState.render(directory: checkout.directory, path: path)
-            // The watch cache stands in for the lists (a retry re-lists, in case the cache
-            // is what went wrong).
-            let cached = trigger.reasons.contains(.retry) ? [:] : cachedMembers()
-            var plan = try await reconciler.plan(desired: objects, revision: revision, prefetched: reconciler.prefetch(cached: cached))
+            var plan = try await reconciler.plan(desired: objects, revision: revision, prefetched: prefetched)
             var result = try await reconciler.apply(plan)
             if await forceCorrectableConflicts(result, plan: plan) {
                 // Plan and apply again: the objects taken back are now unchanged, and the
@@ -117,6 +117,7 @@ package final class ContinuousReconciler: Sendable {
                                                "changed": "\(result.results.filter { $0.outcome != .unchanged }.count)"])
             return .succeeded(revision: revision, objectsManaged: plan.entries.filter { $0.desired != nil }.count, objects: objects_)
         } catch {
+            prefetched.cancel()
             return await failed("\(error)", revision: revision)
         }
     }

@@ -22,11 +22,31 @@ for p in "${packages[@]}"; do
 done
 if [ ${#missing[@]} -eq 0 ]; then
   echo "install-deps: all ${#packages[@]} packages present"
-  exit 0
+else
+  sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  echo "install-deps: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update -qq
+  $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
-sudo=""
-[ "$(id -u)" -ne 0 ] && sudo="sudo"
-echo "install-deps: installing ${missing[*]}"
-export DEBIAN_FRONTEND=noninteractive
-$sudo apt-get update -qq
-$sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+
+# Python reference tools (test oracles, never shipped) go into one venv at .venv/.
+# Each area lists its PyPI packages in .ci/pip-packages-AREA.txt; tests find the
+# interpreter as $TETHER_PYTHON or .venv/bin/python and skip with a message without it.
+pip_packages=()
+for list in "$here"/.ci/pip-packages-*.txt; do
+  [ -f "$list" ] || continue
+  while read -r p; do
+    p="${p%%#*}"; p="${p//[[:space:]]/}"
+    [ -n "$p" ] && pip_packages+=("$p")
+  done < "$list"
+done
+if [ ${#pip_packages[@]} -gt 0 ]; then
+  [ -x "$here/.venv/bin/python" ] || python3 -m venv "$here/.venv"
+  if ! "$here/.venv/bin/python" -m pip install -q --disable-pip-version-check "${pip_packages[@]}"; then
+    echo "install-deps: pip install of ${pip_packages[*]} failed" >&2
+    exit 1
+  fi
+  echo "install-deps: venv .venv has ${pip_packages[*]}"
+fi

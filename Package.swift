@@ -23,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.0.0"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
     ],
     targets: [
         // MARK: C libraries (found with pkg-config)
@@ -45,6 +46,18 @@ let package = Package(
             ],
             swiftSettings: swiftSettings),
         .target(name: "TetherRender", dependencies: ["TetherModel", "TetherPatch", "COpenSSL"], swiftSettings: swiftSettings),
+        // MARK: Helm: Go text/template, then Helm (Sprig, built-ins, charts, values, output)
+        .target(name: "TetherTemplate", swiftSettings: swiftSettings),
+        .target(name: "TetherHelm", dependencies: ["TetherTemplate", "TetherModel"], swiftSettings: swiftSettings),
+        // MARK: SOPS decryption and encryption (age, PGP through gpg, AES-256-GCM, MAC, stores)
+        .target(
+            name: "TetherSOPS",
+            dependencies: [
+                "TetherModel",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings),
         .target(name: "TetherGit", dependencies: ["CGit2", .product(name: "Logging", package: "swift-log")], swiftSettings: swiftSettings),
         .target(
             name: "TetherKube",
@@ -81,6 +94,8 @@ let package = Package(
                 "TetherModel",
                 "TetherEmulator",
                 "TetherRender",
+                "TetherHelm",
+                "TetherSOPS",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -106,6 +121,9 @@ let package = Package(
         .testTarget(name: "TetherCLITests", dependencies: ["tether", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "TetherEmulatorTests", dependencies: ["TetherEmulator", "TetherModel"], swiftSettings: swiftSettings),
         .testTarget(name: "TetherRenderTests", dependencies: ["TetherRender", "TetherModel"], swiftSettings: swiftSettings),
+        .testTarget(name: "TetherTemplateTests", dependencies: ["TetherTemplate"], swiftSettings: swiftSettings),
+        .testTarget(name: "TetherHelmTests", dependencies: ["TetherHelm", "TetherTemplate", "TetherModel"], swiftSettings: swiftSettings),
+        .testTarget(name: "TetherSOPSTests", dependencies: ["TetherSOPS", "TetherModel"], swiftSettings: swiftSettings),
         .executableTarget(name: "GitBench", dependencies: ["TetherGit", .product(name: "Logging", package: "swift-log")], path: "Benchmarks/git", exclude: ["run.sh"], swiftSettings: swiftSettings),
         .executableTarget(
             name: "EmulatorBench", dependencies: ["TetherEmulator", "TetherModel", .product(name: "Logging", package: "swift-log")],

@@ -6,7 +6,7 @@ package struct EngineError: Error, Sendable, CustomStringConvertible {
     package struct Code: Hashable, Sendable, CustomStringConvertible {
         private enum Raw: String, Sendable {
             case inventoryMismatch, emptyRender, pruneBudget, planStale, invalidPlan
-            case invalidConfig, notReady, timeout, cluster, source, render
+            case invalidConfig, notReady, timeout, cluster, source, render, cancelled
         }
         private let raw: Raw
         private init(_ raw: Raw) { self.raw = raw }
@@ -31,6 +31,10 @@ package struct EngineError: Error, Sendable, CustomStringConvertible {
         package static let source = Code(.source)
         /// Rendering failed.
         package static let render = Code(.render)
+        /// The task was cancelled (SIGINT, SIGTERM, a shutdown timeout, lost leadership):
+        /// the objects in flight finished, nothing else was started, and nothing was
+        /// pruned or removed from the inventory. `partial` says what was applied.
+        package static let cancelled = Code(.cancelled)
         package var description: String { raw.rawValue }
     }
 
@@ -39,9 +43,12 @@ package struct EngineError: Error, Sendable, CustomStringConvertible {
     package var resource: ResourceID?
     package var hint: String?
     package var cause: (any Error)?
+    /// What a sync applied before it stopped with this error, when it had started writing.
+    package var partial: SyncResult?
 
     package init(_ code: Code, _ message: String, resource: ResourceID? = nil, hint: String? = nil,
-                 cause: (any Error)? = nil) {
+                 cause: (any Error)? = nil, partial: SyncResult? = nil) {
+        self.partial = partial
         self.code = code
         self.message = message
         self.resource = resource
@@ -55,5 +62,17 @@ package struct EngineError: Error, Sendable, CustomStringConvertible {
         if !text.hasSuffix(".") { text += "." }
         if let hint { text += " " + hint }
         return text
+    }
+}
+
+extension EngineError {
+    /// The error for work stopped by cancellation, with what was done before it.
+    /// - Parameters:
+    ///   - stage: what was running (`plan`, `apply`, `prune`, `wait`), for the message.
+    ///   - partial: what the sync applied before it stopped, once it had started writing.
+    package static func cancelled(during stage: String, partial: SyncResult? = nil) -> EngineError {
+        EngineError(.cancelled, "the sync was cancelled during \(stage)",
+                    hint: "Nothing was pruned and the inventory still lists every member; run the same command again to finish.",
+                    partial: partial)
     }
 }

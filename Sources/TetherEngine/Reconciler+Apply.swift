@@ -13,6 +13,12 @@ extension Reconciler {
     /// Objects that fail (422, conflicts) are reported and the others still applied; the
     /// result says which. Safety checks (empty render, prune budget, foreign parent) throw
     /// before anything is written.
+    ///
+    /// Cancellation is checked between objects and between phases: the objects in flight
+    /// finish, no other is started, nothing is pruned and the inventory is not narrowed
+    /// (it was widened before the first write, so it covers every member that exists).
+    /// - Throws: `EngineError` `cancelled` carrying what was applied (`partial`), or the
+    ///   safety and cluster errors above.
     package func apply(_ plan: Plan, progress: Progress? = nil) async throws(EngineError) -> SyncResult {
         let start = ContinuousClock.now
         try checkSafety(plan)
@@ -22,7 +28,12 @@ extension Reconciler {
         let total = plan.entries.filter { $0.action == .create || $0.action == .update || ($0.action == .prune && options.prune) }.count
         let counter = ProgressCounter(total: total, report: progress)
         var results: [ObjectResult] = []
+        func stopped(_ stage: String) -> EngineError {
+            .cancelled(during: stage, partial: SyncResult(revision: plan.revision, applySet: parent.id, results: results,
+                                                          prunePending: 0, duration: ContinuousClock.now - start))
+        }
         for phase in ApplyPhase.allCases {
+            if Task.isCancelled { throw stopped("apply") }
             let batch = applying.filter { ApplyPhase(kind: $0.id.kind, group: $0.id.group) == phase }
             guard !batch.isEmpty else { continue }
             // Only creates and updates send a request; the rest are settled here without a task each.
@@ -30,22 +41,32 @@ extension Reconciler {
             for entry in batch where entry.action != .create && entry.action != .update {
                 results.append(await applyOne(entry))
             }
-            results += await Bounded.map(writes, limit: options.concurrency) { entry in
+            let finished = await Bounded.run(writes, limit: options.concurrency) { entry in
                 let result = await self.applyOne(entry)
                 counter.advance()
                 return result
             }
+            results += finished.outputs
+            if !finished.isComplete || Task.isCancelled { throw stopped("apply") }
             if phase == .namespacesAndDefinitions {
-                try await waitForDefinitions(batch.filter { $0.id.kind == "CustomResourceDefinition" && $0.action != .skip })
+                do {
+                    try await waitForDefinitions(batch.filter { $0.id.kind == "CustomResourceDefinition" && $0.action != .skip })
+                } catch where error.code == .cancelled {
+                    throw stopped("the wait for CustomResourceDefinitions")
+                }
             }
         }
-        try beforePrune?()
         let prunes = plan.entries.filter { $0.action == .prune }
         var pruneFailed = false
         var pruneDuration = Duration.zero
         if options.prune {
             let pruneStart = ContinuousClock.now
-            let pruneResults = try await prune(prunes, counter: counter)
+            let finished = await prune(prunes, counter: counter)
+            let pruneResults = finished.outputs
+            guard finished.isComplete, !Task.isCancelled else {
+                results += pruneResults
+                throw stopped("prune")
+            }
             pruneFailed = pruneResults.contains(where: \.failed)
             results += pruneResults
             pruneDuration = ContinuousClock.now - pruneStart
@@ -104,6 +125,12 @@ extension Reconciler {
             result.conflicts = ["metadata.labels.\(ApplySetID.partOfLabel): conflict with \"\(other)\""]
             return result
         }
+        if Task.isCancelled {
+            // Not started: the caller reports it as not applied.
+            result.outcome = .failed
+            result.message = "not applied: the sync was cancelled"
+            return result
+        }
         do throws(KubeError) {
             if let live = entry.live, !Self.legacyManagers(of: live).isEmpty {
                 try await takeOverClientSideFields(live)
@@ -113,6 +140,9 @@ extension Reconciler {
             let after = applied.value[path: ["metadata", "resourceVersion"]]?.stringValue
             result.outcome = entry.live == nil ? .created : (before == after ? .unchanged : .configured)
             logger.debug("applied", metadata: ["object": "\(entry.id)", "outcome": "\(result.outcome.rawValue)"])
+        } catch where error.code == .cancelled {
+            result.outcome = .failed
+            result.message = "interrupted in flight: it may or may not have been applied; the next sync settles it"
         } catch {
             result.outcome = error.code == .conflict ? .conflicted : .failed
             result.message = error.description
@@ -170,7 +200,8 @@ extension Reconciler {
                 if ContinuousClock.now > deadline {
                     throw EngineError(.timeout, "CustomResourceDefinition \(entry.id.name) was not Established within 60s", resource: entry.id)
                 }
-                try? await Task.sleep(for: .milliseconds(100))
+                // Cancelled: stop at once rather than polling until the deadline.
+                do { try await Task.sleep(for: .milliseconds(100)) } catch { throw .cancelled(during: "the wait for CustomResourceDefinitions") }
             }
         }
         await client.invalidateDiscovery()

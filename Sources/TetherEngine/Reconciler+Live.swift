@@ -110,7 +110,7 @@ extension Reconciler {
         }
         let listKinds = Set(missing.filter { $0.value.count > 8 }.keys)
         let client = self.client
-        let found = await Bounded.map(lookups, limit: options.concurrency) { batch -> Result<[Resource], KubeError> in
+        let finished = await Bounded.run(lookups, limit: options.concurrency) { batch -> Result<[Resource], KubeError> in
             let object = batch[0]
             do throws(KubeError) {
                 if listKinds.contains(object.gvk.groupKind) {
@@ -123,6 +123,8 @@ extension Reconciler {
                 return .failure(error)
             }
         }
+        guard finished.isComplete else { throw .cancelled(during: "planning (reading the rendered objects)") }
+        let found = finished.outputs
         let wanted = Set(desired.map(\.id))
         for result in found {
             switch result {

@@ -101,8 +101,13 @@ extension Reconciler {
     func dryRun(_ entries: inout [PlanEntry], indices: [Int]) async throws(EngineError) {
         guard !indices.isEmpty else { return }
         let snapshot = entries
-        let results = await Bounded.map(indices, limit: options.concurrency) { index in
-            await self.dryRunOne(snapshot[index])
+        let results: [Result<PlanEntry, EngineError>]
+        do {
+            results = try await Bounded.map(indices, limit: options.concurrency) { index in
+                await self.dryRunOne(snapshot[index])
+            }
+        } catch {
+            throw .cancelled(during: "planning (server-side dry runs)")
         }
         for (index, result) in zip(indices, results) {
             switch result {

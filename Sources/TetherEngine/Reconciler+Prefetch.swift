@@ -49,7 +49,7 @@ extension Reconciler {
     func labelledLists(_ gvks: [GroupVersionKind]) async -> [Result<[Resource], KubeError>] {
         let selector = partOfSelector
         let client = self.client
-        return await Bounded.map(gvks, limit: options.concurrency) { gvk -> Result<[Resource], KubeError> in
+        let finished = await Bounded.run(gvks, limit: options.concurrency) { gvk -> Result<[Resource], KubeError> in
             do throws(KubeError) {
                 return .success(try await client.listAll(gvk, namespace: "", options: ListOptions(labelSelector: selector)).items)
             } catch where error.code == .notFound || error.code == .noResourceMatch {
@@ -58,5 +58,7 @@ extension Reconciler {
                 return .failure(error)
             }
         }
+        // A kind not listed because the task was cancelled reads as a cancelled request.
+        return finished.slots.map { $0 ?? .failure(KubeError(.cancelled, "the list was not started: the task was cancelled")) }
     }
 }

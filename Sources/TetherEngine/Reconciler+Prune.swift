@@ -6,18 +6,23 @@ package import TetherModel
 extension Reconciler {
     /// Deletes prune entries in reverse dependency order, each guarded by the uid it was
     /// planned against (an object deleted and recreated meanwhile is left alone).
-    func prune(_ entries: [PlanEntry], counter: ProgressCounter) async throws(EngineError) -> [ObjectResult] {
-        var results: [ObjectResult] = []
+    /// - Returns: one result per entry; after cancellation, the deletions that finished
+    ///   (`isComplete` false), and the caller must not narrow the inventory.
+    func prune(_ entries: [PlanEntry], counter: ProgressCounter) async -> Bounded.Finished<ObjectResult> {
+        var slots: [ObjectResult?] = []
         for phase in ApplyPhase.allCases.reversed() {
             let batch = entries.filter { ApplyPhase(kind: $0.id.kind, group: $0.id.group) == phase }
             guard !batch.isEmpty else { continue }
-            results += await Bounded.map(batch, limit: options.concurrency) { entry in
+            if Task.isCancelled { return Bounded.Finished(slots: slots + [nil]) }
+            let finished = await Bounded.run(batch, limit: options.concurrency) { entry in
                 let result = await self.pruneOne(entry)
                 counter.advance()
                 return result
             }
+            slots += finished.slots
+            if !finished.isComplete { return Bounded.Finished(slots: slots) }
         }
-        return results
+        return Bounded.Finished(slots: slots)
     }
 
     func pruneOne(_ entry: PlanEntry) async -> ObjectResult {
@@ -32,6 +37,9 @@ extension Reconciler {
         } catch where error.code == .conflict {
             result.outcome = .skipped
             result.message = "replaced since the plan was made (uid changed); left alone"
+        } catch where error.code == .cancelled {
+            result.outcome = .failed
+            result.message = "interrupted in flight: it may or may not have been deleted; the next sync settles it"
         } catch {
             result.outcome = .failed
             result.message = error.description

@@ -33,8 +33,7 @@ extension Reconciler {
                                   + (pending.count > 1 ? " (and \(pending.count - 1) more not ready)" : ""),
                                   resource: first.id, hint: "Check it with kubectl describe; raise --timeout if it is only slow.")
             }
-            try? await Task.sleep(for: .milliseconds(500))
-            if Task.isCancelled { throw EngineError(.timeout, "waiting for readiness was cancelled") }
+            do { try await Task.sleep(for: .milliseconds(500)) } catch { throw .cancelled(during: "the wait for readiness") }
         }
     }
 }

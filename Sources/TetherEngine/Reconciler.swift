@@ -15,8 +15,6 @@ package struct Reconciler: Sendable {
     /// The set's `applyset.kubernetes.io/id`, worked out once.
     let applySetID: String
     let logger: Logger
-    /// Called between the apply and prune steps; tests use it to simulate a crash there.
-    package var beforePrune: (@Sendable () throws(EngineError) -> Void)?
 
     package init(client: KubeClient, options: EngineOptions, logger: Logger) {
         self.client = client
@@ -35,8 +33,10 @@ package struct Reconciler: Sendable {
 
     var partOfSelector: String { ApplySetID.partOfLabel + "=" + applySetID }
 
-    /// Wraps a client error with what the engine was doing.
+    /// Wraps a client error with what the engine was doing; a request cut short by
+    /// cancellation is the `cancelled` outcome, not a cluster failure.
     static func clusterError(_ error: KubeError, _ what: String) -> EngineError {
-        EngineError(.cluster, what, resource: error.resource, cause: error)
+        if error.code == .cancelled { return .cancelled(during: what) }
+        return EngineError(.cluster, what, resource: error.resource, cause: error)
     }
 }

@@ -10,13 +10,15 @@ import TetherRender
 /// The exit codes Tether documents in the README:
 /// 0 success (or in sync), 1 differences found (`diff`), 2 invalid input
 /// (bad YAML, bad kustomization, bad flags), 3 source or cluster unreachable,
-/// 4 apply or prune failed, 5 internal error.
+/// 4 apply or prune failed, 5 internal error, 130 interrupted (SIGINT or SIGTERM, or
+/// the sync was cancelled: it stopped after the objects in flight, pruned nothing).
 enum TetherExit {
     static let differences = ExitCode(1)
     static let invalidInput = ExitCode(2)
     static let unreachable = ExitCode(3)
     static let applyFailed = ExitCode(4)
     static let internalError = ExitCode(5)
+    static let interrupted = ExitCode(130)
 }
 
 /// Prints an error to stderr the way every command does, and gives the exit
@@ -47,6 +49,7 @@ func tetherExitCode(for error: any Error) -> ExitCode {
         case .render, .inventoryMismatch, .emptyRender, .pruneBudget, .planStale, .invalidPlan, .invalidConfig:
             return TetherExit.invalidInput
         case .cluster: return (error.cause as? KubeError).map(exitCode(for:)) ?? TetherExit.unreachable
+        case .cancelled: return TetherExit.interrupted
         default: return TetherExit.applyFailed
         }
     default: return TetherExit.internalError

@@ -20,11 +20,7 @@ struct ReconcileSession {
         let (client, emulator) = try await cluster.connect(logger: logger)
         var options = reconcile.engineOptions(defaultNamespace: client.config.namespace)
         pruning?.apply(to: &options)
-        var reconciler = Reconciler(client: client, options: options, logger: logger)
-        if ProcessInfo.processInfo.environment["TETHER_TEST_FAULT"] == "exit-before-prune" {
-            // Test hook: simulate a crash between the apply and prune steps.
-            reconciler.beforePrune = { exit(70) }
-        }
+        let reconciler = Reconciler(client: client, options: options, logger: logger)
         let prefetched = reconciler.prefetch()
         let desired: DesiredState
         do {

@@ -121,8 +121,13 @@ struct RunCommand: AsyncParsableCommand {
         let scheduler = SyncScheduler(configuration: schedule, status: status, metrics: metrics, logger: logger) { trigger in
             await reconciler.sync(trigger)
         }
+        // Pushes to the branch --ref names trigger a sync; pushes elsewhere are answered "ignored".
+        var hooks = WebhookReceiver.Configuration()
+        hooks.refFilter = RefFilter(trackedRef: git.ref)
         let receiver = try webhookSecretFile.map { path in
-            try WebhookReceiver(secret: try WebhookSecret.load(path: path), metrics: metrics, logger: logger) { scheduler.trigger($0) }
+            try WebhookReceiver(secret: try WebhookSecret.load(path: path), configuration: hooks, metrics: metrics, logger: logger) {
+                scheduler.trigger($0)
+            }
         }
         let http = DaemonHTTPServer(status: status, registry: registry, receiver: receiver, logger: logger)
             .application(listen: try ListenAddress(listen)) { address in
@@ -143,53 +148,7 @@ struct RunCommand: AsyncParsableCommand {
         let group = ServiceGroup(configuration: .init(services: services.map { .init(service: $0) },
                                                       gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
-        reconciler.stop()
+        await reconciler.stop()
         await emulator?.stop()
-    }
-}
-
-/// Runs the scheduler only while this replica holds the Lease, again for each term.
-///
-/// On SIGTERM a standby stops waiting for the Lease at once; a leader lets the scheduler
-/// finish the sync it is running (up to --shutdown-timeout, as without leader election),
-/// then releases the Lease so a standby takes over within a retry period.
-struct LeaderService: Service {
-    let elector: LeaderElector
-    let scheduler: SyncScheduler<ContinuousClock>
-    let reconciler: ContinuousReconciler
-
-    /// Whether the scheduler is running (this replica leads).
-    private final class Leading: Sendable {
-        let value = Atomic<Bool>(false)
-    }
-
-    func run() async throws {
-        let leading = Leading()
-        try await withThrowingTaskGroup(of: Bool.self) { group in
-            group.addTask {
-                try await elector.run {
-                    leading.value.store(true, ordering: .sequentiallyConsistent)
-                    defer {
-                        leading.value.store(false, ordering: .sequentiallyConsistent)
-                        reconciler.stop()
-                    }
-                    // Returns on graceful shutdown, once the running sync has finished.
-                    try await scheduler.run()
-                }
-                return true
-            }
-            group.addTask {
-                // Throws CancellationError when the elector ended first (the group cancels it).
-                try await gracefulShutdown()
-                return false
-            }
-            while let electorEnded = try await group.next() {
-                if electorEnded { break }
-                // Shutting down: a standby's wait for the Lease ends now; a leader's
-                // scheduler winds down by itself.
-                if !leading.value.load(ordering: .sequentiallyConsistent) { group.cancelAll() }
-            }
-            group.cancelAll()
-        }
     }
 }

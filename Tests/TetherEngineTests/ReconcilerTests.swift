@@ -179,8 +179,8 @@ struct ReconcilerTests {
         _ = try await harness.client.get(Self.configMap, name: "good", namespace: "default")
     }
 
-    @Test("a crash between apply and prune: the next sync finishes the prune")
-    func crashBetweenApplyAndPrune() async throws {
+    @Test("a prune that fails after the apply (every delete refused): the inventory is not narrowed and the next sync finishes the prune")
+    func failedPruneAfterApply() async throws {
         let harness = try await EngineHarness.start()
         defer { Task { await harness.stop() } }
         let a = try Resource.make("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a, namespace: default}\ndata: {a: '1'}\n")
@@ -188,10 +188,15 @@ struct ReconcilerTests {
         let ns = try Resource.make("apiVersion: v1\nkind: Namespace\nmetadata: {name: other}\n")
         var options = { (o: inout EngineOptions) in o.prune = true; o.maxPrunePercent = 100 }
         try await harness.sync([a, b, ns], harness.reconciler("crash", options))
-        var crashing = harness.reconciler("crash", options)
-        crashing.beforePrune = { () throws(EngineError) in throw EngineError(.cluster, "simulated crash") }
+        var faults = FaultPlan()
+        faults.failNext = FaultPlan.FailNext(count: 1_000, code: 500, verbs: ["delete"])
+        await harness.emulator.faults.set(faults)
         let c = try Resource.make("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, namespace: default}\ndata: {a: '1'}\n")
-        await #expect(throws: EngineError.self) { try await harness.sync([c, ns], crashing) }
+        let failed = try await harness.sync([c, ns], harness.reconciler("crash", options))
+        #expect(!failed.succeeded)
+        let kept = try await harness.client.get(Self.configMap, name: "tether-crash", namespace: "tether-system")
+        #expect(kept.annotation(ApplySetID.containsGroupKindsAnnotation)?.contains("Secret") == true, "not narrowed by a failed prune")
+        await harness.emulator.faults.set(FaultPlan())
         _ = try await harness.client.get(Self.configMap, name: "a", namespace: "default")
         _ = try await harness.client.get(Self.configMap, name: "c", namespace: "default")
         options = { (o: inout EngineOptions) in o.prune = true; o.maxPrunePercent = 100 }

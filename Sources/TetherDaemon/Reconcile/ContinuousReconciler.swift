@@ -52,7 +52,14 @@ package final class ContinuousReconciler: Sendable {
         /// The watches' cache of the members (nil until the first sync started them).
         var cache: LiveCache?
         var debouncer = DriftDebouncer()
+        /// Objects with a correction waiting for its delay or the gate (one at a time each).
         var pendingCorrections: Set<ResourceID> = []
+        /// Every correction task until it ends, by a serial number. `stop()` cancels and
+        /// awaits them, so none writes after it returns.
+        var correctionTasks: [Int: Task<Void, Never>] = [:]
+        var nextCorrection = 0
+        /// Bumped by `stop()`: watches and corrections of an older term do nothing.
+        var term = 0
         var driftReports = 0
         var corrections = 0
     }
@@ -64,6 +71,9 @@ package final class ContinuousReconciler: Sendable {
         self.logger = logger
         reconciler = Reconciler(client: client, options: configuration.engine, logger: logger)
     }
+
+    /// Whether a drift correction is waiting or running.
+    var correctionsPending: Bool { state.withLock { !$0.correctionTasks.isEmpty } }
 
     /// Drift seen and corrected since start.
     package var driftCounts: (reported: Int, corrected: Int) { state.withLock { ($0.driftReports, $0.corrections) } }
@@ -163,8 +173,11 @@ package final class ContinuousReconciler: Sendable {
 
     func startWatching(_ kinds: [GroupVersionKind], applySetID: String) {
         let cache = LiveCache(client: client, applySetID: applySetID, logger: logger)
+        let term = state.withLock { $0.term }
+        // Unstructured because the watches outlive the sync that starts them; `stop()`
+        // owns and cancels it.
         let task = Task { [self] in
-            await cache.run(kinds: kinds) { id, live in await self.observed(id, live: live) }
+            await cache.run(kinds: kinds) { id, live in await self.observed(id, live: live, term: term) }
         }
         let old = state.withLock { state -> Task<Void, Never>? in
             let old = state.watchTask
@@ -192,16 +205,32 @@ package final class ContinuousReconciler: Sendable {
         state.withLock { $0.corrections += count }
     }
 
-    /// Stops the watches.
-    package func stop() {
-        state.withLock { $0.watchTask }?.cancel()
+    /// Stops the watches and every pending drift correction, and waits until none of
+    /// them can write: after it returns (leadership lost, shutdown) this replica makes no
+    /// request on the daemon's behalf until the next `sync`.
+    package func stop() async {
+        let (watch, corrections) = state.withLock { state in
+            state.term += 1
+            let taken = (state.watchTask, Array(state.correctionTasks.values))
+            state.watchTask = nil
+            state.cache = nil
+            state.watchedKinds = []
+            state.applied = nil
+            state.pendingCorrections = []
+            state.correctionTasks = [:]
+            return taken
+        }
+        watch?.cancel()
+        for task in corrections { task.cancel() }
+        for task in corrections { await task.value }
     }
 
     // MARK: Drift
 
     /// A watch event for a member: drift is reported, and corrected unless the policy
     /// says otherwise, after the debouncer's delay.
-    func observed(_ id: ResourceID, live: Resource?) async {
+    func observed(_ id: ResourceID, live: Resource?, term: Int) async {
+        guard state.withLock({ $0.term }) == term, !Task.isCancelled else { return }
         guard let entry = state.withLock({ $0.desired[id] }), let desired = entry.desired else { return }
         guard let what = DriftDetector(fieldManager: configuration.engine.fieldManager).drift(desired: desired, live: live) else { return }
         let policy = DriftPolicy.forObject(desired: desired, live: live, selfHeal: configuration.selfHeal)
@@ -211,28 +240,43 @@ package final class ContinuousReconciler: Sendable {
             logger.warning("drift detected (reporting only)", metadata: ["object": "\(id)", "drift": "\(what)"])
             return
         }
-        let delay = state.withLock { state -> Duration? in
-            guard state.pendingCorrections.insert(id).inserted else { return nil }
-            return state.debouncer.delay(for: id, now: .now)
-        }
-        guard let delay else { return }
-        Task { [self] in
-            if delay > .zero { try? await Task.sleep(for: delay) }
-            await correct(id)
+        state.withLock { state in
+            guard state.term == term, state.pendingCorrections.insert(id).inserted else { return }
+            let delay = state.debouncer.delay(for: id, now: .now)
+            let key = state.nextCorrection
+            state.nextCorrection += 1
+            // Unstructured because a watch callback starts it and it outlives the callback;
+            // it is kept in `correctionTasks`, which `stop()` cancels and awaits.
+            state.correctionTasks[key] = Task { [self] in
+                defer { self.state.withLock { _ = $0.correctionTasks.removeValue(forKey: key) } }
+                if delay > .zero {
+                    do { try await Task.sleep(for: delay) } catch { return }
+                }
+                await correct(id, term: term)
+            }
         }
     }
 
-    func correct(_ id: ResourceID) async {
+    /// Whether a correction started in `term` may still write: not cancelled, and no
+    /// `stop()` since.
+    func mayCorrect(term: Int) -> Bool {
+        !Task.isCancelled && state.withLock { $0.term } == term
+    }
+
+    func correct(_ id: ResourceID, term: Int) async {
         await gate.run {
             let entry = self.state.withLock { state -> PlanEntry? in
+                guard state.term == term else { return nil }
                 state.pendingCorrections.remove(id)
                 return state.desired[id]
             }
-            guard var entry else { return }
+            guard var entry, self.mayCorrect(term: term) else { return }
             // Read the object now: it may have been fixed meanwhile.
             let live = try? await self.client.get(entry.gvk, name: id.name, namespace: id.namespace)
             if let desired = entry.desired, DriftDetector(fieldManager: self.configuration.engine.fieldManager).drift(desired: desired, live: live) == nil { return }
             entry.live = live
+            // Checked again after the read: leadership may have ended meanwhile.
+            guard self.mayCorrect(term: term) else { return }
             let result = await self.reconciler.heal([entry])
             if let outcome = result.first, !outcome.failed {
                 self.state.withLock { $0.corrections += 1 }

@@ -82,8 +82,9 @@ struct GitOptions: ParsableArguments {
 
     /// The parsed source and the library options for it.
     func resolved() throws(GitError) -> (GitSource, GitSourceOptions) {
-        let source = try GitSource(self.source)
         let reference = try ref.map { (r) throws(GitError) in try GitReference(parsing: r) } ?? .defaultBranch
+        // A directory honours --ref only through Git; a plain directory refuses it.
+        let source = try GitSource(self.source).checkingOut(reference, flag: "--ref", written: ref ?? "")
         var auth = GitAuth.none
         if let tokenFile { auth = .bearerToken(.file(tokenFile)) }
         if let tokenEnv { auth = .bearerToken(.environment(tokenEnv)) }

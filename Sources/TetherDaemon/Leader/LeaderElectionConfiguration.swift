@@ -32,10 +32,10 @@ package struct LeaderElectionConfiguration: Sendable, Equatable {
     /// - Throws: `DaemonError` `.invalidConfiguration` naming the value and the rule.
     package func validate() throws(DaemonError) {
         guard !leaseName.isEmpty, !namespace.isEmpty else {
-            throw DaemonError(.invalidConfiguration, "leader election needs a Lease name and namespace. Set --leader-elect-lease and --leader-elect-namespace.")
+            throw DaemonError(.invalidConfiguration, "leader election needs a Lease name and namespace. Set --name (the Lease is tether-NAME) and --lease-namespace.")
         }
         guard !identity.isEmpty else {
-            throw DaemonError(.invalidConfiguration, "leader election needs a non-empty identity. Set POD_NAME from the downward API or --leader-elect-identity.")
+            throw DaemonError(.invalidConfiguration, "leader election needs a non-empty identity. Set the POD_NAME environment variable (from the downward API in a Deployment).")
         }
         guard leaseDuration > renewDeadline else {
             throw DaemonError(.invalidConfiguration, "the lease duration (\(leaseDuration)) must be greater than the renew deadline (\(renewDeadline)).")

@@ -95,6 +95,10 @@ package final class GitRepositoryCache: Sendable {
     // MARK: Local directories
 
     private func syncLocal(_ source: GitSource, options: GitSourceOptions) throws(GitError) -> GitCheckout {
+        guard options.reference == .defaultBranch else {
+            // Read as it is, a directory cannot honour a ref; never ignore one silently.
+            throw GitError(.invalidInput, "a local directory is read as it is and cannot check out the \(options.reference). Use GitSource.checkingOut(_:flag:written:) (a file:// source), or leave out the ref.", url: source.redactedURL)
+        }
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: source.path, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw GitError(.unreachable, "directory does not exist. Check the path.", url: source.redactedURL)

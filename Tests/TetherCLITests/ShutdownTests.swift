@@ -1,0 +1,37 @@
+import Foundation
+import Testing
+
+/// Stopping Tether in the middle of a large sync: it ends promptly and cleanly, never
+/// with a crash, and the next run converges.
+@Suite("SIGTERM and SIGINT during a sync", .serialized, .timeLimit(.minutes(2)))
+struct ShutdownTests {
+    /// A directory with one kustomization of `count` ConfigMaps.
+    static func manyObjects(_ count: Int) throws -> URL {
+        let tree = FileManager.default.temporaryDirectory.appendingPathComponent("tether-many-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: tree, withIntermediateDirectories: true)
+        try "resources: [objects.yaml]\n".write(to: tree.appendingPathComponent("kustomization.yaml"), atomically: true, encoding: .utf8)
+        let objects = (0..<count).map { "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cm-\($0), namespace: default}\ndata: {i: '\($0)'}\n" }
+        try objects.joined(separator: "---\n").write(to: tree.appendingPathComponent("objects.yaml"), atomically: true, encoding: .utf8)
+        return tree
+    }
+
+    static func applies(_ emulator: SyncCommandTests.Emulator) -> Int {
+        ((try? emulator.audit()) ?? []).filter { ($0["verb"] as? String) == "apply" }.count
+    }
+
+    @Test("tether run: SIGTERM during a slow sync with --shutdown-timeout 1 exits 0 within 3 s (it trapped in Bounded.map)")
+    func runStopsCleanly() throws {
+        let emulator = try SyncCommandTests.Emulator(["--fault-latency", "40ms"])
+        let tree = try Self.manyObjects(1_000)
+        defer { try? FileManager.default.removeItem(at: tree) }
+        let daemon = try RunCommandTests.Daemon(["--source", tree.path, "--path", ".", "--server", emulator.url,
+                                                 "--shutdown-timeout", "1", "--name", "shutdown"])
+        #expect(RunCommandTests.eventually(within: 20) { Self.applies(emulator) > 20 } != nil, "the sync started: \(daemon.output.suffix(400))")
+        let sent = Date()
+        daemon.process.terminate()
+        daemon.process.waitUntilExit()
+        #expect(Date().timeIntervalSince(sent) < 3, "exit within the shutdown timeout plus 2 s")
+        #expect(daemon.process.terminationReason == .exit && daemon.process.terminationStatus == 0, "\(daemon.output.suffix(800))")
+        #expect(!daemon.output.contains("Fatal error") && !daemon.output.contains("Swift runtime failure"))
+    }
+}

@@ -19,11 +19,11 @@ extension EmulatorSuites {
             #expect(version.stdout.contains("v1.32"), "\(version.stdout) \(version.stderr)")
         }
 
-        @Test("openapi v3 answers 404 with a Status")
+        @Test("an unknown openapi v3 group version answers 404 with a Status")
         func openAPI() async throws {
             let h = try await EmulatorHarness.start()
             defer { Task { await h.stop() } }
-            let v3 = try await h.http("GET", "/openapi/v3")
+            let v3 = try await h.http("GET", "/openapi/v3/apis/nothing.example.com/v1")
             #expect(v3.code == 404)
             #expect(v3.body.contains(#""kind":"Status""#))
             let group = try await h.http("GET", "/apis/apps/v1")

@@ -111,12 +111,12 @@ extension EmulatorSuites {
             #expect(out.status != 0 && out.stderr.contains(#"The ConfigMap "UPPER" is invalid"#), "\(out.stderr)")
         }
 
-        @Test("protobuf bodies get 415 UnsupportedMediaType rather than a decode error")
-        func protobufRefused() async throws {
+        @Test("CBOR bodies get 415 UnsupportedMediaType rather than a decode error")
+        func cborRefused() async throws {
             let h = try await EmulatorHarness.start()
             defer { Task { await h.stop() } }
-            let out = try await h.kubectl("create", "namespace", EmulatorHarness.namespace("proto"))
-            #expect(out.status != 0 && out.stderr.contains("UnsupportedMediaType"), "\(out.stderr)")
+            let r = try await h.http("POST", "/api/v1/namespaces", body: "\u{A0}", contentType: "application/cbor")
+            #expect(r.code == 415 && r.body.contains("UnsupportedMediaType"), "\(r.body)")
         }
     }
 }

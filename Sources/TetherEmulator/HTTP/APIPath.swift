@@ -7,8 +7,8 @@ enum APIPath: Equatable {
     case group(String)
     case groupVersion(group: String, version: String)
     case resource(ResourcePath)
-    /// `/openapi/v2` or `/openapi/v3...`, with `v2` or `v3`.
-    case openAPI(String)
+    /// `/openapi/v2` or `/openapi/v3...`, with the segments after `openapi` (`["v3", "apis", "apps", "v1"]`).
+    case openAPI([String])
     case health
     /// `/_emulator/...`: the emulator's own admin endpoints (audit, faults),
     /// with the path segments after `_emulator`. Not part of discovery.
@@ -30,7 +30,7 @@ enum APIPath: Equatable {
         switch parts.first {
         case "version" where parts.count == 1: self = .version
         case "healthz", "livez", "readyz": self = .health
-        case "openapi": self = .openAPI(parts.count > 1 ? parts[1] : "")
+        case "openapi": self = .openAPI(Array(parts.dropFirst()))
         case "_emulator": self = .admin(Array(parts.dropFirst()))
         case "api":
             if parts.count == 1 { self = .coreVersions; return }

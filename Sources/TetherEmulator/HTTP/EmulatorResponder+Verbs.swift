@@ -66,13 +66,17 @@ extension EmulatorResponder {
         buffer.writeBytes(bytes)
         buffer.writeBytes(items)
         buffer.writeString("]}")
+        if ResponseFormat.current == .protobuf {
+            return Self.json(try Self.parseJSON(Array(buffer.readableBytesView)))
+        }
         return Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: buffer))
     }
 
     /// The request's DeleteOptions: its body, if any, and its query.
     func deleteOptions(_ call: ResourceRequest, http request: Request) async throws -> DeleteOptions {
         let raw = try await Self.bytes(of: request)
-        let body = raw.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) ? nil : try Self.parseJSON(raw)
+        let body = raw.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) ? nil
+            : try Self.decodeBody(raw, contentType: request.headers[.contentType])
         return try DeleteOptions(body: body, propagationPolicy: call.query["propagationPolicy"],
                                  gracePeriodSeconds: call.query["gracePeriodSeconds"],
                                  orphanDependents: call.query["orphanDependents"], dryRun: call.dryRun)
@@ -168,8 +172,16 @@ extension EmulatorResponder {
         return Array(buffer.readableBytesView)
     }
 
+    /// A create, update or DeleteOptions body: JSON, or Kubernetes protobuf when its Content-Type says so.
     static func body(of request: Request) async throws -> Value {
-        try parseJSON(try await bytes(of: request))
+        try decodeBody(try await bytes(of: request), contentType: request.headers[.contentType])
+    }
+
+    static func decodeBody(_ bytes: [UInt8], contentType: String?) throws(EmulatorError) -> Value {
+        if let contentType, mediaType(contentType) == KubernetesProtobuf.mediaType {
+            return try KubernetesProtobuf.decode(bytes)
+        }
+        return try parseJSON(bytes)
     }
 
     static func parseJSON(_ bytes: [UInt8]) throws(EmulatorError) -> Value {
@@ -209,14 +221,28 @@ extension EmulatorResponder {
 
     /// A write's answer, with the bytes the store already had when it had them.
     static func json(_ answer: WriteAnswer, status: Int = 200) -> Response {
-        guard let bytes = answer.json else { return json(answer.object, status: status) }
+        guard let bytes = answer.json, ResponseFormat.current == .json else { return json(answer.object, status: status) }
         return Response(
             status: HTTPResponse.Status(code: status),
             headers: [.contentType: "application/json"],
             body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 
+    /// `value` as the response body: JSON, or protobuf when the client asked
+    /// for it and the kind has a protobuf message.
     static func json(_ value: Value, status: Int = 200) -> Response {
+        if ResponseFormat.current == .protobuf {
+            do {
+                if let bytes = try KubernetesProtobuf.encode(value) {
+                    return Response(
+                        status: HTTPResponse.Status(code: status),
+                        headers: [.contentType: KubernetesProtobuf.mediaType],
+                        body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
+                }
+            } catch {
+                return ResponseFormat.$current.withValue(.json) { Self.response(error) }
+            }
+        }
         let bytes = (try? JSONEncoding().bytes(value)) ?? Array(#"{"kind":"Status","status":"Failure","code":500}"#.utf8)
         return Response(
             status: HTTPResponse.Status(code: status),

@@ -48,14 +48,16 @@ struct EmulatorResponder: HTTPResponder {
             method: request.method.rawValue, path: path, query: request.uri.query ?? "", verb: "",
             resource: nil, namespace: "", name: "", subresource: "", code: 0,
             userAgent: request.headers[.userAgent] ?? "", user: user.name)
-        let response: Response
-        do {
-            response = try await route(request, apiPath, query, &entry)
-        } catch let error as EmulatorError {
-            response = Self.response(error)
-        } catch {
-            let wrapped = EmulatorError(.internalError, "\(error)", cause: error)
-            response = Self.json(wrapped.status, status: 500)
+        let format = ResponseFormat.negotiated(accept: request.headers[.accept])
+        let response = await ResponseFormat.$current.withValue(format) {
+            do {
+                return try await route(request, apiPath, query, user: user, &entry)
+            } catch let error as EmulatorError {
+                return Self.response(error)
+            } catch {
+                let wrapped = EmulatorError(.internalError, "\(error)", cause: error)
+                return Self.json(wrapped.status, status: 500)
+            }
         }
         entry.code = response.status.code
         await audit.record(entry)
@@ -66,7 +68,8 @@ struct EmulatorResponder: HTTPResponder {
         return response
     }
 
-    private func route(_ request: Request, _ apiPath: APIPath, _ query: QueryParameters, _ entry: inout AuditEntry)
+    private func route(_ request: Request, _ apiPath: APIPath, _ query: QueryParameters, user: UserInfo,
+                       _ entry: inout AuditEntry)
         async throws -> Response
     {
         switch apiPath {
@@ -76,18 +79,9 @@ struct EmulatorResponder: HTTPResponder {
         case .health:
             entry.verb = "health"
             return Response(status: .ok, headers: [.contentType: "text/plain"], body: .init(byteBuffer: ByteBuffer(string: "ok")))
-        case .openAPI(let version):
+        case .openAPI(let segments):
             entry.verb = "openapi"
-            guard version == "v2" else { throw Self.notFoundPath }
-            // kubectl apply/create refuse to run (without --validate=false)
-            // unless /openapi/v2 answers. An empty document, `swagger: "2.0"`
-            // in gnostic protobuf, defines no kinds, so kubectl skips
-            // client-side schema validation and computes apply patches from
-            // its compiled-in types.
-            let document: [UInt8] = [0x0A, 0x03] + Array("2.0".utf8)
-            return Response(
-                status: .ok, headers: [.contentType: "application/com.github.proto-openapi.spec.v2.v1.0+protobuf"],
-                body: .init(byteBuffer: ByteBuffer(bytes: document)))
+            return try await openAPI(segments, accept: request.headers[.accept])
         case .coreVersions:
             entry.verb = "discovery"
             return Self.json(Discovery.coreVersions(serverAddress: request.head.authority ?? "127.0.0.1"))
@@ -105,7 +99,7 @@ struct EmulatorResponder: HTTPResponder {
             }
             return Self.json(doc)
         case .resource(let target):
-            return try await resource(request, target, query, &entry)
+            return try await resource(request, target, query, user: user, &entry)
         case .unknown, .admin:
             entry.verb = "unknown"
             throw Self.notFoundPath
@@ -115,7 +109,7 @@ struct EmulatorResponder: HTTPResponder {
     static let notFoundPath = EmulatorError(.notFound, "the server could not find the requested resource")
 
     private func resource(_ request: Request, _ target: APIPath.ResourcePath, _ query: QueryParameters,
-                          _ entry: inout AuditEntry) async throws -> Response
+                          user: UserInfo, _ entry: inout AuditEntry) async throws -> Response
     {
         let method = request.method
         entry.namespace = target.namespace ?? ""
@@ -141,10 +135,15 @@ struct EmulatorResponder: HTTPResponder {
                                    subresource: subresource, query: query, dryRun: dryRun,
                                    manager: FieldManager.managerName(fieldManager: query["fieldManager"],
                                                                      userAgent: request.headers[.userAgent] ?? ""))
-        if let contentType = request.headers[.contentType].map(Self.mediaType),
-           contentType == "application/vnd.kubernetes.protobuf" || contentType == "application/cbor" {
+        if let contentType = request.headers[.contentType].map(Self.mediaType), contentType == "application/cbor" {
             throw EmulatorError(.unsupportedMediaType,
-                "the body of the request was in an unknown format - accepted media types include: application/json, application/yaml")
+                "the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf")
+        }
+        if type.createOnly {
+            guard entry.verb == "create", subresource == nil, target.name == nil else {
+                throw EmulatorError(.methodNotAllowed, "the server does not allow this method on the requested resource")
+            }
+            return Self.json(try await review(type, body: try await Self.body(of: request), user: user), status: 201)
         }
         if subresource == .scale { return try await scale(call, verb: entry.verb, http: request) }
         switch entry.verb {

@@ -60,6 +60,50 @@ enum BuiltinResources {
         // scheduling.k8s.io/v1
         .init(group: "scheduling.k8s.io", version: "v1", kind: "PriorityClass", plural: "priorityclasses",
               namespaced: false, shortNames: ["pc"]),
+        .init(group: "", version: "v1", kind: "Endpoints", plural: "endpoints", namespaced: true, shortNames: ["ep"]),
+        .init(group: "", version: "v1", kind: "LimitRange", plural: "limitranges", namespaced: true, shortNames: ["limits"]),
+        .init(group: "", version: "v1", kind: "ResourceQuota", plural: "resourcequotas", namespaced: true,
+              shortNames: ["quota"], subresources: [.status]),
+        .init(group: "", version: "v1", kind: "PersistentVolume", plural: "persistentvolumes", namespaced: false,
+              shortNames: ["pv"], subresources: [.status]),
+        .init(group: "", version: "v1", kind: "PodTemplate", plural: "podtemplates", namespaced: true),
+        .init(group: "", version: "v1", kind: "ReplicationController", plural: "replicationcontrollers",
+              namespaced: true, shortNames: ["rc"], categories: ["all"], subresources: [.status, .scale]),
+        .init(group: "apps", version: "v1", kind: "ControllerRevision", plural: "controllerrevisions", namespaced: true),
+        .init(group: "networking.k8s.io", version: "v1", kind: "IngressClass", plural: "ingressclasses", namespaced: false),
+        .init(group: "discovery.k8s.io", version: "v1", kind: "EndpointSlice", plural: "endpointslices", namespaced: true),
+        .init(group: "events.k8s.io", version: "v1", kind: "Event", plural: "events", namespaced: true, shortNames: ["ev"]),
+        .init(group: "storage.k8s.io", version: "v1", kind: "CSIDriver", plural: "csidrivers", namespaced: false),
+        .init(group: "storage.k8s.io", version: "v1", kind: "CSINode", plural: "csinodes", namespaced: false),
+        .init(group: "storage.k8s.io", version: "v1", kind: "CSIStorageCapacity", plural: "csistoragecapacities",
+              namespaced: true),
+        .init(group: "storage.k8s.io", version: "v1", kind: "VolumeAttachment", plural: "volumeattachments",
+              namespaced: false, subresources: [.status]),
+        .init(group: "node.k8s.io", version: "v1", kind: "RuntimeClass", plural: "runtimeclasses", namespaced: false),
+        .init(group: "certificates.k8s.io", version: "v1", kind: "CertificateSigningRequest",
+              plural: "certificatesigningrequests", namespaced: false, shortNames: ["csr"], subresources: [.status]),
+        .init(group: "admissionregistration.k8s.io", version: "v1", kind: "MutatingWebhookConfiguration",
+              plural: "mutatingwebhookconfigurations", namespaced: false, categories: ["api-extensions"]),
+        .init(group: "admissionregistration.k8s.io", version: "v1", kind: "ValidatingWebhookConfiguration",
+              plural: "validatingwebhookconfigurations", namespaced: false, categories: ["api-extensions"]),
+        .init(group: "admissionregistration.k8s.io", version: "v1", kind: "ValidatingAdmissionPolicy",
+              plural: "validatingadmissionpolicies", namespaced: false, categories: ["api-extensions"],
+              subresources: [.status]),
+        .init(group: "admissionregistration.k8s.io", version: "v1", kind: "ValidatingAdmissionPolicyBinding",
+              plural: "validatingadmissionpolicybindings", namespaced: false, categories: ["api-extensions"]),
+        .init(group: "apiregistration.k8s.io", version: "v1", kind: "APIService", plural: "apiservices",
+              namespaced: false, categories: ["api-extensions"], subresources: [.status]),
+        .init(group: "flowcontrol.apiserver.k8s.io", version: "v1", kind: "FlowSchema", plural: "flowschemas",
+              namespaced: false, subresources: [.status]),
+        .init(group: "flowcontrol.apiserver.k8s.io", version: "v1", kind: "PriorityLevelConfiguration",
+              plural: "prioritylevelconfigurations", namespaced: false, subresources: [.status]),
+        // Review kinds: create-only, answered from the request's user (EmulatorResponder+Review).
+        review("authentication.k8s.io", "TokenReview", "tokenreviews"),
+        review("authentication.k8s.io", "SelfSubjectReview", "selfsubjectreviews"),
+        review("authorization.k8s.io", "SelfSubjectAccessReview", "selfsubjectaccessreviews"),
+        review("authorization.k8s.io", "SelfSubjectRulesReview", "selfsubjectrulesreviews"),
+        review("authorization.k8s.io", "SubjectAccessReview", "subjectaccessreviews"),
+        review("authorization.k8s.io", "LocalSubjectAccessReview", "localsubjectaccessreviews", namespaced: true),
         // apiextensions.k8s.io/v1
         .init(group: "apiextensions.k8s.io", version: "v1", kind: "CustomResourceDefinition",
               plural: "customresourcedefinitions", namespaced: false, shortNames: ["crd", "crds"],
@@ -67,4 +111,10 @@ enum BuiltinResources {
         // coordination.k8s.io/v1
         .init(group: "coordination.k8s.io", version: "v1", kind: "Lease", plural: "leases", namespaced: true),
     ]
+
+    private static func review(_ group: String, _ kind: String, _ plural: String, namespaced: Bool = false) -> ResourceType {
+        var type = ResourceType(group: group, version: "v1", kind: kind, plural: plural, namespaced: namespaced)
+        type.createOnly = true
+        return type
+    }
 }

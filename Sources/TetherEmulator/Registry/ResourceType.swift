@@ -20,6 +20,9 @@ package struct ResourceType: Sendable, Hashable {
     package var subresources: [Subresource]
     /// Whether the type is built in; custom resources reject strategic merge patches.
     package var builtIn: Bool
+    /// A review kind (TokenReview, SelfSubjectAccessReview): only `create`,
+    /// answered with a computed status and never stored.
+    package var createOnly: Bool = false
 
     package init(
         group: String, version: String, kind: String, plural: String, namespaced: Bool,
@@ -52,7 +55,7 @@ package struct ResourceType: Sendable, Hashable {
         main["singularName"] = .string(singular)
         main["namespaced"] = .bool(namespaced)
         main["kind"] = .string(kind)
-        main["verbs"] = .list(Self.verbs)
+        main["verbs"] = createOnly ? ["create"] : .list(Self.verbs)
         if !shortNames.isEmpty { main["shortNames"] = .list(shortNames.map(Value.string)) }
         if !categories.isEmpty { main["categories"] = .list(categories.map(Value.string)) }
         var entries: [Value] = [.map(main)]

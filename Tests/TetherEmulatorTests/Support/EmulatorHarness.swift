@@ -66,6 +66,11 @@ final class EmulatorHarness: Sendable {
 
     /// Runs kubectl against the emulator (with its own discovery cache).
     func kubectl(_ arguments: String..., stdin: String? = nil, timeout: Double = 30) async throws -> Output {
+        try await kubectl(args: arguments, stdin: stdin, timeout: timeout)
+    }
+
+    /// Runs kubectl with an argument array built at run time.
+    func kubectl(args arguments: [String], stdin: String? = nil, timeout: Double = 30) async throws -> Output {
         try await Self.run("/usr/bin/env", ["kubectl", "--kubeconfig", kubeconfig,
                                             "--cache-dir", directory.appendingPathComponent("cache").path] + arguments,
                            stdin: stdin, timeout: timeout)

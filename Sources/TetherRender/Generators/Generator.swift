@@ -8,7 +8,7 @@ extension TransformContext {
         for args in k.secretGenerator { try generate(args, secret: true, global: k.generatorOptions, into: &objects) }
     }
 
-    private func generate(
+    func generate(
         _ args: Kustomization.GeneratorArgs, secret: Bool, global: Kustomization.GeneratorOptions,
         into objects: inout [RenderedObject]
     ) throws {

@@ -103,7 +103,9 @@ struct Build {
         // kustomize v5.5 runs a kustomization's own generators before its
         // components, so a component's transformers (and merge generators)
         // see the generated objects.
+        let generators = try plugins(k.generators, field: "generators", dir: dir, file: file, chain: chain)
         try TransformContext(build: self, dir: dir, file: file).generate(k, into: &objects)
+        try TransformContext(build: self, dir: dir, file: file).generate(generators, into: &objects)
         for entry in k.components {
             let sub = try subdirectory(entry, dir: dir, file: file, field: "components")
             try checkCycle(sub, chain: chain, file: file)
@@ -115,7 +117,12 @@ struct Build {
             }
             objects = try accumulate(sub, target.kustomization, file: target.file, into: objects, chain: chain + [sub])
         }
-        try TransformContext(build: self, dir: dir, file: file).transform(k, &objects)
+        let transformers = try plugins(k.transformers, field: "transformers", dir: dir, file: file, chain: chain)
+        let validators = try plugins(k.validators, field: "validators", dir: dir, file: file, chain: chain)
+        let context = TransformContext(build: self, dir: dir, file: file)
+        try context.transform(k, &objects)
+        try context.transform(transformers, &objects)
+        try context.validate(validators, objects)
         try Variables.tag(k.vars, in: &objects, declared: &declaredVars)
         guard objects.count <= renderer.limits.maxObjects else {
             throw RenderError(.limitExceeded, "more than \(renderer.limits.maxObjects) objects. Split the kustomization.", file: file)
@@ -130,7 +137,7 @@ struct Build {
         }
     }
 
-    private mutating func addResource(
+    mutating func addResource(
         _ entry: String, dir: String, file: String, chain: [String], to objects: inout [RenderedObject], ids: inout Set<ResourceID>?
     ) throws {
         if Self.isRemote(entry) {

@@ -1,4 +1,4 @@
-package import TetherModel
+import TetherModel
 
 /// A parsed `kustomization.yaml` (or a `Component`): the fields Tether
 /// implements, typed, with every other kustomize field refused by name.
@@ -100,17 +100,21 @@ package struct Kustomization: Sendable {
     var vars: [Variable] = []
     /// `replacements`, run after every other transformer.
     var replacements: [ReplacementEntry] = []
+    /// `generators`, `transformers` and `validators`: plugin configurations
+    /// as file or directory paths, or inline YAML documents.
+    var generators: [String] = []
+    var transformers: [String] = []
+    var validators: [String] = []
 
     /// Fields kustomize v5.5 knows that Tether does not implement yet.
     static let unsupportedFields: Set<String> = [
-        "helmCharts", "helmGlobals", "helmChartInflationGenerator", "generators", "transformers",
-        "validators", "configurations", "openapi", "buildMetadata", "imageTags",
+        "helmCharts", "helmGlobals", "helmChartInflationGenerator", "configurations", "openapi", "buildMetadata", "imageTags",
     ]
     static let knownFields: Set<String> = [
         "apiVersion", "kind", "metadata", "resources", "bases", "components", "crds", "namespace", "namePrefix",
         "nameSuffix", "commonLabels", "labels", "commonAnnotations", "images", "replicas", "configMapGenerator",
         "secretGenerator", "generatorOptions", "patches", "patchesStrategicMerge", "patchesJson6902",
-        "sortOptions", "replacements", "vars",
+        "sortOptions", "replacements", "vars", "generators", "transformers", "validators",
     ]
 }
 
@@ -118,11 +122,27 @@ package struct Kustomization: Sendable {
 /// the field.
 struct KustomizationParser {
     let file: String
-    let document: YAMLDocument
+    let root: Value
+    /// The location of the node at a JSON pointer, for messages.
+    let locate: (String) -> SourceLocation
+
+    init(file: String, document: YAMLDocument) {
+        self.file = file
+        root = document.value
+        locate = document.location(of:)
+    }
+
+    /// A parser over a value that is not a whole document (a plugin
+    /// configuration), whose errors point at `origin`.
+    init(file: String, value: Value, origin: SourceLocation) {
+        self.file = file
+        root = value
+        locate = { _ in origin }
+    }
 
     func fail(_ field: String, _ message: String) -> RenderError {
         let pointer = "/" + field.split(separator: ".").joined(separator: "/")
-        return RenderError(.invalidKustomization, "field '\(field)' \(message)", at: document.location(of: pointer))
+        return RenderError(.invalidKustomization, "field '\(field)' \(message)", at: locate(pointer))
     }
 
     func strings(_ value: Value?, _ field: String) throws -> [String] {
@@ -176,25 +196,25 @@ struct KustomizationParser {
     }
 
     func parse() throws -> Kustomization {
-        guard let root = document.value.mapValue else {
+        guard let root = self.root.mapValue else {
             throw RenderError(
-                .invalidKustomization, "the kustomization must be a map, not \(document.value.typeDescription).",
-                at: document.location)
+                .invalidKustomization, "the kustomization must be a map, not \(self.root.typeDescription).",
+                at: locate(""))
         }
         for key in root.keys where !Kustomization.knownFields.contains(key) {
             if Kustomization.unsupportedFields.contains(key) {
                 throw RenderError(
                     .unsupportedField, "field '\(key)' is not supported by tether yet. Remove it or render with kubectl kustomize.",
-                    at: document.location(of: "/" + key))
+                    at: locate("/" + key))
             }
             throw RenderError(
                 .invalidKustomization, "unknown field '\(key)'. Remove it or check its spelling.",
-                at: document.location(of: "/" + JSONPointer.escape(key)))
+                at: locate("/" + JSONPointer.escape(key)))
         }
         if root.keys.allSatisfy({ ["apiVersion", "kind", "metadata"].contains($0) }) {
             throw RenderError(
                 .invalidKustomization, "kustomization is empty. Add resources, generators or transformers.",
-                at: document.location)
+                at: locate(""))
         }
         var k = Kustomization()
         switch try string(root["kind"], "kind") {
@@ -252,6 +272,9 @@ struct KustomizationParser {
             }
         }
         k.vars = try vars(root["vars"])
+        k.generators = try strings(root["generators"], "generators")
+        k.transformers = try strings(root["transformers"], "transformers")
+        k.validators = try strings(root["validators"], "validators")
         return k
     }
 

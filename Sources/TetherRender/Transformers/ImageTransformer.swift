@@ -7,6 +7,9 @@ import TetherModel
 /// the double pass: it is appended twice where both reach.
 struct ImageTransformer {
     let rule: Kustomization.ImageRule
+    /// Where images are (the `image` field itself); kustomize's default
+    /// `images` field specs unless a plugin or `configurations` says more.
+    var specs: [FieldSpec] = Self.defaultSpecs
     private let matcher: Matcher
 
     /// kustomize matches `name` as a regular expression, anchored, followed
@@ -19,8 +22,9 @@ struct ImageTransformer {
         case regex(Regex<AnyRegexOutput>)
     }
 
-    init(rule: Kustomization.ImageRule) {
+    init(rule: Kustomization.ImageRule, specs: [FieldSpec] = Self.defaultSpecs) {
         self.rule = rule
+        self.specs = specs
         let name = rule.name
         if name == "*" {
             matcher = .all
@@ -33,21 +37,22 @@ struct ImageTransformer {
         }
     }
 
-    static let specs = ["spec/containers", "spec/initContainers", "spec/template/spec/containers", "spec/template/spec/initContainers"]
-        .map { FieldSpec($0, create: false) }
+    static let defaultSpecs = [
+        "spec/containers[]/image", "spec/initContainers[]/image", "spec/template/spec/containers[]/image",
+        "spec/template/spec/initContainers[]/image",
+    ].map { FieldSpec($0, create: false) }
 
     func apply(_ objects: inout [RenderedObject]) {
         // Most objects have no matching image: find that out without
         // touching (and so copying) anything.
-        for i in objects.indices where mentionsImage(objects[i].resource.value) {
-            rewrite(&objects[i].resource.value)
-            for spec in Self.specs {
-                objects[i].resource.value.update(at: spec.path[...], create: false) { field in
-                    guard case .list(var containers)? = field else { return }
-                    for j in containers.indices {
-                        if case .string(let image)? = containers[j]["image"], let new = updated(image) { containers[j]["image"] = .string(new) }
-                    }
-                    field = .list(containers)
+        for i in objects.indices {
+            let gvk = objects[i].resource.gvk
+            if mentionsImage(objects[i].resource.value) { rewrite(&objects[i].resource.value) }
+            // kustomize's field-spec pass skips CRDs (kustomize issue 890).
+            guard gvk.kind != "CustomResourceDefinition" else { continue }
+            for spec in specs where spec.applies(to: gvk) && objects[i].resource.value.hasField(at: spec.path[...]) {
+                objects[i].resource.value.update(at: spec.path[...], create: spec.create) { field in
+                    if case .string(let image)? = field, let new = updated(image) { field = .string(new) }
                 }
             }
         }

@@ -127,7 +127,7 @@ extension TransformContext {
         return matches
     }
 
-    private func indices(matching target: Kustomization.Selector, in objects: [RenderedObject], source: String) throws -> [Int] {
+    func indices(matching target: Kustomization.Selector, in objects: [RenderedObject], source: String) throws -> [Int] {
         let selector = try TargetSelector(target, file: source)
         return objects.indices.filter { selector.matches(objects[$0]) }
     }

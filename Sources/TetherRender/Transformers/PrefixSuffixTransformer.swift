@@ -1,40 +1,41 @@
 import TetherModel
 
-/// `namePrefix:` and `nameSuffix:`: kustomize's prefix transformer, then its
-/// suffix transformer. Each records the identity before renaming and notes
-/// the prefix or suffix on the object (name references prefer referrals with
-/// the same ones). CRDs, APIServices and Namespaces keep their names.
+/// `namePrefix:`, `nameSuffix:` and the `PrefixSuffixTransformer`,
+/// `PrefixTransformer` and `SuffixTransformer` plugins. For each object
+/// (by its original kind; CRDs, APIServices and Namespaces are skipped) and
+/// each field spec that selects it, the prefix and suffix are added to the
+/// field; a `metadata/name` spec renames the object, recording the identity
+/// and the prefix and suffix (name references prefer referrals with the
+/// same ones). kustomize runs `namePrefix` and `nameSuffix` as two
+/// transformers, one after the other.
 struct PrefixSuffixTransformer {
-    let prefix: String
-    let suffix: String
-    /// Fields `crds` marks `x-kubernetes-identity`, which take the prefix
-    /// and suffix too.
-    var identities: [FieldSpec] = []
+    /// nil for a `SuffixTransformer` (no prefix is recorded at all).
+    let prefix: String?
+    /// nil for a `PrefixTransformer`.
+    let suffix: String?
+    /// kustomize's default `namePrefix`/`nameSuffix` field specs, plus what
+    /// `crds` (`x-kubernetes-identity`) and `configurations` add.
+    var specs: [FieldSpec] = Self.defaultSpecs
+
+    static let defaultSpecs = [FieldSpec("metadata/name", create: false)]
 
     static let skippedKinds: Set<String> = ["CustomResourceDefinition", "APIService", "Namespace"]
 
     func apply(_ objects: inout [RenderedObject]) {
-        if !prefix.isEmpty {
-            for i in objects.indices where !Self.skips(objects[i]) {
-                objects[i].prefixes.append(prefix)
-                objects[i].rename(name: prefix + objects[i].resource.name)
-                rewriteIdentities(&objects[i]) { prefix + $0 }
+        for i in objects.indices where !Self.skips(objects[i]) {
+            let original = objects[i].originalID
+            let gvk = GroupVersionKind(group: original.group, version: objects[i].resource.gvk.version, kind: original.kind)
+            for spec in specs where spec.applies(to: gvk) {
+                let (p, s) = (prefix ?? "", suffix ?? "")
+                if spec.path == ["metadata", "name"] {
+                    if let prefix { objects[i].prefixes.append(prefix) }
+                    if let suffix { objects[i].suffixes.append(suffix) }
+                    if p.isEmpty && s.isEmpty { continue }
+                    objects[i].rename(name: p + objects[i].resource.name + s)
+                } else {
+                    objects[i].resource.value.updateStrings(at: spec.path) { p + $0 + s }
+                }
             }
-        }
-        if !suffix.isEmpty {
-            for i in objects.indices where !Self.skips(objects[i]) {
-                objects[i].suffixes.append(suffix)
-                objects[i].rename(name: objects[i].resource.name + suffix)
-                rewriteIdentities(&objects[i]) { $0 + suffix }
-            }
-        }
-    }
-
-    private func rewriteIdentities(_ object: inout RenderedObject, _ change: (String) -> String) {
-        let original = object.originalID
-        let gvk = GroupVersionKind(group: original.group, version: object.resource.gvk.version, kind: original.kind)
-        for spec in identities where spec.applies(to: gvk) {
-            object.resource.value.updateStrings(at: spec.path, change)
         }
     }
 

@@ -12,8 +12,12 @@ struct TransformContext {
         for rule in k.patches { try applyPatch(rule, to: &objects) }
         if let namespace = k.namespace, !namespace.isEmpty { try NamespaceTransformer(namespace: namespace).apply(&objects) }
         let crd = build.crdConfig
-        if k.namePrefix?.isEmpty == false || k.nameSuffix?.isEmpty == false {
-            PrefixSuffixTransformer(prefix: k.namePrefix ?? "", suffix: k.nameSuffix ?? "", identities: crd.identities).apply(&objects)
+        // kustomize's PrefixTransformer, then its SuffixTransformer.
+        if let prefix = k.namePrefix, !prefix.isEmpty {
+            PrefixSuffixTransformer(prefix: prefix, suffix: nil, specs: PrefixSuffixTransformer.defaultSpecs + crd.identities).apply(&objects)
+        }
+        if let suffix = k.nameSuffix, !suffix.isEmpty {
+            PrefixSuffixTransformer(prefix: nil, suffix: suffix, specs: PrefixSuffixTransformer.defaultSpecs + crd.identities).apply(&objects)
         }
         if !k.commonLabels.isEmpty {
             LabelTransformer(pairs: k.commonLabels, specs: LabelTransformer.commonLabelSpecs + crd.labels).apply(&objects)

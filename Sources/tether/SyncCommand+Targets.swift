@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import TetherDaemon
 import TetherEngine
 import TetherGit
 import TetherModel

@@ -35,3 +35,37 @@ struct ShutdownTests {
         #expect(!daemon.output.contains("Fatal error") && !daemon.output.contains("Swift runtime failure"))
     }
 }
+
+extension ShutdownTests {
+    @Test("tether sync: SIGINT during a slow sync of 1,000 objects stops after the objects in flight, says what was not applied, exits 130; the next sync converges")
+    func syncInterrupted() throws {
+        let emulator = try SyncCommandTests.Emulator(["--fault-latency", "40ms"])
+        let tree = try Self.manyObjects(1_000)
+        defer { try? FileManager.default.removeItem(at: tree) }
+        let arguments = ["sync", "--source", tree.path, "--path", ".", "--server", emulator.url, "--name", "interrupted"]
+        let process = Process()
+        process.executableURL = CLI.executable
+        process.arguments = arguments
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        #expect(RunCommandTests.eventually(within: 20) { Self.applies(emulator) > 20 } != nil, "the sync started")
+        let sent = Date()
+        kill(process.processIdentifier, SIGINT)
+        let stdout = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(Date().timeIntervalSince(sent) < 5)
+        #expect(process.terminationReason == .exit && process.terminationStatus == 130, "\(stderr)")
+        #expect(stdout.contains("sync stopped during apply") && stdout.contains("not applied:"), "\(stdout.suffix(800))")
+        #expect(stdout.contains("run the same command again"))
+
+        try emulator.setFaults(nil)
+        let next = try CLI.run(arguments)
+        #expect(next.status == 0, "\(next.stderr)")
+        #expect(next.stdout.contains("0 failed") || !next.stdout.contains("failed"), "\(next.stdout.suffix(300))")
+        let again = try CLI.run(arguments)
+        #expect(again.stdout.contains("0 created, 0 configured, 0 pruned, 1000 unchanged"), "\(again.stdout.suffix(300))")
+    }
+}

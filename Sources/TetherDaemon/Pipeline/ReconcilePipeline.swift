@@ -1,7 +1,7 @@
 package import Logging
 package import TetherEngine
 package import TetherGit
-package import TetherKube
+import TetherKube
 package import TetherModel
 
 /// The one path from a source to the cluster: fetch → render → plan → apply (and prune)

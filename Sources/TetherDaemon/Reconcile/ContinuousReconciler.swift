@@ -4,7 +4,7 @@ import Synchronization
 package import TetherEngine
 package import TetherGit
 package import TetherKube
-package import TetherModel
+import TetherModel
 
 /// What `tether run` repeats: fetch (cheaply when nothing changed), render, plan and
 /// apply, prune; and between syncs, watch the set's members and correct drift.

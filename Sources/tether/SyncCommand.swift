@@ -128,6 +128,8 @@ struct SyncCommand: AsyncParsableCommand {
         }
         FileHandle.standardOutput.write(Data((text ? outcome.report.text() : outcome.report.json()).utf8))
         if let waitError = outcome.waitError { printError("error: \(waitError)") }
+        // A refused prune budget is a refusal (2), after the creates and updates went in.
+        if let refusal = outcome.result.pruneRefusal { return report(refusal) }
         return outcome.succeeded ? .success : TetherExit.applyFailed
     }
 

@@ -1,5 +1,5 @@
 package import TetherKube
-package import TetherModel
+import TetherModel
 package import TetherEngine
 
 /// `--path overlays/auto`: picks the overlay for the cloud the cluster runs on, from

@@ -16,8 +16,10 @@ struct SyncCommand: AsyncParsableCommand {
             applies in dependency order with field manager 'tether'. With --prune, objects \
             applied earlier and no longer rendered are deleted, within the prune budget. \
             The set is tracked by an ApplySet parent ConfigMap tether-NAME in \
-            --parent-namespace. Exit codes: 0 done, 2 invalid input or refused, \
-            3 source or cluster unreachable, 4 some objects failed.
+            --parent-namespace. Exit codes: 0 done, 2 invalid input or refused \
+            (a refused prune budget holds back only the deletions), 3 source or \
+            cluster unreachable, 4 some objects failed, 130 interrupted (SIGINT or \
+            SIGTERM: stopped after the objects in flight; run it again to finish).
             """)
 
     @OptionGroup var global: GlobalOptions

@@ -66,7 +66,7 @@ let package = Package(
         .target(
             name: "TetherEngine",
             dependencies: [
-                "COpenSSL", "TetherModel", "TetherPatch", "TetherRender", "TetherGit", "TetherKube",
+                "COpenSSL", "TetherModel", "TetherPatch", "TetherKube",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings),
@@ -74,7 +74,7 @@ let package = Package(
         .target(
             name: "TetherDaemon",
             dependencies: [
-                "COpenSSL", "TetherModel", "TetherKube", "TetherEngine", "TetherGit",
+                "COpenSSL", "TetherModel", "TetherKube", "TetherEngine", "TetherGit", "TetherRender",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -44,11 +44,21 @@ package struct EngineError: Error, Sendable, CustomStringConvertible {
     package var hint: String?
     package var cause: (any Error)?
     /// What a sync applied before it stopped with this error, when it had started writing.
-    package var partial: SyncResult?
+    package var partial: SyncResult? {
+        get { partialBox?.result }
+        set { partialBox = newValue.map(PartialBox.init) }
+    }
+    /// Boxed, since a `SyncResult` can itself hold an `EngineError` (a refused prune).
+    private var partialBox: PartialBox?
+
+    private final class PartialBox: Sendable {
+        let result: SyncResult
+        init(_ result: SyncResult) { self.result = result }
+    }
 
     package init(_ code: Code, _ message: String, resource: ResourceID? = nil, hint: String? = nil,
                  cause: (any Error)? = nil, partial: SyncResult? = nil) {
-        self.partial = partial
+        self.partialBox = partial.map(PartialBox.init)
         self.code = code
         self.message = message
         self.resource = resource

@@ -1,7 +1,7 @@
 import Synchronization
 import Logging
-package import TetherKube
-package import TetherModel
+import TetherKube
+import TetherModel
 
 extension Reconciler {
     /// Reports `done` of `total` objects while a sync runs.
@@ -11,8 +11,9 @@ extension Reconciler {
     /// prunes (with `--prune`), then narrows the inventory.
     ///
     /// Objects that fail (422, conflicts) are reported and the others still applied; the
-    /// result says which. Safety checks (empty render, prune budget, foreign parent) throw
-    /// before anything is written.
+    /// result says which. The empty-render guard throws before anything is written; a
+    /// prune budget that is exceeded holds back only the deletions (`pruneRefusal`), never
+    /// the creates and updates (`PruneSafety`).
     ///
     /// Cancellation is checked between objects and between phases: the objects in flight
     /// finish, no other is started, nothing is pruned and the inventory is not narrowed
@@ -21,7 +22,9 @@ extension Reconciler {
     ///   safety and cluster errors above.
     package func apply(_ plan: Plan, progress: Progress? = nil) async throws(EngineError) -> SyncResult {
         let start = ContinuousClock.now
-        try checkSafety(plan)
+        let safety = PruneSafety(options: options)
+        if let refusal = safety.emptyRenderRefusal(plan) { throw refusal }
+        let pruneRefusal = safety.budgetRefusal(plan)
         var parent = plan.applySet
         let applying = plan.entries.filter { $0.desired != nil }
         try await widen(&parent, with: applying)
@@ -59,7 +62,13 @@ extension Reconciler {
         let prunes = plan.entries.filter { $0.action == .prune }
         var pruneFailed = false
         var pruneDuration = Duration.zero
-        if options.prune {
+        if options.prune, let pruneRefusal {
+            pruneFailed = true
+            results += prunes.map {
+                ObjectResult(id: $0.id, apiVersion: $0.apiVersion, action: .prune, outcome: .skipped,
+                             message: "not deleted: the prune budget was exceeded (\(pruneRefusal.message.prefix { $0 != ";" }))")
+            }
+        } else if options.prune {
             let pruneStart = ContinuousClock.now
             let finished = await prune(prunes, counter: counter)
             let pruneResults = finished.outputs
@@ -74,34 +83,11 @@ extension Reconciler {
         results += plan.entries.filter { $0.desired == nil && $0.action == .skip }.map {
             ObjectResult(id: $0.id, apiVersion: $0.apiVersion, action: .skip, outcome: .skipped, message: $0.reason)
         }
-        let failed = results.contains(where: \.failed)
+        let failed = results.contains(where: \.failed) || (options.prune && pruneRefusal != nil)
         try await narrow(&parent, plan: plan, pruned: options.prune && !pruneFailed, revision: plan.revision, failed: failed)
         return SyncResult(revision: plan.revision, applySet: parent.id, results: results,
                           prunePending: options.prune ? 0 : prunes.count, duration: ContinuousClock.now - start,
-                          pruneDuration: pruneDuration)
-    }
-
-    /// The empty-render guard and the prune budget.
-    func checkSafety(_ plan: Plan) throws(EngineError) {
-        guard options.prune else { return }
-        let rendered = plan.entries.filter { $0.desired != nil }.count
-        let prunes = plan.entries.filter { $0.action == .prune }
-        if rendered == 0, !prunes.isEmpty, !options.allowEmpty {
-            throw EngineError(.emptyRender, "the render produced no objects, so --prune would delete all \(prunes.count) members of \(plan.applySet.id)",
-                              hint: "Check --path. Pass --allow-empty if deleting everything is really intended.")
-        }
-        let inventory = plan.entries.filter { $0.live != nil }.count
-        let overCount = prunes.count > options.maxPrune
-        let overShare = inventory > 0 && prunes.count * 100 > options.maxPrunePercent * inventory
-        if (overCount || overShare), !options.forcePrune {
-            let listed = prunes.prefix(20).map { "  \($0.id)" }.joined(separator: "\n")
-            let more = prunes.count > 20 ? "\n  … and \(prunes.count - 20) more" : ""
-            throw EngineError(.pruneBudget, """
-                refusing to prune \(prunes.count) of \(inventory) objects (limits: --max-prune \(options.maxPrune), \
-                --max-prune-percent \(options.maxPrunePercent)); would delete:
-                \(listed)\(more)
-                """, hint: "Review the list; pass --force-prune to delete them anyway, or raise the limits.")
-        }
+                          pruneDuration: pruneDuration, pruneRefusal: pruneRefusal)
     }
 
     /// Applies one entry (server-side apply, taking over client-side-apply fields first).
@@ -121,7 +107,7 @@ extension Reconciler {
         guard let desired = entry.desired else { return result }
         if let live = entry.live, !options.forceConflicts, let other = Self.foreignSet(live, applySetID: applySetID) {
             result.outcome = .conflicted
-            result.message = "\(entry.id) belongs to another ApplySet (\(other)); not taken over"
+            result.message = "\(entry.id) is a " + (entry.reason ?? "member of another ApplySet (\(other))") + "; not taken over"
             result.conflicts = ["metadata.labels.\(ApplySetID.partOfLabel): conflict with \"\(other)\""]
             return result
         }

@@ -1,5 +1,5 @@
-package import TetherKube
-package import TetherModel
+import TetherKube
+import TetherModel
 
 extension Reconciler {
     /// Re-applies drifted objects, taking ownership of conflicting fields (self-heal

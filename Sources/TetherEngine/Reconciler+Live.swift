@@ -1,6 +1,6 @@
 import Logging
-package import TetherKube
-package import TetherModel
+import TetherKube
+import TetherModel
 
 /// A rendered object made ready to apply: part-of label set, namespace defaulted.
 struct PreparedObject: Sendable {

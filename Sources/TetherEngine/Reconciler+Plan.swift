@@ -1,4 +1,4 @@
-package import TetherKube
+import TetherKube
 package import TetherModel
 
 extension Reconciler {
@@ -29,20 +29,23 @@ extension Reconciler {
         var entries: [PlanEntry] = []
         entries.reserveCapacity(desired.count)
         var pendingDryRuns: [Int] = []
+        let owners = await foreignParents(Set(desired.compactMap { live.byID[$0.id].flatMap { Self.foreignSet($0, applySetID: parent.applySetID) } }))
         for object in desired {
             let existing = live.byID[object.id]
             var entry = PlanEntry(id: object.id, apiVersion: object.resource.apiVersion,
                                   action: existing == nil ? .create : .update, desired: object.resource, live: existing)
-            if let reason = Self.syncDisabled(object.resource) ?? existing.flatMap(Self.syncDisabled) {
+            if let reason = try Self.syncDisabled(object.resource, live: existing) {
                 entry.action = .skip
                 entry.reason = reason
             } else if let existing, comparison.isUnchanged(desired: object.resource, live: existing) {
                 entry.action = .unchanged
             } else if let existing, let other = Self.foreignSet(existing, applySetID: parent.applySetID) {
-                entry.reason = "member of another ApplySet (\(other))" + (options.forceConflicts ? "; moved to this set" : "; --force-conflicts moves it here")
+                entry.reason = Self.foreignSetNote(other, parent: owners[other], forcing: options.forceConflicts)
+                entry.willFail = !options.forceConflicts
                 pendingDryRuns.append(entries.count)
             } else if let problem = object.problem {
                 entry.reason = problem
+                entry.willFail = true
             } else if existing != nil || detail == .diff {
                 pendingDryRuns.append(entries.count)
             } else {
@@ -52,7 +55,7 @@ extension Reconciler {
         }
         try await dryRun(&entries, indices: pendingDryRuns)
         let desiredIDs = Set(desired.map(\.id))
-        let prunes = pruneCandidates(live: live.members, desiredIDs: desiredIDs, parent: parent)
+        let prunes = try pruneCandidates(live: live.members, desiredIDs: desiredIDs, parent: parent)
         return Plan(revision: revision, applySet: parent, entries: Self.inApplyOrder(entries) + Self.inApplyOrder(prunes).reversed())
     }
 
@@ -73,14 +76,43 @@ extension Reconciler {
         }
     }
 
+    /// The parents of other ApplySets, by their `applyset.kubernetes.io/id`, found by the
+    /// id label (one list of ConfigMaps per set; a set whose parent cannot be found or
+    /// read is left out, and the note then shows its id only).
+    func foreignParents(_ ids: Set<String>) async -> [String: ResourceID] {
+        var parents: [String: ResourceID] = [:]
+        let configMap = GroupVersionKind(group: "", version: "v1", kind: "ConfigMap")
+        for id in ids.sorted() {
+            let found = try? await client.listAll(configMap, namespace: "", options: ListOptions(labelSelector: ApplySetID.idLabel + "=" + id)).items
+            if let parent = found?.first { parents[id] = parent.id }
+        }
+        return parents
+    }
+
+    /// Why an object of another set is not simply applied, naming that set and the flag
+    /// that manages the objects as it (`--name`) or moves them here.
+    static func foreignSetNote(_ other: String, parent: ResourceID?, forcing: Bool) -> String {
+        guard let parent else {
+            return "member of another ApplySet (\(other))" + (forcing ? "; moved to this set" : "; --force-conflicts moves it here")
+        }
+        let name = parent.name.hasPrefix("tether-") ? String(parent.name.dropFirst(7)) : parent.name
+        let set = "member of another ApplySet, \(parent) (\(other))"
+        if forcing { return set + "; moved to this set" }
+        return set + "; pass --name \(name) --parent-namespace \(parent.namespace) to manage it as that set (e.g. after changing --path), or --force-conflicts to move it here"
+    }
+
     /// The id of another ApplySet the live object belongs to, if any.
     static func foreignSet(_ live: Resource, applySetID: String) -> String? {
         guard let label = live.label(ApplySetID.partOfLabel), !label.isEmpty, label != applySetID else { return nil }
         return label
     }
 
-    static func syncDisabled(_ resource: Resource) -> String? {
-        resource.annotation(Annotations.sync) == "disabled" ? "annotated \(Annotations.sync): disabled" : nil
+    /// Why an object is not applied: `tether.dev/sync: disabled` on the rendered or the
+    /// live object.
+    static func syncDisabled(_ resource: Resource, live: Resource?) throws(EngineError) -> String? {
+        if try SyncAnnotation(of: resource) == .disabled { return "annotated \(Annotations.sync): disabled" }
+        if let live, try SyncAnnotation(of: live) == .disabled { return "annotated \(Annotations.sync): disabled" }
+        return nil
     }
 
     /// `entries` in apply order: by phase, then by id. Each entry's phase is worked out
@@ -134,6 +166,7 @@ extension Reconciler {
                 return .success(entry)
             } catch where error.code == .conflict && !force {
                 entry.reason = "conflict: \(error.message) (use --force-conflicts to take ownership)"
+                entry.willFail = true
                 force = true
             } catch where error.code == .notFound || error.code == .noResourceMatch {
                 // The namespace or the kind is created by this same sync.
@@ -141,6 +174,7 @@ extension Reconciler {
                 return .success(entry)
             } catch where error.code == .invalid {
                 entry.reason = "invalid: \(error)"
+                entry.willFail = true
                 entry.merged = desired
                 return .success(entry)
             } catch {
@@ -157,41 +191,7 @@ extension Reconciler {
         }
     }
 
-    // MARK: Prune candidates
-
-    /// Members no longer rendered. Only objects whose kind and namespace the inventory
-    /// records, that carry the part-of label, and that Tether's field manager applied are
-    /// candidates; controller-owned, `prune: disabled`, `sync: disabled` and protected
-    /// kinds become skips with the reason.
-    func pruneCandidates(live members: [Resource], desiredIDs: Set<ResourceID>, parent: ApplySetParent) -> [PlanEntry] {
-        let inventoriedKinds = Set(parent.memberGroupKinds)
-        var entries: [PlanEntry] = []
-        for object in members where !desiredIDs.contains(object.id) {
-            let id = object.id
-            guard inventoriedKinds.contains(id.groupKind), id.namespace.isEmpty || parent.memberNamespaces.contains(id.namespace) else { continue }
-            guard Self.managers(of: object).contains(options.fieldManager) else {
-                entries.append(PlanEntry(id: id, apiVersion: object.apiVersion, action: .skip, live: object,
-                                         reason: "carries the part-of label but was never applied by \(options.fieldManager)"))
-                continue
-            }
-            var entry = PlanEntry(id: id, apiVersion: object.apiVersion, action: .prune, live: object)
-            if let owner = Self.controllerOwner(of: object) {
-                entry.action = .skip
-                entry.reason = "owned by controller \(owner)"
-            } else if object.annotation(Annotations.prune) == "disabled" {
-                entry.action = .skip
-                entry.reason = "annotated \(Annotations.prune): disabled"
-            } else if let reason = Self.syncDisabled(object) {
-                entry.action = .skip
-                entry.reason = reason
-            } else if Self.isProtected(id), !options.pruneProtected {
-                entry.action = .skip
-                entry.reason = "\(id.kind) is only pruned with --prune-protected"
-            }
-            entries.append(entry)
-        }
-        return entries
-    }
+    // MARK: Ownership
 
     static func managers(of object: Resource) -> Set<String> {
         Set((object.value[path: ["metadata", "managedFields"]]?.listValue ?? []).compactMap { $0["manager"]?.stringValue })
@@ -202,13 +202,6 @@ extension Reconciler {
             return "\(owner["kind"]?.stringValue ?? "?")/\(owner["name"]?.stringValue ?? "?")"
         }
         return nil
-    }
-
-    static func isProtected(_ id: ResourceID) -> Bool {
-        switch (id.group, id.kind) {
-        case ("", "Namespace"), ("apiextensions.k8s.io", "CustomResourceDefinition"), ("", "PersistentVolumeClaim"): return true
-        default: return false
-        }
     }
 }
 

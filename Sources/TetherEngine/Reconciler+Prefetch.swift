@@ -1,4 +1,4 @@
-package import TetherKube
+import TetherKube
 package import TetherModel
 
 /// Cluster reads a plan needs that do not depend on the rendered objects: the ApplySet

@@ -1,9 +1,25 @@
 import Foundation
 import Logging
-package import TetherKube
-package import TetherModel
+import TetherKube
+import TetherModel
 
 extension Reconciler {
+    /// Members no longer rendered, each with `PruneSafety`'s decision: a prune, or a skip
+    /// with the reason. Objects that are not members are left out.
+    /// - Throws: `EngineError` `invalidConfig` for an unknown Tether annotation value.
+    func pruneCandidates(live members: [Resource], desiredIDs: Set<ResourceID>, parent: ApplySetParent) throws(EngineError) -> [PlanEntry] {
+        let safety = PruneSafety(options: options)
+        var entries: [PlanEntry] = []
+        for object in members {
+            switch try safety.decision(for: object, desiredIDs: desiredIDs, parent: parent) {
+            case .notMember: continue
+            case .prune: entries.append(PlanEntry(id: object.id, apiVersion: object.apiVersion, action: .prune, live: object))
+            case .keep(let reason): entries.append(PlanEntry(id: object.id, apiVersion: object.apiVersion, action: .skip, live: object, reason: reason))
+            }
+        }
+        return entries
+    }
+
     /// Deletes prune entries in reverse dependency order, each guarded by the uid it was
     /// planned against (an object deleted and recreated meanwhile is left alone).
     /// - Returns: one result per entry; after cancellation, the deletions that finished

@@ -1,5 +1,5 @@
 import TetherKube
-package import TetherModel
+import TetherModel
 
 extension Reconciler {
     /// Waits until every applied object of a kind with a notion of readiness is ready

@@ -1,6 +1,6 @@
 package import Logging
 package import TetherKube
-package import TetherModel
+import TetherModel
 
 /// Plans, applies and prunes one set of rendered objects on one cluster.
 ///

@@ -1,3 +1,4 @@
+import Synchronization
 import ArgumentParser
 import Logging
 
@@ -53,13 +54,11 @@ enum LoggingBootstrap {
 }
 
 /// A flag set at most once across threads.
-final class LockedFlag: @unchecked Sendable {
-    // @unchecked: `isSet` is only read and written while `mutex` is held.
-    private let mutex = PthreadMutex()
-    private var isSet = false
+final class LockedFlag: Sendable {
+    private let isSet = Mutex(false)
 
     func setIfUnset() -> Bool {
-        mutex.withLock {
+        isSet.withLock { isSet in
             if isSet { return false }
             isSet = true
             return true

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import TetherDaemon
 import TetherEngine
 import TetherGit
 import TetherModel
@@ -61,7 +62,8 @@ extension SyncCommand {
                 return TargetRow(name: target.name, revision: plan.revision, report: nil, error: nil, exitCode: 0)
             }
             let outcome = try await session.execute(plan, waitTimeout: wait ? .seconds(timeout) : nil)
-            let code: Int32 = outcome.succeeded ? 0 : TetherExit.applyFailed.rawValue
+            let code: Int32 = outcome.result.pruneRefusal.map { tetherExitCode(for: $0).rawValue }
+                ?? (outcome.succeeded ? 0 : TetherExit.applyFailed.rawValue)
             return TargetRow(name: target.name, revision: plan.revision, report: outcome.report,
                              error: outcome.waitError?.description, exitCode: code)
         } catch {

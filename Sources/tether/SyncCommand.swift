@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import TetherDaemon
 import TetherEngine
 import TetherGit
 import TetherModel
@@ -15,8 +16,10 @@ struct SyncCommand: AsyncParsableCommand {
             applies in dependency order with field manager 'tether'. With --prune, objects \
             applied earlier and no longer rendered are deleted, within the prune budget. \
             The set is tracked by an ApplySet parent ConfigMap tether-NAME in \
-            --parent-namespace. Exit codes: 0 done, 2 invalid input or refused, \
-            3 source or cluster unreachable, 4 some objects failed.
+            --parent-namespace. Exit codes: 0 done, 2 invalid input or refused \
+            (a refused prune budget holds back only the deletions), 3 source or \
+            cluster unreachable, 4 some objects failed, 130 interrupted (SIGINT or \
+            SIGTERM: stopped after the objects in flight; run it again to finish).
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -60,27 +63,43 @@ struct SyncCommand: AsyncParsableCommand {
             if code != .success { throw code }
             return
         }
+        // The parsed flags are plain strings and numbers, only read from here on; the
+        // sync runs in a child task so that SIGINT and SIGTERM can cancel it.
+        let command = UncheckedCommand(value: self)
+        let code = await Interruption.cancellingOnSignals { await command.value.syncReporting(logger: logger) }
+        if code != .success { throw code }
+    }
+
+    /// Runs one sync and prints its outcome, whatever it is, in the chosen format: with
+    /// `--output json`, standard output always holds one complete JSON document (the
+    /// error, the stage it happened in and what was applied before it, when it stopped).
+    /// - Returns: the exit code.
+    func syncReporting(logger: Logger) async -> ExitCode {
         var session: ReconcileSession
         do {
             session = try await ReconcileSession.open(git: git, cluster: cluster, reconcile: reconcile, pruning: pruning, logger: logger)
         } catch {
-            throw report(error)
+            return failed(error, stage: (error as? EngineError)?.code == .render ? "render" : "fetch", phases: [])
         }
+        let plan: Plan
         do {
-            let code = try await sync(&session, logger: logger)
-            await session.close()
-            if code != .success { throw code }
-        } catch let code as ExitCode {
-            await session.close()
-            throw code
+            plan = try await session.plan(detail: dryRun ? .diff : .sync)
         } catch {
             await session.close()
-            throw report(error)
+            return failed(error, stage: "plan", phases: session.phases)
         }
+        let code: ExitCode
+        do {
+            code = try await sync(plan, session: session)
+        } catch {
+            await session.close()
+            return failed(error, stage: "apply", phases: session.phases)
+        }
+        await session.close()
+        return code
     }
 
-    private func sync(_ session: inout ReconcileSession, logger: Logger) async throws -> ExitCode {
-        let plan = try await session.plan(detail: dryRun ? .diff : .sync)
+    private func sync(_ plan: Plan, session: ReconcileSession) async throws -> ExitCode {
         if let file = self.plan {
             let saved = try SavedPlan.read(from: file)
             let problems = saved.problems(comparedWith: plan)
@@ -102,9 +121,34 @@ struct SyncCommand: AsyncParsableCommand {
                 if done == total { FileHandle.standardError.write(Data("\n".utf8)) }
             }
         }
-        let outcome = try await session.execute(plan, waitTimeout: wait ? .seconds(timeout) : nil, progress: progress)
+        let outcome: ReconcilePipeline.Outcome
+        do {
+            outcome = try await session.execute(plan, waitTimeout: wait ? .seconds(timeout) : nil, progress: progress)
+        } catch {
+            if error.partial != nil { throw StoppedSync(error: error, plan: plan, prune: pruning.prune) }
+            throw error
+        }
         FileHandle.standardOutput.write(Data((text ? outcome.report.text() : outcome.report.json()).utf8))
         if let waitError = outcome.waitError { printError("error: \(waitError)") }
+        // A refused prune budget is a refusal (2), after the creates and updates went in.
+        if let refusal = outcome.result.pruneRefusal { return report(refusal) }
         return outcome.succeeded ? .success : TetherExit.applyFailed
+    }
+
+    /// Prints why the sync stopped and what it did before (a complete JSON document with
+    /// `--output json`), and gives the exit code.
+    private func failed(_ error: any Error, stage: String, phases: [SyncReport.Phase]) -> ExitCode {
+        let stopped = error as? StoppedSync
+        let cause: any Error = stopped?.error ?? error
+        var summary = stopped?.error.partial.map { SyncReport($0, before: phases) }
+            ?? SyncReport(revision: nil, phases: phases, duration: phases.reduce(.zero) { $0 + $1.duration })
+        summary.error = "\(cause)"
+        summary.stage = stopped?.stage ?? stage
+        if output == .json {
+            FileHandle.standardOutput.write(Data(summary.json().utf8))
+        } else if let stopped {
+            FileHandle.standardOutput.write(Data((summary.text() + stopped.notApplied() + "\n").utf8))
+        }
+        return report(cause)
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// The `tether` command: subcommands do the work; this type only lists them.
 @main
@@ -33,6 +34,12 @@ struct Tether: AsyncParsableCommand {
                 try command.run()
             }
         } catch {
+            // Bad flags exit 2, as the README documents (ArgumentParser's default is 64);
+            // help, --version and Tether's own exit codes pass through unchanged.
+            if exitCode(for: error) == .validationFailure {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Foundation.exit(TetherExit.invalidInput.rawValue)
+            }
             exit(withError: error)
         }
     }

@@ -1,5 +1,6 @@
 import Testing
 @testable import TetherDaemon
+import TetherEngine
 
 @Suite("HMAC-SHA256 and constant-time compare")
 struct HMACTests {
@@ -22,7 +23,7 @@ struct HMACTests {
 
     @Test("matches published vectors", arguments: cases)
     func vectors(_ c: Case) {
-        #expect(HMACSHA256.hex(HMACSHA256.mac(key: Array(c.key.utf8), message: Array(c.message.utf8))) == c.expected)
+        #expect(Hex.encode(HMACSHA256.mac(key: Array(c.key.utf8), message: Array(c.message.utf8))) == c.expected)
     }
 
     @Test("empty message and empty key do not crash and differ from each other")
@@ -43,9 +44,9 @@ struct HMACTests {
 
     @Test("hex round trip and malformed hex")
     func hex() {
-        #expect(HMACSHA256.bytes(hex: "00ffA0") == [0, 255, 160])
-        #expect(HMACSHA256.bytes(hex: "0") == nil)
-        #expect(HMACSHA256.bytes(hex: "zz") == nil)
-        #expect(HMACSHA256.hex([0, 255, 160]) == "00ffa0")
+        #expect(Hex.decode("00ffA0", letters: .eitherCase) == [0, 255, 160])
+        #expect(Hex.decode("0", letters: .eitherCase) == nil)
+        #expect(Hex.decode("zz", letters: .eitherCase) == nil)
+        #expect(Hex.encode([0, 255, 160]) == "00ffa0")
     }
 }

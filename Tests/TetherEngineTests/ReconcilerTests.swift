@@ -137,11 +137,18 @@ struct ReconcilerTests {
         let emptyError = await #expect(throws: EngineError.self) { try await reconciler.apply(empty) }
         #expect(emptyError?.code == .emptyRender)
 
-        let budget = try await reconciler.plan(desired: [objects[5]], revision: nil)
-        let budgetError = await #expect(throws: EngineError.self) { try await reconciler.apply(budget) }
-        #expect(budgetError?.code == .pruneBudget)
-        #expect(budgetError?.message.contains("ConfigMap/default/cm1") == true)
-        #expect(try await harness.client.list(Self.configMap, namespace: "default").items.count == 6, "nothing deleted after a refusal")
+        // Over budget: the deletions are refused, but a create in the same sync still happens.
+        let extra = try Resource.make("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: extra, namespace: default}\ndata: {a: '1'}\n")
+        let budget = try await reconciler.plan(desired: [objects[5], extra], revision: nil)
+        let refused = try await reconciler.apply(budget)
+        #expect(refused.pruneRefusal?.code == .pruneBudget)
+        #expect(refused.pruneRefusal?.message.contains("ConfigMap/default/cm1") == true)
+        #expect(!refused.succeeded)
+        #expect(refused.results.first { $0.id.name == "extra" }?.outcome == .created, "a refused prune never blocks creates")
+        #expect(try await harness.client.list(Self.configMap, namespace: "default").items.count == 7, "nothing deleted after a refusal")
+        let kept = try await harness.client.get(Self.configMap, name: "tether-guards", namespace: "tether-system")
+        #expect(kept.annotation(ApplySetParent.lastResultAnnotation) == "failed")
+        _ = try await harness.client.delete(Self.configMap, name: "extra", namespace: "default")
 
         // sync: disabled on the live object leaves it alone even when it is due for pruning.
         _ = try await harness.other.patch(Self.configMap, name: "cm1", namespace: "default",
@@ -154,6 +161,43 @@ struct ReconcilerTests {
         let pruned = try await harness.sync([objects[2], objects[3], objects[4], objects[5]], small)
         #expect(pruned.results.first { $0.id.name == "cm0" }?.outcome == .skipped, "prune: disabled")
         _ = try await harness.client.get(Self.configMap, name: "cm0", namespace: "default")
+    }
+
+    @Test("prune budget on a small set: one of three objects is pruned without --force-prune; an unknown tether.dev/prune value is an error naming the object")
+    func smallSetBudgetAndTypedAnnotations() async throws {
+        let harness = try await EngineHarness.start()
+        defer { Task { await harness.stop() } }
+        let reconciler = harness.reconciler("small") { $0.prune = true }
+        let objects = try (0..<3).map { try Resource.make("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: s\($0), namespace: default}\ndata: {a: '1'}\n") }
+        try await harness.sync(objects, reconciler)
+        let result = try await harness.sync(Array(objects.prefix(2)), reconciler)
+        #expect(result.succeeded, "\(String(describing: result.pruneRefusal))")
+        #expect(result.count(.pruned) == 1)
+
+        var typo = objects[0]
+        typo.setAnnotation(Annotations.prune, "disable")
+        try await harness.sync([typo, objects[1]], reconciler)
+        let error = await #expect(throws: EngineError.self) { try await reconciler.plan(desired: [objects[1]], revision: nil) }
+        #expect(error?.code == .invalidConfig)
+        #expect(error?.description.contains("ConfigMap/default/s0") == true && error?.description.contains("'disabled'") == true, "\(String(describing: error))")
+    }
+
+    @Test("text diff shows what sync will meet: a field another manager owns and a kind the cluster does not serve")
+    func textDiffShowsPredictedFailures() async throws {
+        let harness = try await EngineHarness.start()
+        defer { Task { await harness.stop() } }
+        let reconciler = harness.reconciler("notes")
+        let cm = try Resource.make("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: owned, namespace: default}\ndata: {a: '1'}\n")
+        try await harness.sync([cm], reconciler)
+        let taken = try Resource.make("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: owned, namespace: default}\ndata: {a: '9'}\n")
+        _ = try await harness.other.apply(taken, options: ApplyOptions(fieldManager: "kubectl-edit", force: true))
+        let widget = try Resource.make("apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w, namespace: default}\nspec: {size: 1}\n")
+        let plan = try await reconciler.plan(desired: [cm, widget], revision: nil, detail: .diff)
+        let text = try PlanReport(plan: plan).text()
+        #expect(text.contains("note: ConfigMap/default/owned update: conflict:"), "\(text)")
+        #expect(text.contains("note: Widget.example.com/default/w create: the cluster does not serve Widget"), "\(text)")
+        #expect(text.contains("warning: 2 objects will not apply as planned"), "\(text)")
+        #expect(try PlanReport(plan: plan).json().contains("\"willFail\": true"))
     }
 
     @Test("a 422 object is reported with its causes and the others are applied")
@@ -213,8 +257,13 @@ struct ReconcilerTests {
         defer { Task { await harness.stop() } }
         let shared = try Resource.make("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: shared, namespace: default}\ndata: {a: '1'}\n")
         try await harness.sync([shared], harness.reconciler("first"))
+        let plan = try await harness.reconciler("second").plan(desired: [shared], revision: nil)
+        let note = plan.entries.first?.reason ?? ""
+        #expect(note.contains("ConfigMap/tether-system/tether-first") && note.contains("--name first"), "the note names the other set and the flag: \(note)")
+        #expect(plan.entries.first?.willFail == true)
         let second = try await harness.sync([shared], harness.reconciler("second"))
         #expect(second.results.first?.outcome == .conflicted)
+        #expect(second.results.first?.message?.contains("--name first") == true)
         let live = try await harness.client.get(Self.configMap, name: "shared", namespace: "default")
         #expect(live.label(ApplySetID.partOfLabel) == ApplySetID.id(forParent: ResourceID(group: "", kind: "ConfigMap", namespace: "tether-system", name: "tether-first")))
         let forced = try await harness.sync([shared], harness.reconciler("second") { $0.forceConflicts = true })

@@ -1,4 +1,4 @@
-package import ServiceLifecycle
+import ServiceLifecycle
 import Synchronization
 
 /// Runs the scheduler only while this replica holds the Lease, again for each term.

@@ -4,7 +4,7 @@ import Synchronization
 package import TetherEngine
 package import TetherGit
 package import TetherKube
-package import TetherModel
+import TetherModel
 
 /// What `tether run` repeats: fetch (cheaply when nothing changed), render, plan and
 /// apply, prune; and between syncs, watch the set's members and correct drift.
@@ -32,7 +32,10 @@ package final class ContinuousReconciler: Sendable {
     }
 
     let configuration: Configuration
-    let reconciler: Reconciler
+    /// The stages every entry point shares; this type adds the triggers, the "already
+    /// applied" shortcut, conflict take-back and drift correction.
+    let pipeline: ReconcilePipeline
+    var reconciler: Reconciler { pipeline.reconciler }
     let client: KubeClient
     let metrics: DaemonMetrics?
     let logger: Logger
@@ -69,7 +72,8 @@ package final class ContinuousReconciler: Sendable {
         self.client = client
         self.metrics = metrics
         self.logger = logger
-        reconciler = Reconciler(client: client, options: configuration.engine, logger: logger)
+        pipeline = ReconcilePipeline(source: .init(source: configuration.source, options: configuration.sourceOptions, path: configuration.path),
+                                     reconciler: Reconciler(client: client, options: configuration.engine, logger: logger), logger: logger)
     }
 
     /// Whether a drift correction is waiting or running.
@@ -89,27 +93,29 @@ package final class ContinuousReconciler: Sendable {
     func syncExclusive(_ trigger: SyncTrigger) async -> SyncOutcome {
         let previous = state.withLock { $0.revision }
         let fetchStart = ContinuousClock.now
-        let checkout: GitCheckout
+        let fetched: ReconcilePipeline.Fetched
         do {
-            checkout = try await GitRepositoryCache(logger: logger).sync(configuration.source, options: configuration.sourceOptions)
-            metrics?.recordGitFetch(duration: ContinuousClock.now - fetchStart, failed: false)
+            fetched = try await pipeline.fetch()
+            metrics?.recordGitFetch(duration: fetched.duration, failed: false)
         } catch {
             metrics?.recordGitFetch(duration: ContinuousClock.now - fetchStart, failed: true)
             return await failed("fetch failed: \(error)", revision: previous)
         }
-        let revision = checkout.revision?.sha
+        let revision = fetched.revision
         if !trigger.isFull, let unchanged = alreadyApplied(revision) {
             logger.debug("revision already applied; nothing to plan", metadata: ["revision": "\(revision ?? "-")", "trigger": "\(trigger)"])
             return unchanged
         }
-        // The parent read starts before rendering, as in `tether sync`, and the watch cache
-        // stands in for the lists (a retry re-lists, in case the cache is what went wrong).
-        let prefetched = reconciler.prefetch(cached: trigger.reasons.contains(.retry) ? [:] : cachedMembers())
+        var rendered: ReconcilePipeline.Rendered?
         do {
-            let path = try await CloudDetection.resolve(path: configuration.path, client: client)
-            let objects = try DesiredState.render(directory: checkout.directory, path: path)
-            var plan = try await reconciler.plan(desired: objects, revision: revision, prefetched: prefetched)
-            var result = try await reconciler.apply(plan)
+            // The watch cache stands in for the lists (a retry re-lists, in case the cache
+            // is what went wrong).
+            let current = try await pipeline.render(fetched, cached: trigger.reasons.contains(.retry) ? [:] : cachedMembers())
+            rendered = current
+            let objects = current.desired.objects
+            let planned = try await pipeline.plan(current)
+            var plan = planned.0
+            var result = try await pipeline.apply(plan, phases: planned.1).result
             if await forceCorrectableConflicts(result, plan: plan) {
                 // Plan and apply again: the objects taken back are now unchanged, and the
                 // parent records this sync's real result.
@@ -127,7 +133,7 @@ package final class ContinuousReconciler: Sendable {
                                                "changed": "\(result.results.filter { $0.outcome != .unchanged }.count)"])
             return .succeeded(revision: revision, objectsManaged: plan.entries.filter { $0.desired != nil }.count, objects: objects_)
         } catch {
-            prefetched.cancel()
+            rendered?.prefetched.cancel()
             return await failed("\(error)", revision: revision)
         }
     }

@@ -1,3 +1,5 @@
+import TetherEngine
+
 /// Checks that a webhook was sent by someone who knows the shared secret.
 ///
 /// A request that fails here is answered 401 and nothing else is done with it: its body
@@ -59,7 +61,7 @@ package struct WebhookVerifier: Sendable {
             }
             // Compare digests, not the strings: equal lengths keep the comparison constant
             // time and the secret's length is not revealed.
-            guard HMACSHA256.constantTimeEqual(HMACSHA256.sha256(Array(token.utf8)), HMACSHA256.sha256(secret.bytes)) else {
+            guard HMACSHA256.constantTimeEqual(SHA256Digest.of(Array(token.utf8)), SHA256Digest.of(secret.bytes)) else {
                 throw .wrongSignature
             }
             return try deliveryID(request, provider: provider)
@@ -87,13 +89,13 @@ package struct WebhookVerifier: Sendable {
 
     /// The value for `X-Tether-Signature-256` (or GitHub's header) for `message`.
     package static func signatureHeaderValue(secret: WebhookSecret, message: [UInt8]) -> String {
-        "sha256=" + HMACSHA256.hex(HMACSHA256.mac(key: secret.bytes, message: message))
+        "sha256=" + Hex.encode(HMACSHA256.mac(key: secret.bytes, message: message))
     }
 
     private func signatureBytes(_ request: WebhookRequest, header: String) throws(Rejection) -> [UInt8] {
         let display = header == WebhookProvider.genericSignatureHeader ? "X-Tether-Signature-256" : "X-Hub-Signature-256"
         guard let value = request[header: header], !value.isEmpty else { throw .missingSignature(header: display) }
-        guard value.hasPrefix("sha256="), let bytes = HMACSHA256.bytes(hex: value.dropFirst(7)),
+        guard value.hasPrefix("sha256="), let bytes = Hex.decode(value.dropFirst(7), letters: .eitherCase),
               bytes.count == HMACSHA256.digestLength
         else { throw .malformedSignature(header: display) }
         return bytes

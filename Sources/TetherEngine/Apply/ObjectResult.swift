@@ -44,9 +44,13 @@ package struct SyncResult: Sendable {
     /// The part of `duration` spent pruning (the rest went to widening the parent,
     /// applying and narrowing it).
     package var pruneDuration: Duration
+    /// Why the deletions were held back (the prune budget), when they were; the creates
+    /// and updates were applied all the same.
+    package var pruneRefusal: EngineError?
 
     package init(revision: String?, applySet: ResourceID, results: [ObjectResult], prunePending: Int, duration: Duration,
-                 pruneDuration: Duration = .zero) {
+                 pruneDuration: Duration = .zero, pruneRefusal: EngineError? = nil) {
+        self.pruneRefusal = pruneRefusal
         self.revision = revision
         self.applySet = applySet
         self.results = results
@@ -56,7 +60,8 @@ package struct SyncResult: Sendable {
     }
 
     package var failures: [ObjectResult] { results.filter(\.failed) }
-    package var succeeded: Bool { failures.isEmpty }
+    /// Every object as planned, and no deletion refused.
+    package var succeeded: Bool { failures.isEmpty && pruneRefusal == nil }
 
     package func count(_ outcome: ObjectOutcome) -> Int { results.reduce(0) { $0 + ($1.outcome == outcome ? 1 : 0) } }
 }

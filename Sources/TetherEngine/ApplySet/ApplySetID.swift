@@ -21,11 +21,7 @@ package enum ApplySetID {
 
     /// The id for a parent object.
     package static func id(forParent parent: ResourceID) -> String {
-        let input = Array("\(parent.name).\(parent.namespace).\(parent.kind).\(parent.group)".utf8)
-        var digest = [UInt8](repeating: 0, count: Int(SHA256_DIGEST_LENGTH))
-        input.withUnsafeBufferPointer { bytes in
-            _ = digest.withUnsafeMutableBufferPointer { SHA256(bytes.baseAddress, bytes.count, $0.baseAddress) }
-        }
+        let digest = SHA256Digest.of(Array("\(parent.name).\(parent.namespace).\(parent.kind).\(parent.group)".utf8))
         return "applyset-" + base64URL(digest) + "-v1"
     }
 

@@ -29,6 +29,10 @@ package struct PlanEntry: Sendable, Hashable {
     package var merged: Resource?
     /// Why the object is skipped or protected, for skips and refused prunes.
     package var reason: String?
+    /// Whether planning predicts the apply fails or conflicts (a field another manager
+    /// owns, a kind the cluster does not serve, an invalid object, another set's object):
+    /// `reason` says why, and `tether diff` shows it in every format.
+    package var willFail = false
     /// The live object's uid and resourceVersion when the plan was made, for saved plans.
     package var liveUID: String?
     package var liveResourceVersion: String?

@@ -1,4 +1,4 @@
-package import TetherModel
+import TetherModel
 
 extension SavedPlan {
     /// What stops a saved plan from being applied as it is: the revision moved, the

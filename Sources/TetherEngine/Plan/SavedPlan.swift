@@ -111,48 +111,7 @@ package struct SavedPlan: Sendable, Hashable {
         // A rendered object holds no NaN or infinity (YAML and JSON input cannot), so the
         // canonical encoding cannot fail; an empty body would only make verify report a change.
         let json = (try? JSONEncoding(pretty: false, sortedKeys: true).bytes(object.value)) ?? []
-        let input = salt + json
-        var digest = [UInt8](repeating: 0, count: Int(SHA256_DIGEST_LENGTH))
-        input.withUnsafeBufferPointer { bytes in
-            _ = digest.withUnsafeMutableBufferPointer { SHA256(bytes.baseAddress, bytes.count, $0.baseAddress) }
-        }
-        return "sha256:" + Hex.encode(digest)
-    }
-}
-
-/// Lower-case hexadecimal.
-enum Hex {
-    static func encode(_ bytes: [UInt8]) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var out: [UInt8] = []
-        out.reserveCapacity(bytes.count * 2)
-        for byte in bytes {
-            out.append(digits[Int(byte >> 4)])
-            out.append(digits[Int(byte & 0xF)])
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
-
-    static func decode(_ text: String) -> [UInt8]? {
-        let bytes = Array(text.utf8)
-        guard bytes.count % 2 == 0 else { return nil }
-        var out: [UInt8] = []
-        out.reserveCapacity(bytes.count / 2)
-        var index = 0
-        while index < bytes.count {
-            guard let high = value(bytes[index]), let low = value(bytes[index + 1]) else { return nil }
-            out.append(high << 4 | low)
-            index += 2
-        }
-        return out
-    }
-
-    private static func value(_ digit: UInt8) -> UInt8? {
-        switch digit {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): return digit - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): return digit - UInt8(ascii: "a") + 10
-        default: return nil
-        }
+        return "sha256:" + Hex.encode(SHA256Digest.of(salt + json))
     }
 }
 

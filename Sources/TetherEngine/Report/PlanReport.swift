@@ -38,20 +38,32 @@ package struct PlanReport: Sendable {
         }
     }
 
-    /// Each changed object's unified diff (`--- live/…` / `+++ merged/…`), a line for each
-    /// skipped object, then the summary line `N to create, N to update, N to prune, N unchanged`.
+    /// Each changed object's unified diff (`--- live/…` / `+++ merged/…`), preceded by a
+    /// `note:` line when planning found something the sync will meet (a field another
+    /// manager owns, a kind the cluster does not serve, an invalid object, a take-over); a
+    /// line for each skipped object (a prune kept by a safety rule says why); then the
+    /// summary line `N to create, N to update, N to prune, N unchanged`, and a warning when
+    /// some objects will fail as planned — the same facts the JSON and Markdown show.
     package func text(format: DiffFormat = DiffFormat()) -> String {
         var out = ""
+        var problems = 0
         for (entry, diff) in zip(plan.entries, diffs) {
             if entry.action == .skip {
                 out += "\(entry.id) skipped"
                 if let reason = entry.reason { out += ": " + reason }
                 out += "\n"
-            } else {
-                out += diff.unified(format: format)
+                continue
             }
+            if let reason = entry.reason, entry.action != .unchanged {
+                out += "note: \(entry.id) \(entry.action.rawValue): \(reason)\n"
+                if entry.willFail { problems += 1 }
+            }
+            out += diff.unified(format: format)
         }
         out += plan.summary.description + "\n"
+        if problems > 0 {
+            out += "warning: \(problems) object\(problems == 1 ? "" : "s") will not apply as planned (see the note: lines above)\n"
+        }
         return out
     }
 
@@ -64,6 +76,7 @@ package struct PlanReport: Sendable {
             var object = Self.identity(entry.id, apiVersion: entry.apiVersion)
             object["action"] = .string(entry.action.rawValue)
             if let reason = entry.reason { object["reason"] = .string(reason) }
+            if entry.willFail { object["willFail"] = true }
             object["diff"] = .string(diff.unified())
             objects.append(.map(object))
         }

@@ -19,7 +19,7 @@ extension SyncReport {
             }
             out += "\n"
         }
-        if let error { out += "sync stopped: " + Self.oneLine(error) + "\n" }
+        if let error { out += "sync stopped" + (stage.map { " during \($0)" } ?? "") + ": " + Self.oneLine(error) + "\n" }
         out += summary.description
         if prunePending > 0 { out += ", \(prunePending) to prune (pass --prune)" }
         out += " in \(Self.humanDuration(duration))\n"
@@ -40,6 +40,7 @@ extension SyncReport {
         document["phases"] = .list(phases.map { ["name": .string($0.name), "durationMs": Self.milliseconds($0.duration)] })
         document["durationMs"] = Self.milliseconds(duration)
         document["error"] = error.map(Value.string) ?? .null
+        document["stage"] = stage.map(Value.string) ?? .null
         let s = summary
         document["summary"] = [
             "created": .int(s.created),

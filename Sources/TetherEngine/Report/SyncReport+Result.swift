@@ -15,7 +15,9 @@ extension SyncReport {
         phases += after
         let total = phases.reduce(Duration.zero) { $0 + $1.duration }
         self.init(revision: result.revision, applySet: result.applySet, objects: result.results.map(Entry.init),
-                  prunePending: result.prunePending, phases: phases, duration: max(total, result.duration), error: error)
+                  prunePending: result.prunePending, phases: phases, duration: max(total, result.duration),
+                  error: error ?? result.pruneRefusal?.description)
+        if error == nil, result.pruneRefusal != nil { stage = "prune" }
     }
 }
 

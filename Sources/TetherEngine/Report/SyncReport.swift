@@ -142,6 +142,9 @@ package struct SyncReport: Sendable, Hashable {
     /// Why the sync stopped early (a refused prune budget, a stale plan), when it did.
     /// Must not hold Secret values; error messages from the engine never do.
     package var error: String?
+    /// The stage the sync stopped in (`fetch`, `render`, `plan`, `apply`, `prune`,
+    /// `wait`), when it stopped early.
+    package var stage: String?
 
     package init(revision: String?, applySet: ResourceID? = nil, objects: [Entry] = [], prunePending: Int = 0,
                  phases: [Phase] = [], duration: Duration = .zero, error: String? = nil) {

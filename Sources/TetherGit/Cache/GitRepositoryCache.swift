@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 package import Logging
 
 /// Keeps git sources in a local cache and materialises pinned commits as read-only checkouts.
@@ -15,7 +16,8 @@ package final class GitRepositoryCache: Sendable {
     let logger: Logger
     /// Last HEAD seen per local directory, so `changed` is meaningful for local sources.
     /// `@unchecked Sendable` box: only touched under its own lock.
-    private let localRevisions = LockedDictionary()
+    /// Directory → last HEAD seen, behind the one lock style the project uses (`Mutex`).
+    private let localRevisions = Mutex<[String: String]>([:])
 
     /// Creates a cache front end.
     /// - Parameter logger: receives `debug`/`info` records with `git.url`, `git.revision`
@@ -108,7 +110,7 @@ package final class GitRepositoryCache: Sendable {
         if let repository = Repository.openWorkTree(at: directory), let head = repository.target(of: "HEAD") {
             revision = try? repository.revision(of: (try? repository.peeledCommit(of: head)) ?? head)
         }
-        let previous = localRevisions.exchange(directory, revision?.sha ?? "")
+        let previous = localRevisions.withLock { revisions in revisions.updateValue(revision?.sha ?? "", forKey: directory) }
         let changed = revision == nil || previous != revision?.sha
         logger.debug("git local source read", metadata: ["git.url": "\(source.redactedURL)", "git.revision": "\(revision?.sha ?? "")"])
         return GitCheckout(directory: directory, currentLink: nil, revision: revision, changed: changed,
@@ -116,18 +118,3 @@ package final class GitRepositoryCache: Sendable {
     }
 }
 
-/// A string dictionary behind a lock.
-/// `@unchecked Sendable`: `storage` is only read or written while `lock` is held.
-private final class LockedDictionary: @unchecked Sendable {
-    private let lock = NSLock()
-    private var storage: [String: String] = [:]
-
-    /// Stores `value` for `key` and returns the previous value.
-    func exchange(_ key: String, _ value: String) -> String? {
-        lock.withLock {
-            let old = storage[key]
-            storage[key] = value
-            return old
-        }
-    }
-}

@@ -4,6 +4,7 @@ import TetherEmulator
 import TetherEngine
 import TetherKube
 import TetherModel
+import TetherRender
 
 /// An in-process emulator, a client for it and helpers to sync rendered trees into it.
 struct EngineHarness {
@@ -47,7 +48,8 @@ struct EngineHarness {
 
     /// Renders a kustomization relative to a directory.
     static func render(_ directory: String, _ path: String) throws -> [Resource] {
-        try DesiredState.render(directory: directory, path: path)
+        let relative = path.split(separator: "/").filter { $0 != "." && !$0.isEmpty }.joined(separator: "/")
+        return try Renderer(fileSystem: try DiskFileSystem(root: directory)).render(relative)
     }
 
     /// A private copy of overlays-example to edit.

@@ -1,5 +1,6 @@
 import Foundation
 package import TetherModel
+package import TetherEngine
 
 /// `tether sync --config tether.yaml`: several targets synced in parallel, e.g. one per
 /// cloud overlay.

@@ -1,5 +1,6 @@
 package import TetherKube
-package import TetherModel
+import TetherModel
+package import TetherEngine
 
 /// `--path overlays/auto`: picks the overlay for the cloud the cluster runs on, from
 /// its Nodes' `spec.providerID` scheme (`aws://`, `gce://`, `azure://`).

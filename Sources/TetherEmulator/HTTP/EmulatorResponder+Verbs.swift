@@ -44,6 +44,9 @@ extension EmulatorResponder {
     func list(_ call: ResourceRequest, allNamespaces: Bool) async throws -> Response {
         let selection = try selection(call, allNamespaces: allNamespaces)
         let limit = call.query["limit"].flatMap { Int($0) }
+        if ResponseFormat.current == .table {
+            return try await tableList(call, selection: selection, limit: limit)
+        }
         let (items, page) = try await store.listJSON(call.type, selection: selection, limit: limit,
                                                      continueToken: call.query["continue"])
         var metadata = OrderedMap()

@@ -147,7 +147,10 @@ struct EmulatorResponder: HTTPResponder {
         }
         if subresource == .scale { return try await scale(call, verb: entry.verb, http: request) }
         switch entry.verb {
-        case "get": return Self.json(try await store.get(type, namespace: namespace, name: call.name))
+        case "get":
+            let object = try await store.get(type, namespace: namespace, name: call.name)
+            if ResponseFormat.current == .table { return Self.json(try await table([object], call, listMetadata: OrderedMap())) }
+            return Self.json(object)
         case "list": return try await list(call, allNamespaces: target.namespace == nil)
         case "watch": return try await watch(call, allNamespaces: target.namespace == nil, http: request)
         case "create":

@@ -172,9 +172,15 @@ extension EmulatorResponder {
     /// - Throws: `EmulatorError.badRequest` under Strict when there are any.
     static func checkFields(_ object: inout Value, _ type: ResourceType, _ validation: FieldValidation,
                             apply: Bool = false) throws(EmulatorError) -> [String] {
-        guard type.builtIn else { return [] }
-        let unknown = FieldValidation.pruneUnknown(&object, root: PatchSchema.root(group: type.group, version: type.version,
+        let unknown: [String]
+        if type.builtIn {
+            unknown = FieldValidation.pruneUnknown(&object, root: PatchSchema.root(group: type.group, version: type.version,
                                                                                   kind: type.kind))
+        } else if let schema = type.schema {
+            unknown = CustomResourceSchema.prune(&object, schema: schema)
+        } else {
+            return []
+        }
         guard !unknown.isEmpty else { return [] }
         switch validation {
         case .strict: throw apply ? FieldValidation.applyError(type, unknown: unknown) : FieldValidation.strictError(type, unknown: unknown)

@@ -51,11 +51,12 @@ struct ProtobufTests {
         #expect(try KubernetesProtobuf.encode(try Self.json(#"{"kind":"Widget","apiVersion":"example.com/v1"}"#)) == nil)
     }
 
-    @Test("Accept negotiation: the first type the server writes wins; Table conversions are JSON")
+    @Test("Accept negotiation: the first type the server writes wins; Table conversions are recognised")
     func negotiation() {
         #expect(ResponseFormat.negotiated(accept: "application/vnd.kubernetes.protobuf, */*") == .protobuf)
         #expect(ResponseFormat.negotiated(accept: "application/json, application/vnd.kubernetes.protobuf") == .json)
-        #expect(ResponseFormat.negotiated(accept: "application/json;as=Table;v=v1;g=meta.k8s.io,application/json") == .json)
+        #expect(ResponseFormat.negotiated(accept: "application/json;as=Table;v=v1;g=meta.k8s.io,application/json") == .table)
+        #expect(ResponseFormat.negotiated(accept: "application/json;as=PartialObjectMetadata;v=v1;g=meta.k8s.io,application/json") == .json)
         #expect(ResponseFormat.negotiated(accept: nil) == .json)
     }
 }

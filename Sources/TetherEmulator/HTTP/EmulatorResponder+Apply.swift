@@ -6,7 +6,9 @@ extension EmulatorResponder {
     /// per manager in `metadata.managedFields`, conflicts answered with 409
     /// unless `force=true`, and removal of fields the manager stopped
     /// applying when no other manager owns them.
-    func apply(_ call: ResourceRequest, _ patch: Value) async throws -> Response {
+    func apply(_ call: ResourceRequest, _ config: Value) async throws -> Response {
+        var patch = config
+        let warnings = try Self.checkFields(&patch, call.type, try FieldValidation(query: call.query["fieldValidation"]), apply: true)
         guard let manager = call.query["fieldManager"], !manager.isEmpty else {
             throw EmulatorError.badRequest("PATCH requests with apply-patch+yaml content type require a fieldManager")
         }
@@ -21,6 +23,6 @@ extension EmulatorResponder {
         let (answer, created) = try await store.applyAnswer(call.type, namespace: call.namespace, name: call.name,
                                                             config: patch, manager: manager,
                                                             force: call.query.flag("force"), dryRun: call.dryRun)
-        return Self.json(answer, status: created ? 201 : 200)
+        return Self.warned(Self.json(answer, status: created ? 201 : 200), warnings)
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import NIOCore
+import Synchronization
 import TetherModel
 import TetherPatch
 
@@ -44,6 +45,9 @@ extension EmulatorResponder {
     func list(_ call: ResourceRequest, allNamespaces: Bool) async throws -> Response {
         let selection = try selection(call, allNamespaces: allNamespaces)
         let limit = call.query["limit"].flatMap { Int($0) }
+        if ResponseFormat.current == .table {
+            return try await tableList(call, selection: selection, limit: limit)
+        }
         let (items, page) = try await store.listJSON(call.type, selection: selection, limit: limit,
                                                      continueToken: call.query["continue"])
         var metadata = OrderedMap()
@@ -138,23 +142,62 @@ extension EmulatorResponder {
             return try await apply(call, patchBody)
         }
         let schema = PatchSchema.root(group: type.group, version: type.version, kind: type.kind)
+        let validation = try FieldValidation(query: call.query["fieldValidation"])
+        let warnings = Mutex<[String]>([])
         let object = try await store.modify(type, namespace: call.namespace, name: call.name,
                                             subresource: call.subresource, dryRun: call.dryRun,
                                             manager: call.manager) { current throws(EmulatorError) in
+            var patched: Value
             do {
                 switch contentType {
                 case "application/json-patch+json":
-                    return try JSONPatch(operations: patchBody).apply(to: current)
+                    patched = try JSONPatch(operations: patchBody).apply(to: current)
                 case "application/merge-patch+json":
-                    return MergePatch.apply(patchBody, to: current)
+                    patched = MergePatch.apply(patchBody, to: current)
                 default:
-                    return try StrategicMergePatch.apply(patchBody, to: current, schema: schema, options: .kubernetes)
+                    patched = try StrategicMergePatch.apply(patchBody, to: current, schema: schema, options: .kubernetes)
                 }
             } catch {
                 throw EmulatorError(.invalid, "\(error)", cause: error)
             }
+            let found = try Self.checkFields(&patched, type, validation)
+            warnings.withLock { $0 = found }
+            return patched
         }
-        return Self.json(object)
+        return Self.warned(Self.json(object), warnings.withLock { $0 })
+    }
+
+    /// Drops the fields a built-in body's schema does not declare, as `validation` says.
+    /// - Returns: the warnings to send (`unknown field "spec.bogus"`); none under Ignore.
+    /// - Throws: `EmulatorError.badRequest` under Strict when there are any.
+    static func checkFields(_ object: inout Value, _ type: ResourceType, _ validation: FieldValidation,
+                            apply: Bool = false) throws(EmulatorError) -> [String] {
+        let unknown: [String]
+        if type.builtIn {
+            unknown = FieldValidation.pruneUnknown(&object, root: PatchSchema.root(group: type.group, version: type.version,
+                                                                                  kind: type.kind))
+        } else if let schema = type.schema {
+            unknown = CustomResourceSchema.prune(&object, schema: schema)
+        } else {
+            return []
+        }
+        guard !unknown.isEmpty else { return [] }
+        switch validation {
+        case .strict: throw apply ? FieldValidation.applyError(type, unknown: unknown) : FieldValidation.strictError(type, unknown: unknown)
+        case .warn: return unknown.map { "unknown field \"\($0)\"" }
+        case .ignore: return []
+        }
+    }
+
+    /// `response` with one `Warning: 299 - "..."` header per warning, as the API server sends them.
+    static func warned(_ response: Response, _ warnings: [String]) -> Response {
+        guard !warnings.isEmpty, let name = HTTPField.Name("Warning") else { return response }
+        var response = response
+        for warning in warnings {
+            let quoted = warning.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+            response.headers.append(HTTPField(name: name, value: "299 - \"\(quoted)\""))
+        }
+        return response
     }
 
     static func unsupportedPatch(_ type: ResourceType) -> EmulatorError {

@@ -147,17 +147,23 @@ struct EmulatorResponder: HTTPResponder {
         }
         if subresource == .scale { return try await scale(call, verb: entry.verb, http: request) }
         switch entry.verb {
-        case "get": return Self.json(try await store.get(type, namespace: namespace, name: call.name))
+        case "get":
+            let object = try await store.get(type, namespace: namespace, name: call.name)
+            if ResponseFormat.current == .table { return Self.json(try await table([object], call, listMetadata: OrderedMap())) }
+            return Self.json(object)
         case "list": return try await list(call, allNamespaces: target.namespace == nil)
         case "watch": return try await watch(call, allNamespaces: target.namespace == nil, http: request)
         case "create":
-            let body = try await Self.body(of: request)
-            return Self.json(try await store.createAnswer(type, namespace: namespace, body: body, dryRun: dryRun,
-                                                          manager: call.manager), status: 201)
+            var body = try await Self.body(of: request)
+            let warnings = try Self.checkFields(&body, type, try FieldValidation(query: query["fieldValidation"]))
+            return Self.warned(Self.json(try await store.createAnswer(type, namespace: namespace, body: body, dryRun: dryRun,
+                                                                      manager: call.manager), status: 201), warnings)
         case "update":
-            let body = try await Self.body(of: request)
-            return Self.json(try await store.update(type, namespace: namespace, name: call.name, body: body,
-                                                    subresource: subresource, dryRun: dryRun, manager: call.manager))
+            var body = try await Self.body(of: request)
+            let warnings = try Self.checkFields(&body, type, try FieldValidation(query: query["fieldValidation"]))
+            return Self.warned(Self.json(try await store.update(type, namespace: namespace, name: call.name, body: body,
+                                                                subresource: subresource, dryRun: dryRun,
+                                                                manager: call.manager)), warnings)
         case "patch", "apply":
             return try await patch(call, http: request)
         case "delete":

@@ -2,7 +2,8 @@
 /// `Accept` header as the API server's content negotiation does: the first
 /// listed media type the server can write wins.
 enum ResponseFormat: Sendable {
-    case json, protobuf
+    /// `table` is JSON holding a meta.k8s.io/v1 Table of what get or list found.
+    case json, protobuf, table
 
     /// The format of the response being built. A task-local, so every
     /// answer path (objects, lists, Status errors) follows the negotiation
@@ -15,8 +16,14 @@ enum ResponseFormat: Sendable {
         for item in accept.split(separator: ",") {
             let parts = item.split(separator: ";").map { $0.trimmed.lowercased() }
             guard let type = parts.first else { continue }
-            // `as=Table` and other conversions are answered in JSON.
-            if parts.dropFirst().contains(where: { $0.hasPrefix("as=") }) { return .json }
+            let parameters = parts.dropFirst()
+            if parameters.contains(where: { $0.hasPrefix("as=") }) {
+                // A Table of meta.k8s.io/v1 (or v1beta1, answered as v1) is served;
+                // other conversions (PartialObjectMetadata) fall through to the next type.
+                if parameters.contains("as=table"), parameters.contains("g=meta.k8s.io"),
+                   parameters.contains("v=v1") || parameters.contains("v=v1beta1") { return .table }
+                continue
+            }
             if parts.dropFirst().contains("q=0") { continue }
             switch type {
             case KubernetesProtobuf.mediaType: return .protobuf

@@ -1,12 +1,13 @@
-import TetherModel
+package import TetherModel
 
 /// The Kubernetes protobuf wire format (`application/vnd.kubernetes.protobuf`):
 /// the 4-byte magic `k8s\0`, then a `runtime.Unknown` whose `typeMeta` names
 /// the object's apiVersion and kind and whose `raw` holds the object's
 /// message. Bodies are translated to and from the JSON objects the store
 /// keeps, so the rest of the emulator sees only JSON.
-enum KubernetesProtobuf {
-    static let mediaType = "application/vnd.kubernetes.protobuf"
+package enum KubernetesProtobuf {
+    /// The media type of Kubernetes protobuf bodies.
+    package static let mediaType = "application/vnd.kubernetes.protobuf"
     static let magic: [UInt8] = [0x6B, 0x38, 0x73, 0x00]
 
     /// The JSON object of a protobuf request body.
@@ -60,8 +61,14 @@ enum KubernetesProtobuf {
 
     /// The protobuf envelope for a JSON object, or nil when its kind has no
     /// protobuf message (custom resources, which the API server serves only as JSON).
+    /// - Parameter object: a built-in object with `apiVersion` and `kind`.
+    /// - Returns: the bytes, magic included.
     /// - Throws: `EmulatorError.internalError` when the object does not fit its message.
-    static func encode(_ object: Value, schema: ProtobufSchema = .kubernetes) throws(EmulatorError) -> [UInt8]? {
+    package static func encode(_ object: Value) throws(EmulatorError) -> [UInt8]? {
+        try encode(object, using: .kubernetes)
+    }
+
+    static func encode(_ object: Value, using schema: ProtobufSchema) throws(EmulatorError) -> [UInt8]? {
         guard case .map(let map) = object, let kind = map["kind"]?.stringValue,
               let apiVersion = map["apiVersion"]?.stringValue,
               let index = schema.message(apiVersion: apiVersion, kind: kind)

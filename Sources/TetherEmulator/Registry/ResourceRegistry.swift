@@ -70,6 +70,21 @@ package struct ResourceRegistry: Sendable {
         let namespaced = spec["scope"]?.stringValue != "Cluster"
         let versions = spec["versions"]?.listValue ?? []
         guard !versions.isEmpty else { throw invalid("spec.versions: Invalid value: must have exactly one version marked as storage version") }
+        var causes: [EmulatorError.Cause] = []
+        for (index, version) in versions.enumerated() {
+            let path = "spec.versions[\(index)].schema.openAPIV3Schema"
+            guard let schema = version[path: ["schema", "openAPIV3Schema"]] else {
+                causes.append(EmulatorError.Cause(reason: "FieldValueRequired", message: "Required value: schemas are required", field: path))
+                continue
+            }
+            causes += CustomResourceSchema.structuralProblems(schema, path: path)
+        }
+        if !causes.isEmpty {
+            let texts = causes.map { "\($0.field): \($0.message)" }
+            var error = invalid(texts.count == 1 ? texts[0] : "[" + texts.joined(separator: ", ") + "]")
+            error.causes = causes
+            throw error
+        }
         unregister(group: group, plural: plural)
         for version in versions {
             guard let versionName = version["name"]?.stringValue, version["served"]?.boolValue ?? true else { continue }
@@ -82,7 +97,7 @@ package struct ResourceRegistry: Sendable {
                 categories: names["categories"]?.listValue?.compactMap(\.stringValue) ?? [],
                 subresources: subresources,
                 singular: names["singular"]?.stringValue ?? kind.lowercased(),
-                builtIn: false))
+                builtIn: false, schema: version[path: ["schema", "openAPIV3Schema"]]))
         }
     }
 

@@ -23,12 +23,16 @@ package struct ResourceType: Sendable, Hashable {
     /// A review kind (TokenReview, SelfSubjectAccessReview): only `create`,
     /// answered with a computed status and never stored.
     package var createOnly: Bool = false
+    /// A custom resource version's `openAPIV3Schema`, applied to every write
+    /// (CustomResourceSchema); kept here so no request looks the CRD up.
+    package var schema: Value?
 
     package init(
         group: String, version: String, kind: String, plural: String, namespaced: Bool,
         shortNames: [String] = [], categories: [String] = [], subresources: [Subresource] = [],
-        singular: String? = nil, builtIn: Bool = true
+        singular: String? = nil, builtIn: Bool = true, schema: Value? = nil
     ) {
+        self.schema = schema
         self.group = group
         self.version = version
         self.kind = kind

@@ -269,7 +269,8 @@ package actor ObjectStore {
             Defaulting.apply(to: &object, kind: type.kind, group: type.group)
             if type.groupResource == Self.services { allocateAddresses(&object, current: nil) }
         }
-        let causes = Validation.causes(object, type: type, old: nil)
+        var causes = Validation.causes(object, type: type, old: nil)
+        if let schema = type.schema { causes += Self.applySchema(&object, schema) }
         if !causes.isEmpty { throw Validation.error(causes, type: type, name: name) }
         if type.groupResource == Self.namespaces {
             object[at: ["metadata", "labels", "kubernetes.io/metadata.name"]] = .string(name)
@@ -408,6 +409,9 @@ package actor ObjectStore {
             Defaulting.apply(to: &object, kind: type.kind, group: type.group)
             if type.groupResource == Self.services { allocateAddresses(&object, current: current) }
             let causes = Validation.causes(object, type: type, old: current)
+            if !causes.isEmpty { throw Validation.error(causes, type: type, name: name) }
+        } else if let schema = type.schema {
+            let causes = Self.applySchema(&object, schema)
             if !causes.isEmpty { throw Validation.error(causes, type: type, name: name) }
         }
         object = Self.canonical(object.removingNulls(inMetadata: true))
@@ -773,5 +777,15 @@ extension Value {
             object[at: ["metadata", field]] = .map(OrderedMap(map.entries.filter { !$0.value.isNull }.map { ($0.key, $0.value) }))
         }
         return object
+    }
+}
+
+extension ObjectStore {
+    /// A custom resource's structural schema: prune, default, then validate.
+    /// - Returns: the validation failures.
+    static func applySchema(_ object: inout Value, _ schema: Value) -> [EmulatorError.Cause] {
+        _ = CustomResourceSchema.prune(&object, schema: schema)
+        CustomResourceSchema.applyDefaults(&object, schema: schema)
+        return CustomResourceSchema.causes(object, schema: schema)
     }
 }

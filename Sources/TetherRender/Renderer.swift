@@ -57,7 +57,10 @@ package struct Renderer: Sendable {
             var objects = try build.accumulate(dir, target.kustomization, file: target.file, into: [], chain: [dir])
             try ContentHash.addSuffixes(&objects)
             try NameReference.fix(&objects, extra: build.crdConfig.nameReferences)
-            try Variables.resolve(build.declaredVars, in: &objects)
+            try Variables.resolve(build.declaredVars, in: &objects, extraSpecs: build.crdConfig.varReferences)
+            // kustomize's IgnoreLocal: objects marked local-config are
+            // inputs to the build (name sources, plugin data), not output.
+            objects.removeAll { $0.resource.value[path: ["metadata", "annotations", "config.kubernetes.io/local-config"]]?.scalarText == "true" }
             var resources = objects.map(\.resource)
             for i in resources.indices { Self.stringifyAnnotations(&resources[i]) }
             let k = target.kustomization

@@ -96,6 +96,10 @@ struct Build {
         for entry in k.resources {
             try addResource(entry, dir: dir, file: file, chain: chain, to: &objects, ids: &ids)
         }
+        for entry in k.configurations {
+            let path = try filePath(entry, dir: dir, file: file, field: "configurations")
+            crdConfig.merge(try CRDConfig.parseConfiguration(try readText(path), file: path))
+        }
         for crd in k.crds {
             let path = try filePath(crd, dir: dir, file: file, field: "crds")
             crdConfig.merge(try CRDConfig.parse(try readText(path), file: path))

@@ -78,6 +78,8 @@ package struct Kustomization: Sendable {
     package var resources: [String] = []
     package var components: [String] = []
     package var crds: [String] = []
+    /// `configurations`: transformer configuration files.
+    package var configurations: [String] = []
     package var namespace: String?
     package var namePrefix: String?
     package var nameSuffix: String?
@@ -108,13 +110,14 @@ package struct Kustomization: Sendable {
 
     /// Fields kustomize v5.5 knows that Tether does not implement yet.
     static let unsupportedFields: Set<String> = [
-        "helmCharts", "helmGlobals", "helmChartInflationGenerator", "configurations", "openapi", "buildMetadata", "imageTags",
+        "helmCharts", "helmGlobals", "helmChartInflationGenerator", "openapi", "buildMetadata", "imageTags",
     ]
     static let knownFields: Set<String> = [
         "apiVersion", "kind", "metadata", "resources", "bases", "components", "crds", "namespace", "namePrefix",
         "nameSuffix", "commonLabels", "labels", "commonAnnotations", "images", "replicas", "configMapGenerator",
         "secretGenerator", "generatorOptions", "patches", "patchesStrategicMerge", "patchesJson6902",
         "sortOptions", "replacements", "vars", "generators", "transformers", "validators",
+        "configurations",
     ]
 }
 
@@ -226,6 +229,7 @@ struct KustomizationParser {
         k.resources = try strings(root["resources"], "resources") + strings(root["bases"], "bases")
         k.components = try strings(root["components"], "components")
         k.crds = try strings(root["crds"], "crds")
+        k.configurations = try strings(root["configurations"], "configurations")
         k.namespace = try string(root["namespace"], "namespace")
         k.namePrefix = try string(root["namePrefix"], "namePrefix")
         k.nameSuffix = try string(root["nameSuffix"], "nameSuffix")

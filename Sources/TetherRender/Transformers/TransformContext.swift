@@ -10,33 +10,44 @@ struct TransformContext {
     /// kustomize v5's builtin transformer order.
     func transform(_ k: Kustomization, _ objects: inout [RenderedObject]) throws {
         for rule in k.patches { try applyPatch(rule, to: &objects) }
-        if let namespace = k.namespace, !namespace.isEmpty { try NamespaceTransformer(namespace: namespace).apply(&objects) }
         let crd = build.crdConfig
+        func specs(_ defaults: [FieldSpec], _ extra: [FieldSpec]) throws -> [FieldSpec] {
+            try FieldSpec.merged(defaults, extra, file: file)
+        }
+        if let namespace = k.namespace, !namespace.isEmpty {
+            try NamespaceTransformer(namespace: namespace, specs: specs(NamespaceTransformer.defaultSpecs, crd.namespaces)).apply(&objects)
+        }
         // kustomize's PrefixTransformer, then its SuffixTransformer.
         if let prefix = k.namePrefix, !prefix.isEmpty {
-            PrefixSuffixTransformer(prefix: prefix, suffix: nil, specs: PrefixSuffixTransformer.defaultSpecs + crd.identities).apply(&objects)
+            let fields = try specs(PrefixSuffixTransformer.defaultSpecs, crd.identities + crd.prefixes)
+            PrefixSuffixTransformer(prefix: prefix, suffix: nil, specs: fields).apply(&objects)
         }
         if let suffix = k.nameSuffix, !suffix.isEmpty {
-            PrefixSuffixTransformer(prefix: nil, suffix: suffix, specs: PrefixSuffixTransformer.defaultSpecs + crd.identities).apply(&objects)
+            let fields = try specs(PrefixSuffixTransformer.defaultSpecs, crd.identities + crd.suffixes)
+            PrefixSuffixTransformer(prefix: nil, suffix: suffix, specs: fields).apply(&objects)
         }
+        let commonLabelSpecs = try specs(LabelTransformer.commonLabelSpecs, crd.labels)
         if !k.commonLabels.isEmpty {
-            LabelTransformer(pairs: k.commonLabels, specs: LabelTransformer.commonLabelSpecs + crd.labels).apply(&objects)
+            LabelTransformer(pairs: k.commonLabels, specs: commonLabelSpecs).apply(&objects)
         }
         for set in k.labels where !set.pairs.isEmpty {
-            var specs = set.fields
+            var fields = set.fields
             if set.includeSelectors {
-                specs += LabelTransformer.commonLabelSpecs + crd.labels
+                fields += commonLabelSpecs
             } else {
-                specs += [FieldSpec("metadata/labels", create: true)] + (set.includeTemplates ? LabelTransformer.templateLabelSpecs : [])
+                fields += [FieldSpec("metadata/labels", create: true)]
+                if set.includeTemplates { fields += try specs(LabelTransformer.templateLabelSpecs, crd.templateLabels) }
             }
-            LabelTransformer(pairs: set.pairs, specs: specs).apply(&objects)
+            LabelTransformer(pairs: set.pairs, specs: fields).apply(&objects)
         }
         if !k.commonAnnotations.isEmpty {
-            LabelTransformer(pairs: k.commonAnnotations, specs: LabelTransformer.annotationSpecs + crd.annotations).apply(&objects)
+            LabelTransformer(pairs: k.commonAnnotations, specs: try specs(LabelTransformer.annotationSpecs, crd.annotations)).apply(&objects)
         }
         for rule in k.json6902 { try applyPatch(rule, to: &objects) }
-        for rule in k.replicas { try ReplicaTransformer(rule: rule).apply(&objects, file: file) }
-        for rule in k.images { ImageTransformer(rule: rule).apply(&objects) }
+        let replicaSpecs = try specs(ReplicaTransformer.defaultSpecs, crd.replicas)
+        for rule in k.replicas { try ReplicaTransformer(rule: rule, specs: replicaSpecs).apply(&objects, file: file) }
+        let imageSpecs = try specs(ImageTransformer.defaultSpecs, crd.images)
+        for rule in k.images { ImageTransformer(rule: rule, specs: imageSpecs).apply(&objects) }
         for entry in k.replacements {
             for (replacement, source) in try replacements(entry) {
                 try ReplacementTransformer(replacement: replacement, file: source).apply(&objects)

@@ -33,7 +33,7 @@ enum Variables {
 
     /// kustomize's `ResolveVars`: reads every var's value, then expands
     /// `$(NAME)` in the `varReference` fields of every object.
-    static func resolve(_ vars: [Variable], in objects: inout [RenderedObject]) throws {
+    static func resolve(_ vars: [Variable], in objects: inout [RenderedObject], extraSpecs: [FieldSpec] = []) throws {
         guard !vars.isEmpty else { return }
         var values: [String: Value] = [:]
         for v in vars.sorted(by: { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }) {
@@ -49,9 +49,10 @@ enum Variables {
             }
             values[v.name] = value
         }
+        let specs = try FieldSpec.merged(referenceSpecs, extraSpecs, file: vars[0].file)
         for i in objects.indices {
             let gvk = objects[i].resource.gvk
-            for spec in referenceSpecs where spec.applies(to: gvk) {
+            for spec in specs where spec.applies(to: gvk) {
                 var failure: RenderError?
                 objects[i].resource.value.update(at: spec.path[...], create: false) { field in
                     guard let current = field else { return }

@@ -47,6 +47,8 @@ package struct Renderer: Sendable {
             }
             var build = Build(renderer: self)
             let target = try build.loadKustomization(dir, chain: [])
+            build.metadata = target.kustomization.buildMetadata
+            build.metadata.top = dir
             let expansions = build.expansionCount(dir, cap: limits.maxKustomizations + 1)
             guard expansions <= limits.maxKustomizations else {
                 throw RenderError(
@@ -61,6 +63,7 @@ package struct Renderer: Sendable {
             // kustomize's IgnoreLocal: objects marked local-config are
             // inputs to the build (name sources, plugin data), not output.
             objects.removeAll { $0.resource.value[path: ["metadata", "annotations", "config.kubernetes.io/local-config"]]?.scalarText == "true" }
+            build.metadata.annotate(&objects)
             var resources = objects.map(\.resource)
             for i in resources.indices { Self.stringifyAnnotations(&resources[i]) }
             let k = target.kustomization

@@ -4,12 +4,13 @@ import TetherModel
 /// from literals, files and env files, then create, merge or replace.
 extension TransformContext {
     func generate(_ k: Kustomization, into objects: inout [RenderedObject]) throws {
-        for args in k.configMapGenerator { try generate(args, secret: false, global: k.generatorOptions, into: &objects) }
-        for args in k.secretGenerator { try generate(args, secret: true, global: k.generatorOptions, into: &objects) }
+        let configMaps = PluginReference(file: file, kind: "ConfigMapGenerator"), secrets = PluginReference(file: file, kind: "SecretGenerator")
+        for args in k.configMapGenerator { try generate(args, secret: false, global: k.generatorOptions, by: configMaps, into: &objects) }
+        for args in k.secretGenerator { try generate(args, secret: true, global: k.generatorOptions, by: secrets, into: &objects) }
     }
 
     func generate(
-        _ args: Kustomization.GeneratorArgs, secret: Bool, global: Kustomization.GeneratorOptions,
+        _ args: Kustomization.GeneratorArgs, secret: Bool, global: Kustomization.GeneratorOptions, by: PluginReference,
         into objects: inout [RenderedObject]
     ) throws {
         let kind = secret ? "Secret" : "ConfigMap"
@@ -43,6 +44,7 @@ extension TransformContext {
         if immutable { value["immutable"] = .bool(true) }
         var object = RenderedObject(Resource(unchecked: value, origin: SourceLocation(file: file)))
         object.needsHash = !disableHash
+        object.generatedBy = by
 
         guard args.behavior == .merge || args.behavior == .replace else {
             try Build.append(object, to: &objects, file: file)

@@ -10,6 +10,8 @@ struct Build {
     /// Transformer configuration from `crds` of this kustomization, its
     /// components and its bases (kustomize's accumulated config).
     var crdConfig = CRDConfig()
+    /// The top kustomization's `buildMetadata`.
+    var metadata = BuildMetadataOptions()
     /// Parsed kustomizations by directory: a base included many times is
     /// read and parsed once.
     private let cache = KustomizationCache()

@@ -2,7 +2,7 @@ import TetherModel
 
 /// `configurations:` files: kustomize's transformer configuration
 /// (`namePrefix`, `nameSuffix`, `namespace`, `commonLabels`,
-/// `templateLabels`, `commonAnnotations`, `nameReference`, `varReference`,
+/// `templateLabels`, `labels` (for `labels` entries without selectors), `commonAnnotations`, `nameReference`, `varReference`,
 /// `images`, `replicas`), each a list of field specs merged after
 /// kustomize's built-in ones.
 extension CRDConfig {
@@ -27,6 +27,7 @@ extension CRDConfig {
         config.namespaces = try p.fieldSpecs(root["namespace"], "namespace")
         config.labels = try p.fieldSpecs(root["commonLabels"], "commonLabels")
         config.templateLabels = try p.fieldSpecs(root["templateLabels"], "templateLabels")
+        config.metadataLabels = try p.fieldSpecs(root["labels"], "labels")
         config.annotations = try p.fieldSpecs(root["commonAnnotations"], "commonAnnotations")
         config.varReferences = try p.fieldSpecs(root["varReference"], "varReference")
         config.images = try p.fieldSpecs(root["images"], "images")

@@ -19,6 +19,9 @@ struct CRDConfig: Sendable {
     var suffixes: [FieldSpec] = []
     var namespaces: [FieldSpec] = []
     var templateLabels: [FieldSpec] = []
+    /// Where `labels` entries without `includeSelectors` write, beyond
+    /// `metadata/labels`.
+    var metadataLabels: [FieldSpec] = []
     var varReferences: [FieldSpec] = []
     var images: [FieldSpec] = []
     var replicas: [FieldSpec] = []
@@ -33,6 +36,7 @@ struct CRDConfig: Sendable {
         suffixes += other.suffixes
         namespaces += other.namespaces
         templateLabels += other.templateLabels
+        metadataLabels += other.metadataLabels
         varReferences += other.varReferences
         images += other.images
         replicas += other.replicas

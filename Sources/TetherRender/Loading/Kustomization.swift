@@ -72,6 +72,8 @@ package struct Kustomization: Sendable {
         var allowKindChange = false
         /// Set for `patchesJson6902`, which is always a JSON patch.
         var forceJSON6902 = false
+        /// Set for `patchesStrategicMerge` entries (one transformer for all).
+        var fromStrategicMergeList = false
     }
 
     package var kind: Kind = .kustomization
@@ -80,6 +82,8 @@ package struct Kustomization: Sendable {
     package var crds: [String] = []
     /// `configurations`: transformer configuration files.
     package var configurations: [String] = []
+    /// `buildMetadata`; only the top kustomization's counts.
+    var buildMetadata = BuildMetadataOptions()
     package var namespace: String?
     package var namePrefix: String?
     package var nameSuffix: String?
@@ -110,14 +114,14 @@ package struct Kustomization: Sendable {
 
     /// Fields kustomize v5.5 knows that Tether does not implement yet.
     static let unsupportedFields: Set<String> = [
-        "helmCharts", "helmGlobals", "helmChartInflationGenerator", "openapi", "buildMetadata", "imageTags",
+        "helmCharts", "helmGlobals", "helmChartInflationGenerator", "openapi", "imageTags",
     ]
     static let knownFields: Set<String> = [
         "apiVersion", "kind", "metadata", "resources", "bases", "components", "crds", "namespace", "namePrefix",
         "nameSuffix", "commonLabels", "labels", "commonAnnotations", "images", "replicas", "configMapGenerator",
         "secretGenerator", "generatorOptions", "patches", "patchesStrategicMerge", "patchesJson6902",
         "sortOptions", "replacements", "vars", "generators", "transformers", "validators",
-        "configurations",
+        "configurations", "buildMetadata",
     ]
 }
 
@@ -230,6 +234,15 @@ struct KustomizationParser {
         k.components = try strings(root["components"], "components")
         k.crds = try strings(root["crds"], "crds")
         k.configurations = try strings(root["configurations"], "configurations")
+        for (i, option) in try strings(root["buildMetadata"], "buildMetadata").enumerated() {
+            switch option {
+            case "originAnnotations": k.buildMetadata.originAnnotations = true
+            case "transformerAnnotations": k.buildMetadata.transformerAnnotations = true
+            case "managedByLabel": k.buildMetadata.managedByLabel = true
+            default:
+                throw fail("buildMetadata.\(i)", "is '\(option)'; use originAnnotations, transformerAnnotations or managedByLabel.")
+            }
+        }
         k.namespace = try string(root["namespace"], "namespace")
         k.namePrefix = try string(root["namePrefix"], "namePrefix")
         k.nameSuffix = try string(root["nameSuffix"], "nameSuffix")
@@ -360,7 +373,9 @@ struct KustomizationParser {
         var smp: [Kustomization.PatchRule] = []
         for entry in try strings(root["patchesStrategicMerge"], "patchesStrategicMerge") {
             let isInline = entry.contains("\n") || entry.hasPrefix("{")
-            smp.append(.init(path: isInline ? nil : entry, inline: isInline ? entry : nil))
+            var rule = Kustomization.PatchRule(path: isInline ? nil : entry, inline: isInline ? entry : nil)
+            rule.fromStrategicMergeList = true
+            smp.append(rule)
         }
         k.patches = smp + k.patches
         for (i, m) in try maps(root["patchesJson6902"], "patchesJson6902", known: ["path", "patch", "target"]) {

@@ -48,6 +48,7 @@ package struct Renderer: Sendable {
             var build = Build(renderer: self)
             let target = try build.loadKustomization(dir, chain: [])
             build.metadata = target.kustomization.buildMetadata
+            try build.chooseSchema(target.kustomization, dir: dir, file: target.file)
             build.metadata.top = dir
             let expansions = build.expansionCount(dir, cap: limits.maxKustomizations + 1)
             guard expansions <= limits.maxKustomizations else {

@@ -10,6 +10,10 @@ struct Build {
     /// Transformer configuration from `crds` of this kustomization, its
     /// components and its bases (kustomize's accumulated config).
     var crdConfig = CRDConfig()
+    /// The schema strategic merge patches use, and whether a kustomization
+    /// has chosen it (kustomize's global `openapi.SetSchema`).
+    var schema = SchemaChoice.builtin
+    var schemaChosen = false
     /// The top kustomization's `buildMetadata`.
     var metadata = BuildMetadataOptions()
     /// Parsed kustomizations by directory: a base included many times is
@@ -116,6 +120,7 @@ struct Build {
             let sub = try subdirectory(entry, dir: dir, file: file, field: "components")
             try checkCycle(sub, chain: chain, file: file)
             let target = try loadKustomization(sub, chain: chain)
+            try chooseSchema(target.kustomization, dir: sub, file: target.file)
             guard target.kustomization.kind == .component else {
                 throw RenderError(
                     .invalidKustomization, "component '\(entry)' is a Kustomization, not a Component. Set kind: Component in \(target.file) or list it under resources.",
@@ -134,6 +139,29 @@ struct Build {
             throw RenderError(.limitExceeded, "more than \(renderer.limits.maxObjects) objects. Split the kustomization.", file: file)
         }
         return objects
+    }
+
+    /// kustomize's `openapi.SetSchema` as each kustomization loads: the
+    /// first `openapi` field seen wins.
+    mutating func chooseSchema(_ k: Kustomization, dir: String, file: String) throws {
+        guard !schemaChosen, k.openAPIPath != nil || k.openAPIVersion != nil else { return }
+        if let path = k.openAPIPath {
+            guard k.openAPIVersion == nil else {
+                throw RenderError(
+                    .invalidKustomization, "openapi has both version and path (builtin version and custom schema provided, cannot use both). Keep one.",
+                    file: file)
+            }
+            let resolved = try filePath(path, dir: dir, file: file, field: "openapi.path")
+            schema = .custom(try CustomSchema(text: try readText(resolved), file: resolved))
+        } else if let version = k.openAPIVersion {
+            guard SchemaChoice.builtinVersions.contains(version) else {
+                throw RenderError(
+                    .invalidKustomization, "openapi.version '\(version)' is not built in (the specified OpenAPI version is not built in). Use \(SchemaChoice.builtinVersions.sorted().joined(separator: ", ")) or a schema file.",
+                    file: file)
+            }
+            schema = .builtin
+        }
+        schemaChosen = true
     }
 
     private func checkCycle(_ sub: String, chain: [String], file: String) throws {
@@ -160,6 +188,7 @@ struct Build {
         case .directory:
             try checkCycle(path, chain: chain, file: file)
             let target = try loadKustomization(path, chain: chain)
+            try chooseSchema(target.kustomization, dir: path, file: target.file)
             guard target.kustomization.kind == .kustomization else {
                 throw RenderError(
                     .invalidKustomization, "resource '\(entry)' is a Component. List it under components instead.", file: file)

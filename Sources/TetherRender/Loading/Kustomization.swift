@@ -82,6 +82,9 @@ package struct Kustomization: Sendable {
     package var crds: [String] = []
     /// `configurations`: transformer configuration files.
     package var configurations: [String] = []
+    /// `openapi`: a custom schema file, or a built-in version.
+    var openAPIPath: String?
+    var openAPIVersion: String?
     /// `buildMetadata`; only the top kustomization's counts.
     var buildMetadata = BuildMetadataOptions()
     package var namespace: String?
@@ -114,14 +117,14 @@ package struct Kustomization: Sendable {
 
     /// Fields kustomize v5.5 knows that Tether does not implement yet.
     static let unsupportedFields: Set<String> = [
-        "helmCharts", "helmGlobals", "helmChartInflationGenerator", "openapi", "imageTags",
+        "helmCharts", "helmGlobals", "helmChartInflationGenerator", "imageTags",
     ]
     static let knownFields: Set<String> = [
         "apiVersion", "kind", "metadata", "resources", "bases", "components", "crds", "namespace", "namePrefix",
         "nameSuffix", "commonLabels", "labels", "commonAnnotations", "images", "replicas", "configMapGenerator",
         "secretGenerator", "generatorOptions", "patches", "patchesStrategicMerge", "patchesJson6902",
         "sortOptions", "replacements", "vars", "generators", "transformers", "validators",
-        "configurations", "buildMetadata",
+        "configurations", "buildMetadata", "openapi",
     ]
 }
 
@@ -234,6 +237,14 @@ struct KustomizationParser {
         k.components = try strings(root["components"], "components")
         k.crds = try strings(root["crds"], "crds")
         k.configurations = try strings(root["configurations"], "configurations")
+        if let openapi = root["openapi"], !openapi.isNull {
+            guard let m = openapi.mapValue else { throw fail("openapi", "must be a map with path or version.") }
+            if let unknown = m.keys.first(where: { $0 != "path" && $0 != "version" }) {
+                throw fail("openapi.\(unknown)", "is not a known field (path or version).")
+            }
+            k.openAPIPath = try string(m["path"], "openapi.path")
+            k.openAPIVersion = try string(m["version"], "openapi.version")
+        }
         for (i, option) in try strings(root["buildMetadata"], "buildMetadata").enumerated() {
             switch option {
             case "originAnnotations": k.buildMetadata.originAnnotations = true

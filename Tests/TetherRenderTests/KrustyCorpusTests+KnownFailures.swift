@@ -42,7 +42,6 @@ extension KrustyCorpusTests {
         "namespaces__TestNameNotOveriddenForNonCoreApiVersionOnANamespaceKind": "output differs",
         "namespaces__TestNamespaceNotAddedToValidatingAdmissionPolicies": "output differs",
         "nameupdateinroleref__TestNameUpdateInRoleRef2": "transformers not supported",
-        "openapicustomschema__TestCustomOpenApiFieldFromComponentWithOverlays": "openapi not supported",
         "originannotation__TestAnnoOriginConfigMapGeneratorReplace": "buildMetadata not supported",
         "replacementtransformer__TestReplacementTransformerWithConfigMapGenerator": "output differs",
         "replacementtransformer__TestReplacementTransformerWithSuffixTransformerAndReject": "duplicate keys in a kustomization file are refused (kustomize keeps the last)",

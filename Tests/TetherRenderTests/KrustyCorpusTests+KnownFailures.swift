@@ -34,12 +34,10 @@ extension KrustyCorpusTests {
         "configmaps__TestPrefixSuffix2": "output differs",
         "generatormergeandreplace__TestConfigMapGeneratingIntoSameNamespace": "kustomize fails, tether renders",
         "generatormergeandreplace__TestSecretGeneratingIntoSameNamespace": "kustomize fails, tether renders",
-        "inlinelabels__TestKustomizationLabelsInCronJobTemplate": "output differs",
         "multiplepatch__TestSinglePatchWithMultiplePatchDeleteDirectives": "kubectl fails, tether renders",
         "nameprefixsuffixpatch__TestNamePrefixSuffixPatch": "output differs",
         "namereference__TestBackReferenceAdmissionPolicy": "output differs",
         "namespacepropagation__TestNamespacePropagationDoesNotBreakGeneratorMerge": "generators not supported",
-        "namespaces__TestNameNotOveriddenForNonCoreApiVersionOnANamespaceKind": "output differs",
         "namespaces__TestNamespaceNotAddedToValidatingAdmissionPolicies": "output differs",
         "nameupdateinroleref__TestNameUpdateInRoleRef2": "transformers not supported",
         "originannotation__TestAnnoOriginConfigMapGeneratorReplace": "buildMetadata not supported",
@@ -51,7 +49,6 @@ extension KrustyCorpusTests {
         "transformersimage__TestTransfomersImageDefaultConfig": "render failed: base/random.yaml:2:1: object has no apiVersion. Add apiVersion to the document.",
         "transformersimage__TestTransfomersImageInvalidNameRegexp": "kubectl fails, tether renders",
         "variableref__TestDeploymentAnnotations": "output differs",
-        "variableref__TestVariableRefIngressOverlay": "legacy field spelling 'nameprefix' refused",
         "variableref__TestVariableRefNFSServer": "legacy field spelling 'nameprefix' refused",
     ]
 }

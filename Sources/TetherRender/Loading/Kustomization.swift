@@ -206,11 +206,12 @@ struct KustomizationParser {
     }
 
     func parse() throws -> Kustomization {
-        guard let root = self.root.mapValue else {
+        guard let original = self.root.mapValue else {
             throw RenderError(
                 .invalidKustomization, "the kustomization must be a map, not \(self.root.typeDescription).",
                 at: locate(""))
         }
+        let root = Self.canonicalKeys(original)
         for key in root.keys where !Kustomization.knownFields.contains(key) {
             if Kustomization.unsupportedFields.contains(key) {
                 throw RenderError(
@@ -304,6 +305,21 @@ struct KustomizationParser {
         k.transformers = try strings(root["transformers"], "transformers")
         k.validators = try strings(root["validators"], "validators")
         return k
+    }
+
+    /// kustomize reads a kustomization through Go's JSON decoder, which
+    /// matches field names regardless of case (`nameprefix`, `NamePrefix`);
+    /// a later spelling of a field replaces an earlier one.
+    static func canonicalKeys(_ map: OrderedMap) -> OrderedMap {
+        guard map.keys.contains(where: { !Kustomization.knownFields.contains($0) }) else { return map }
+        var byLowercase: [String: String] = [:]
+        for field in Kustomization.knownFields.union(Kustomization.unsupportedFields) { byLowercase[field.lowercased()] = field }
+        var out = OrderedMap()
+        for entry in map.entries {
+            let key = Kustomization.knownFields.contains(entry.key) ? entry.key : byLowercase[entry.key.lowercased()] ?? entry.key
+            out[key] = entry.value
+        }
+        return out
     }
 
     /// kustomize field specs: `path` plus optional `group`, `version`, `kind`, `create`.

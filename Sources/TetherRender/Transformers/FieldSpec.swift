@@ -135,5 +135,9 @@ enum ClusterScope {
         "VolumeAttachment",
     ]
 
-    static func isClusterScoped(_ gvk: GroupVersionKind) -> Bool { kinds.contains(gvk.kind) }
+    /// A `Namespace` outside the core group (Azure Service Bus has one) is
+    /// an ordinary namespaced kind.
+    static func isClusterScoped(_ gvk: GroupVersionKind) -> Bool {
+        kinds.contains(gvk.kind) && (gvk.kind != "Namespace" || gvk.group.isEmpty)
+    }
 }

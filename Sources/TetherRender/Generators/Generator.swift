@@ -38,7 +38,8 @@ extension TransformContext {
         if !labels.isEmpty { metadata["labels"] = .map(OrderedMap(labels.map { ($0.0, Value.string($0.1)) })) }
         if !annotations.isEmpty { metadata["annotations"] = .map(OrderedMap(annotations.map { ($0.0, Value.string($0.1)) })) }
         var value: Value = ["apiVersion": "v1", "kind": .string(kind), "metadata": .map(metadata)]
-        if !data.isEmpty { value["data"] = .map(data) }
+        // kustomize always writes a Secret's data map, even empty.
+        if !data.isEmpty || secret { value["data"] = .map(data) }
         if !binary.isEmpty { value["binaryData"] = .map(binary) }
         if secret { value["type"] = .string(args.type.flatMap { $0.isEmpty ? nil : $0 } ?? "Opaque") }
         if immutable { value["immutable"] = .bool(true) }

@@ -93,6 +93,8 @@ extension TransformContext {
         // Build annotations come from the old object: the hash survives only
         // when both asked for it.
         result.needsHash = old.needsHash && generated.needsHash
+        // A replaced object's origin is the generator that replaced it.
+        if !merge { result.generatedBy = generated.generatedBy }
         return result
     }
 

@@ -21,7 +21,8 @@ extension CRDConfig {
         }
         // kustomize reads this file without strict field checking: other
         // keys are ignored there, and so here.
-        let p = KustomizationParser(file: file, document: document)
+        var p = KustomizationParser(file: file, document: document)
+        p.strict = false
         config.prefixes = try p.fieldSpecs(root["namePrefix"], "namePrefix")
         config.suffixes = try p.fieldSpecs(root["nameSuffix"], "nameSuffix")
         config.namespaces = try p.fieldSpecs(root["namespace"], "namespace")

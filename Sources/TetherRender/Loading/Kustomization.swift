@@ -135,6 +135,10 @@ struct KustomizationParser {
     let root: Value
     /// The location of the node at a JSON pointer, for messages.
     let locate: (String) -> SourceLocation
+    /// Whether unknown keys in nested maps are refused. kustomize reads
+    /// kustomizations strictly, and plugin and transformer configurations
+    /// without checking (unknown keys are ignored there).
+    var strict = true
 
     init(file: String, document: YAMLDocument) {
         self.file = file
@@ -198,7 +202,7 @@ struct KustomizationParser {
         guard let list = value.listValue else { throw fail(field, "must be a list, not \(value.typeDescription).") }
         return try list.enumerated().map { i, item in
             guard let map = item.mapValue else { throw fail("\(field).\(i)", "must be a map, not \(item.typeDescription).") }
-            if let unknown = map.keys.first(where: { !known.contains($0) }) {
+            if strict, let unknown = map.keys.first(where: { !known.contains($0) }) {
                 throw fail("\(field).\(i).\(unknown)", "is not a known field. Remove it or check its spelling.")
             }
             return (i, map)

@@ -50,7 +50,9 @@ extension Value {
     /// copied (copy-on-write) at every level.
     mutating func update(at path: ArraySlice<String>, create: Bool, _ body: (inout Value?) throws -> Void) rethrows {
         guard var key = path.first else { return }
-        if key.hasSuffix("[]") { key.removeLast(2) }
+        // A `[]` segment names a list, which is never created.
+        let isList = key.hasSuffix("[]")
+        if isList { key.removeLast(2) }
         switch self {
         case .list(var items):
             self = .null
@@ -62,7 +64,7 @@ extension Value {
                 var field: Value?
                 if path.count == 1 {
                     try body(&field)
-                } else if create {
+                } else if create && !isList {
                     var child = Value.map(OrderedMap())
                     try child.update(at: path.dropFirst(), create: create, body)
                     field = child

@@ -117,14 +117,14 @@ package struct Kustomization: Sendable {
 
     /// Fields kustomize v5.5 knows that Tether does not implement yet.
     static let unsupportedFields: Set<String> = [
-        "helmCharts", "helmGlobals", "helmChartInflationGenerator", "imageTags",
+        "helmCharts", "helmGlobals", "helmChartInflationGenerator",
     ]
     static let knownFields: Set<String> = [
         "apiVersion", "kind", "metadata", "resources", "bases", "components", "crds", "namespace", "namePrefix",
         "nameSuffix", "commonLabels", "labels", "commonAnnotations", "images", "replicas", "configMapGenerator",
         "secretGenerator", "generatorOptions", "patches", "patchesStrategicMerge", "patchesJson6902",
         "sortOptions", "replacements", "vars", "generators", "transformers", "validators",
-        "configurations", "buildMetadata", "openapi",
+        "configurations", "buildMetadata", "openapi", "imageTags",
     ]
 }
 
@@ -272,13 +272,17 @@ struct KustomizationParser {
                     includeTemplates: try bool(m["includeTemplates"], "labels.\(i).includeTemplates") ?? false,
                     fields: try fieldSpecs(m["fields"], "labels.\(i).fields")))
         }
-        for (i, m) in try maps(root["images"], "images", known: ["name", "newName", "newTag", "digest", "tagSuffix"]) {
-            guard let name = try string(m["name"], "images.\(i).name") else { throw fail("images.\(i).name", "is required.") }
-            k.images.append(
-                .init(
-                    name: name, newName: try string(m["newName"], "images.\(i).newName"),
-                    newTag: try string(m["newTag"], "images.\(i).newTag"), digest: try string(m["digest"], "images.\(i).digest"),
-                    tagSuffix: try string(m["tagSuffix"], "images.\(i).tagSuffix")))
+        // The deprecated `imageTags` run after `images`, as kustomize's
+        // FixKustomization appends them.
+        for field in ["images", "imageTags"] {
+            for (i, m) in try maps(root[field], field, known: ["name", "newName", "newTag", "digest", "tagSuffix"]) {
+                let at = "\(field).\(i)"
+                guard let name = try string(m["name"], at + ".name") else { throw fail(at + ".name", "is required.") }
+                k.images.append(
+                    .init(
+                        name: name, newName: try string(m["newName"], at + ".newName"), newTag: try string(m["newTag"], at + ".newTag"),
+                        digest: try string(m["digest"], at + ".digest"), tagSuffix: try string(m["tagSuffix"], at + ".tagSuffix")))
+            }
         }
         for (i, m) in try maps(root["replicas"], "replicas", known: ["name", "count"]) {
             guard let name = try string(m["name"], "replicas.\(i).name") else { throw fail("replicas.\(i).name", "is required.") }

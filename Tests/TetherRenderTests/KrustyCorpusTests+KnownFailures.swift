@@ -40,7 +40,5 @@ extension KrustyCorpusTests {
         "transformersimage__TestTransfomersImageCustomConfig": "configurations not supported",
         "transformersimage__TestTransfomersImageDefaultConfig": "render failed: base/random.yaml:2:1: object has no apiVersion. Add apiVersion to the document.",
         "transformersimage__TestTransfomersImageInvalidNameRegexp": "kubectl fails, tether renders",
-        "variableref__TestDeploymentAnnotations": "output differs",
-        "variableref__TestVariableRefNFSServer": "legacy field spelling 'nameprefix' refused",
     ]
 }

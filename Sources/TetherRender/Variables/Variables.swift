@@ -150,10 +150,13 @@ enum Variables {
         let container = ["args", "command", "env/value", "volumeMounts/mountPath"]
         func pod(_ root: String, _ kind: String, volumes: String = "volumes/nfs/server") -> [FieldSpec] {
             ["containers", "initContainers"].flatMap { list in container.map { FieldSpec(root + list + "/" + $0, kind: kind, create: false) } }
-                + [FieldSpec(root + volumes, kind: kind, create: false)]
+                + [FieldSpec(RootedPath.join(root, volumes) ?? root + volumes, kind: kind, create: false)]
         }
-        var specs = pod("spec/jobTemplate/spec/template/spec/", "CronJob") + pod("spec/template/spec/", "DaemonSet")
-            + pod("spec/template/spec/", "Deployment")
+        // kustomize's CronJob entry names `template/volumes`, not
+        // `template/spec/volumes`; copied as it is.
+        var specs = pod("spec/jobTemplate/spec/template/spec/", "CronJob", volumes: "../volumes/nfs/server")
+            + pod("spec/template/spec/", "DaemonSet") + pod("spec/template/spec/", "Deployment")
+            + [FieldSpec("spec/template/metadata/annotations", kind: "Deployment", create: false)]
         specs += ["spec/rules/host", "spec/tls/hosts", "spec/tls/secretName"].map { FieldSpec($0, kind: "Ingress", create: false) }
         specs += pod("spec/template/spec/", "Job") + pod("spec/", "Pod") + pod("spec/template/spec/", "ReplicaSet")
         specs += ["spec/ports/port", "spec/ports/targetPort"].map { FieldSpec($0, kind: "Service", create: false) }

@@ -25,12 +25,9 @@ extension KrustyCorpusTests {
     /// reason. Remove an entry when its case passes.
     static let knownFailures: [String: String] = [
         "blankvalues__TestBlankNamespace4240": "kustomize fails, tether renders",
-        "component__TestComponentErrors__invalid-component-api-version": "kustomize fails, tether renders",
         "component__TestOrderOfAccumulatedComponent__components_are_applied_before_replacements_transformer_applied": "duplicate keys in a kustomization file are refused (kustomize keeps the last)",
         "component__TestOrderOfAccumulatedComponent__components_using_a_generated_resource_by_configMapGenerator": "duplicate keys in a kustomization file are refused (kustomize keeps the last)",
         "configmaps__TestGeneratorRepeatsInKustomization": "duplicate keys in a kustomization file are refused (kustomize keeps the last)",
-        "generatormergeandreplace__TestConfigMapGeneratingIntoSameNamespace": "kustomize fails, tether renders",
-        "generatormergeandreplace__TestSecretGeneratingIntoSameNamespace": "kustomize fails, tether renders",
         "multiplepatch__TestSinglePatchWithMultiplePatchDeleteDirectives": "kubectl fails, tether renders",
         "nameprefixsuffixpatch__TestNamePrefixSuffixPatch": "output differs",
         "namespacepropagation__TestNamespacePropagationDoesNotBreakGeneratorMerge": "generators not supported",

@@ -218,14 +218,22 @@ struct Build {
         }
     }
 
+    /// Appends a generated object; an object with the same identity (no
+    /// namespace counting as `default`, as kustomize's `IsNsEquals` does)
+    /// is a conflict.
     static func append(_ object: RenderedObject, to objects: inout [RenderedObject], file: String) throws {
-        let id = object.id, name = object.resource.name
-        if objects.contains(where: { $0.resource.name == name && $0.id == id }) {
+        let id = effective(object.id), name = object.resource.name
+        if objects.contains(where: { $0.resource.name == name && effective($0.id) == id }) {
             throw RenderError(
-                .conflict, "may not add resource with an already registered id: \(object.id). Give one of them another name or namespace.",
+                .conflict, "\(object.id) already exists (id exists; behavior must be merge or replace). Set behavior: merge or replace, or give it another name or namespace.",
                 file: file)
         }
         objects.append(object)
+    }
+
+    /// The identity with no namespace read as `default`.
+    static func effective(_ id: ResourceID) -> ResourceID {
+        ResourceID(group: id.group, kind: id.kind, namespace: Namespaces.effective(id.namespace), name: id.name)
     }
 
     /// Appends many objects, checking identities against `ids` (the
@@ -239,11 +247,11 @@ struct Build {
             objects = new
             return
         }
-        var known = ids ?? Set(objects.map(\.id))
+        var known = ids ?? Set(objects.map { effective($0.id) })
         defer { ids = known }
         objects.reserveCapacity(objects.count + new.count)
         for object in new {
-            guard known.insert(object.id).inserted else {
+            guard known.insert(effective(object.id)).inserted else {
                 throw RenderError(
                     .conflict, "may not add resource with an already registered id: \(object.id). Give one of them another name or namespace.",
                     file: file)

@@ -238,6 +238,12 @@ struct KustomizationParser {
         case let other?:
             throw fail("kind", "is '\(other)'; a kustomization file must be of kind Kustomization or Component.")
         }
+        // kustomize's EnforceFields.
+        let required = k.kind == .component ? "kustomize.config.k8s.io/v1alpha1" : "kustomize.config.k8s.io/v1beta1"
+        if let apiVersion = try string(root["apiVersion"], "apiVersion"), !apiVersion.isEmpty, apiVersion != required {
+            throw fail(
+                "apiVersion", "is '\(apiVersion)' (apiVersion for \(k.kind == .component ? "Component" : "Kustomization") should be \(required)). Set it to \(required).")
+        }
         k.resources = try strings(root["resources"], "resources") + strings(root["bases"], "bases")
         k.components = try strings(root["components"], "components")
         k.crds = try strings(root["crds"], "crds")

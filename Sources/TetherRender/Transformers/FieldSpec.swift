@@ -126,6 +126,9 @@ extension Value {
 }
 
 /// Kinds kustomize treats as cluster-scoped: they get no namespace.
+/// ValidatingAdmissionPolicy and its binding are cluster-scoped in
+/// Kubernetes but not in kustomize v5.5's built-in schema (v1.21.2), so
+/// `kubectl kustomize` gives them a namespace; so does Tether.
 enum ClusterScope {
     static let kinds: Set<String> = [
         "APIService", "CertificateSigningRequest", "ClusterRole", "ClusterRoleBinding", "ComponentStatus",
@@ -133,7 +136,7 @@ enum ClusterScope {
         "MutatingWebhookConfiguration", "Namespace", "Node", "PersistentVolume", "PodSecurityPolicy",
         "PriorityClass", "PriorityLevelConfiguration", "RuntimeClass", "StorageClass", "TokenReview",
         "SelfSubjectAccessReview", "SelfSubjectRulesReview", "SubjectAccessReview",
-        "ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding", "ValidatingWebhookConfiguration",
+        "ValidatingWebhookConfiguration",
         "VolumeAttachment",
     ]
 

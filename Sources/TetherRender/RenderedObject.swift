@@ -18,6 +18,11 @@ struct RenderedObject: Sendable {
     var needsHash = false
     /// Names of `vars` whose `objref` selected this object.
     var varNames: [String] = []
+    /// The generator that made the object (nil for objects read from files).
+    var generatedBy: PluginReference?
+    /// The transformers that ran over the object, in order; recorded only
+    /// for `buildMetadata: [transformerAnnotations]`.
+    var transformations: [PluginReference] = []
 
     init(_ resource: Resource) { self.resource = resource }
 

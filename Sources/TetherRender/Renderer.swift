@@ -47,6 +47,9 @@ package struct Renderer: Sendable {
             }
             var build = Build(renderer: self)
             let target = try build.loadKustomization(dir, chain: [])
+            build.metadata = target.kustomization.buildMetadata
+            try build.chooseSchema(target.kustomization, dir: dir, file: target.file)
+            build.metadata.top = dir
             let expansions = build.expansionCount(dir, cap: limits.maxKustomizations + 1)
             guard expansions <= limits.maxKustomizations else {
                 throw RenderError(
@@ -57,7 +60,11 @@ package struct Renderer: Sendable {
             var objects = try build.accumulate(dir, target.kustomization, file: target.file, into: [], chain: [dir])
             try ContentHash.addSuffixes(&objects)
             try NameReference.fix(&objects, extra: build.crdConfig.nameReferences)
-            try Variables.resolve(build.declaredVars, in: &objects)
+            try Variables.resolve(build.declaredVars, in: &objects, extraSpecs: build.crdConfig.varReferences)
+            // kustomize's IgnoreLocal: objects marked local-config are
+            // inputs to the build (name sources, plugin data), not output.
+            objects.removeAll { $0.resource.value[path: ["metadata", "annotations", "config.kubernetes.io/local-config"]]?.scalarText == "true" }
+            build.metadata.annotate(&objects)
             var resources = objects.map(\.resource)
             for i in resources.indices { Self.stringifyAnnotations(&resources[i]) }
             let k = target.kustomization

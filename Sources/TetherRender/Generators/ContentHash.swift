@@ -22,7 +22,8 @@ enum ContentHash {
         // kustomize v5 reads the name through a path lookup that yields
         // nothing, so the hash covers an empty name; match it.
         doc["name"] = .string("")
-        doc["data"] = value["data"] ?? .null
+        // Go hashes a missing data map as "" (kyaml reads it as a string).
+        doc["data"] = value["data"] ?? .string("")
         if resource.kind == "Secret" {
             doc["type"] = value["type"] ?? .string("")
         } else if let binary = value["binaryData"]?.mapValue, !binary.isEmpty {

@@ -4,12 +4,13 @@ import TetherModel
 /// from literals, files and env files, then create, merge or replace.
 extension TransformContext {
     func generate(_ k: Kustomization, into objects: inout [RenderedObject]) throws {
-        for args in k.configMapGenerator { try generate(args, secret: false, global: k.generatorOptions, into: &objects) }
-        for args in k.secretGenerator { try generate(args, secret: true, global: k.generatorOptions, into: &objects) }
+        let configMaps = PluginReference(file: file, kind: "ConfigMapGenerator"), secrets = PluginReference(file: file, kind: "SecretGenerator")
+        for args in k.configMapGenerator { try generate(args, secret: false, global: k.generatorOptions, by: configMaps, into: &objects) }
+        for args in k.secretGenerator { try generate(args, secret: true, global: k.generatorOptions, by: secrets, into: &objects) }
     }
 
     func generate(
-        _ args: Kustomization.GeneratorArgs, secret: Bool, global: Kustomization.GeneratorOptions,
+        _ args: Kustomization.GeneratorArgs, secret: Bool, global: Kustomization.GeneratorOptions, by: PluginReference,
         into objects: inout [RenderedObject]
     ) throws {
         let kind = secret ? "Secret" : "ConfigMap"
@@ -37,12 +38,14 @@ extension TransformContext {
         if !labels.isEmpty { metadata["labels"] = .map(OrderedMap(labels.map { ($0.0, Value.string($0.1)) })) }
         if !annotations.isEmpty { metadata["annotations"] = .map(OrderedMap(annotations.map { ($0.0, Value.string($0.1)) })) }
         var value: Value = ["apiVersion": "v1", "kind": .string(kind), "metadata": .map(metadata)]
-        if !data.isEmpty { value["data"] = .map(data) }
+        // kustomize always writes a Secret's data map, even empty.
+        if !data.isEmpty || secret { value["data"] = .map(data) }
         if !binary.isEmpty { value["binaryData"] = .map(binary) }
         if secret { value["type"] = .string(args.type.flatMap { $0.isEmpty ? nil : $0 } ?? "Opaque") }
         if immutable { value["immutable"] = .bool(true) }
         var object = RenderedObject(Resource(unchecked: value, origin: SourceLocation(file: file)))
         object.needsHash = !disableHash
+        object.generatedBy = by
 
         guard args.behavior == .merge || args.behavior == .replace else {
             try Build.append(object, to: &objects, file: file)
@@ -90,6 +93,8 @@ extension TransformContext {
         // Build annotations come from the old object: the hash survives only
         // when both asked for it.
         result.needsHash = old.needsHash && generated.needsHash
+        // A replaced object's origin is the generator that replaced it.
+        if !merge { result.generatedBy = generated.generatedBy }
         return result
     }
 

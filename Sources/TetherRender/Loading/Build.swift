@@ -10,6 +10,12 @@ struct Build {
     /// Transformer configuration from `crds` of this kustomization, its
     /// components and its bases (kustomize's accumulated config).
     var crdConfig = CRDConfig()
+    /// The schema strategic merge patches use, and whether a kustomization
+    /// has chosen it (kustomize's global `openapi.SetSchema`).
+    var schema = SchemaChoice.builtin
+    var schemaChosen = false
+    /// The top kustomization's `buildMetadata`.
+    var metadata = BuildMetadataOptions()
     /// Parsed kustomizations by directory: a base included many times is
     /// read and parsed once.
     private let cache = KustomizationCache()
@@ -96,6 +102,10 @@ struct Build {
         for entry in k.resources {
             try addResource(entry, dir: dir, file: file, chain: chain, to: &objects, ids: &ids)
         }
+        for entry in k.configurations {
+            let path = try filePath(entry, dir: dir, file: file, field: "configurations")
+            crdConfig.merge(try CRDConfig.parseConfiguration(try readText(path), file: path))
+        }
         for crd in k.crds {
             let path = try filePath(crd, dir: dir, file: file, field: "crds")
             crdConfig.merge(try CRDConfig.parse(try readText(path), file: path))
@@ -110,6 +120,7 @@ struct Build {
             let sub = try subdirectory(entry, dir: dir, file: file, field: "components")
             try checkCycle(sub, chain: chain, file: file)
             let target = try loadKustomization(sub, chain: chain)
+            try chooseSchema(target.kustomization, dir: sub, file: target.file)
             guard target.kustomization.kind == .component else {
                 throw RenderError(
                     .invalidKustomization, "component '\(entry)' is a Kustomization, not a Component. Set kind: Component in \(target.file) or list it under resources.",
@@ -128,6 +139,29 @@ struct Build {
             throw RenderError(.limitExceeded, "more than \(renderer.limits.maxObjects) objects. Split the kustomization.", file: file)
         }
         return objects
+    }
+
+    /// kustomize's `openapi.SetSchema` as each kustomization loads: the
+    /// first `openapi` field seen wins.
+    mutating func chooseSchema(_ k: Kustomization, dir: String, file: String) throws {
+        guard !schemaChosen, k.openAPIPath != nil || k.openAPIVersion != nil else { return }
+        if let path = k.openAPIPath {
+            guard k.openAPIVersion == nil else {
+                throw RenderError(
+                    .invalidKustomization, "openapi has both version and path (builtin version and custom schema provided, cannot use both). Keep one.",
+                    file: file)
+            }
+            let resolved = try filePath(path, dir: dir, file: file, field: "openapi.path")
+            schema = .custom(try CustomSchema(text: try readText(resolved), file: resolved))
+        } else if let version = k.openAPIVersion {
+            guard SchemaChoice.builtinVersions.contains(version) else {
+                throw RenderError(
+                    .invalidKustomization, "openapi.version '\(version)' is not built in (the specified OpenAPI version is not built in). Use \(SchemaChoice.builtinVersions.sorted().joined(separator: ", ")) or a schema file.",
+                    file: file)
+            }
+            schema = .builtin
+        }
+        schemaChosen = true
     }
 
     private func checkCycle(_ sub: String, chain: [String], file: String) throws {
@@ -154,6 +188,7 @@ struct Build {
         case .directory:
             try checkCycle(path, chain: chain, file: file)
             let target = try loadKustomization(path, chain: chain)
+            try chooseSchema(target.kustomization, dir: path, file: target.file)
             guard target.kustomization.kind == .kustomization else {
                 throw RenderError(
                     .invalidKustomization, "resource '\(entry)' is a Component. List it under components instead.", file: file)
@@ -183,14 +218,22 @@ struct Build {
         }
     }
 
+    /// Appends a generated object; an object with the same identity (no
+    /// namespace counting as `default`, as kustomize's `IsNsEquals` does)
+    /// is a conflict.
     static func append(_ object: RenderedObject, to objects: inout [RenderedObject], file: String) throws {
-        let id = object.id, name = object.resource.name
-        if objects.contains(where: { $0.resource.name == name && $0.id == id }) {
+        let id = effective(object.id), name = object.resource.name
+        if objects.contains(where: { $0.resource.name == name && effective($0.id) == id }) {
             throw RenderError(
-                .conflict, "may not add resource with an already registered id: \(object.id). Give one of them another name or namespace.",
+                .conflict, "\(object.id) already exists (id exists; behavior must be merge or replace). Set behavior: merge or replace, or give it another name or namespace.",
                 file: file)
         }
         objects.append(object)
+    }
+
+    /// The identity with no namespace read as `default`.
+    static func effective(_ id: ResourceID) -> ResourceID {
+        ResourceID(group: id.group, kind: id.kind, namespace: Namespaces.effective(id.namespace), name: id.name)
     }
 
     /// Appends many objects, checking identities against `ids` (the
@@ -204,11 +247,11 @@ struct Build {
             objects = new
             return
         }
-        var known = ids ?? Set(objects.map(\.id))
+        var known = ids ?? Set(objects.map { effective($0.id) })
         defer { ids = known }
         objects.reserveCapacity(objects.count + new.count)
         for object in new {
-            guard known.insert(object.id).inserted else {
+            guard known.insert(effective(object.id)).inserted else {
                 throw RenderError(
                     .conflict, "may not add resource with an already registered id: \(object.id). Give one of them another name or namespace.",
                     file: file)

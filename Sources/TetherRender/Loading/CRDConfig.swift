@@ -6,19 +6,40 @@ import TetherModel
 /// `x-kubernetes-label-selector` take `commonLabels`, `x-kubernetes-identity`
 /// take the name prefix and suffix, and `x-kubernetes-object-ref-kind` (with
 /// `-api-version` and optional `-name-key`) are name references.
+///
+/// The same type holds what `configurations:` files add
+/// (`CRDConfig+Configurations.swift`): together, kustomize's accumulated
+/// transformer configuration beyond its built-in field specs.
 struct CRDConfig: Sendable {
     var labels: [FieldSpec] = []
     var annotations: [FieldSpec] = []
+    /// Fields that take both the name prefix and the name suffix.
     var identities: [FieldSpec] = []
+    var prefixes: [FieldSpec] = []
+    var suffixes: [FieldSpec] = []
+    var namespaces: [FieldSpec] = []
+    var templateLabels: [FieldSpec] = []
+    /// Where `labels` entries without `includeSelectors` write, beyond
+    /// `metadata/labels`.
+    var metadataLabels: [FieldSpec] = []
+    var varReferences: [FieldSpec] = []
+    var images: [FieldSpec] = []
+    var replicas: [FieldSpec] = []
     /// Extra name-reference entries: the referred kind and version, and where.
     var nameReferences: [(target: FieldSpec, referrer: FieldSpec)] = []
-
-    var isEmpty: Bool { labels.isEmpty && annotations.isEmpty && identities.isEmpty && nameReferences.isEmpty }
 
     mutating func merge(_ other: CRDConfig) {
         labels += other.labels
         annotations += other.annotations
         identities += other.identities
+        prefixes += other.prefixes
+        suffixes += other.suffixes
+        namespaces += other.namespaces
+        templateLabels += other.templateLabels
+        metadataLabels += other.metadataLabels
+        varReferences += other.varReferences
+        images += other.images
+        replicas += other.replicas
         nameReferences += other.nameReferences
     }
 

@@ -72,12 +72,21 @@ package struct Kustomization: Sendable {
         var allowKindChange = false
         /// Set for `patchesJson6902`, which is always a JSON patch.
         var forceJSON6902 = false
+        /// Set for `patchesStrategicMerge` entries (one transformer for all).
+        var fromStrategicMergeList = false
     }
 
     package var kind: Kind = .kustomization
     package var resources: [String] = []
     package var components: [String] = []
     package var crds: [String] = []
+    /// `configurations`: transformer configuration files.
+    package var configurations: [String] = []
+    /// `openapi`: a custom schema file, or a built-in version.
+    var openAPIPath: String?
+    var openAPIVersion: String?
+    /// `buildMetadata`; only the top kustomization's counts.
+    var buildMetadata = BuildMetadataOptions()
     package var namespace: String?
     package var namePrefix: String?
     package var nameSuffix: String?
@@ -108,13 +117,14 @@ package struct Kustomization: Sendable {
 
     /// Fields kustomize v5.5 knows that Tether does not implement yet.
     static let unsupportedFields: Set<String> = [
-        "helmCharts", "helmGlobals", "helmChartInflationGenerator", "configurations", "openapi", "buildMetadata", "imageTags",
+        "helmCharts", "helmGlobals", "helmChartInflationGenerator",
     ]
     static let knownFields: Set<String> = [
         "apiVersion", "kind", "metadata", "resources", "bases", "components", "crds", "namespace", "namePrefix",
         "nameSuffix", "commonLabels", "labels", "commonAnnotations", "images", "replicas", "configMapGenerator",
         "secretGenerator", "generatorOptions", "patches", "patchesStrategicMerge", "patchesJson6902",
         "sortOptions", "replacements", "vars", "generators", "transformers", "validators",
+        "configurations", "buildMetadata", "openapi", "imageTags",
     ]
 }
 
@@ -125,6 +135,10 @@ struct KustomizationParser {
     let root: Value
     /// The location of the node at a JSON pointer, for messages.
     let locate: (String) -> SourceLocation
+    /// Whether unknown keys in nested maps are refused. kustomize reads
+    /// kustomizations strictly, and plugin and transformer configurations
+    /// without checking (unknown keys are ignored there).
+    var strict = true
 
     init(file: String, document: YAMLDocument) {
         self.file = file
@@ -188,7 +202,7 @@ struct KustomizationParser {
         guard let list = value.listValue else { throw fail(field, "must be a list, not \(value.typeDescription).") }
         return try list.enumerated().map { i, item in
             guard let map = item.mapValue else { throw fail("\(field).\(i)", "must be a map, not \(item.typeDescription).") }
-            if let unknown = map.keys.first(where: { !known.contains($0) }) {
+            if strict, let unknown = map.keys.first(where: { !known.contains($0) }) {
                 throw fail("\(field).\(i).\(unknown)", "is not a known field. Remove it or check its spelling.")
             }
             return (i, map)
@@ -196,11 +210,12 @@ struct KustomizationParser {
     }
 
     func parse() throws -> Kustomization {
-        guard let root = self.root.mapValue else {
+        guard let original = self.root.mapValue else {
             throw RenderError(
                 .invalidKustomization, "the kustomization must be a map, not \(self.root.typeDescription).",
                 at: locate(""))
         }
+        let root = Self.canonicalKeys(original)
         for key in root.keys where !Kustomization.knownFields.contains(key) {
             if Kustomization.unsupportedFields.contains(key) {
                 throw RenderError(
@@ -223,9 +238,33 @@ struct KustomizationParser {
         case let other?:
             throw fail("kind", "is '\(other)'; a kustomization file must be of kind Kustomization or Component.")
         }
+        // kustomize's EnforceFields.
+        let required = k.kind == .component ? "kustomize.config.k8s.io/v1alpha1" : "kustomize.config.k8s.io/v1beta1"
+        if let apiVersion = try string(root["apiVersion"], "apiVersion"), !apiVersion.isEmpty, apiVersion != required {
+            throw fail(
+                "apiVersion", "is '\(apiVersion)' (apiVersion for \(k.kind == .component ? "Component" : "Kustomization") should be \(required)). Set it to \(required).")
+        }
         k.resources = try strings(root["resources"], "resources") + strings(root["bases"], "bases")
         k.components = try strings(root["components"], "components")
         k.crds = try strings(root["crds"], "crds")
+        k.configurations = try strings(root["configurations"], "configurations")
+        if let openapi = root["openapi"], !openapi.isNull {
+            guard let m = openapi.mapValue else { throw fail("openapi", "must be a map with path or version.") }
+            if let unknown = m.keys.first(where: { $0 != "path" && $0 != "version" }) {
+                throw fail("openapi.\(unknown)", "is not a known field (path or version).")
+            }
+            k.openAPIPath = try string(m["path"], "openapi.path")
+            k.openAPIVersion = try string(m["version"], "openapi.version")
+        }
+        for (i, option) in try strings(root["buildMetadata"], "buildMetadata").enumerated() {
+            switch option {
+            case "originAnnotations": k.buildMetadata.originAnnotations = true
+            case "transformerAnnotations": k.buildMetadata.transformerAnnotations = true
+            case "managedByLabel": k.buildMetadata.managedByLabel = true
+            default:
+                throw fail("buildMetadata.\(i)", "is '\(option)'; use originAnnotations, transformerAnnotations or managedByLabel.")
+            }
+        }
         k.namespace = try string(root["namespace"], "namespace")
         k.namePrefix = try string(root["namePrefix"], "namePrefix")
         k.nameSuffix = try string(root["nameSuffix"], "nameSuffix")
@@ -239,13 +278,17 @@ struct KustomizationParser {
                     includeTemplates: try bool(m["includeTemplates"], "labels.\(i).includeTemplates") ?? false,
                     fields: try fieldSpecs(m["fields"], "labels.\(i).fields")))
         }
-        for (i, m) in try maps(root["images"], "images", known: ["name", "newName", "newTag", "digest", "tagSuffix"]) {
-            guard let name = try string(m["name"], "images.\(i).name") else { throw fail("images.\(i).name", "is required.") }
-            k.images.append(
-                .init(
-                    name: name, newName: try string(m["newName"], "images.\(i).newName"),
-                    newTag: try string(m["newTag"], "images.\(i).newTag"), digest: try string(m["digest"], "images.\(i).digest"),
-                    tagSuffix: try string(m["tagSuffix"], "images.\(i).tagSuffix")))
+        // The deprecated `imageTags` run after `images`, as kustomize's
+        // FixKustomization appends them.
+        for field in ["images", "imageTags"] {
+            for (i, m) in try maps(root[field], field, known: ["name", "newName", "newTag", "digest", "tagSuffix"]) {
+                let at = "\(field).\(i)"
+                guard let name = try string(m["name"], at + ".name") else { throw fail(at + ".name", "is required.") }
+                k.images.append(
+                    .init(
+                        name: name, newName: try string(m["newName"], at + ".newName"), newTag: try string(m["newTag"], at + ".newTag"),
+                        digest: try string(m["digest"], at + ".digest"), tagSuffix: try string(m["tagSuffix"], at + ".tagSuffix")))
+            }
         }
         for (i, m) in try maps(root["replicas"], "replicas", known: ["name", "count"]) {
             guard let name = try string(m["name"], "replicas.\(i).name") else { throw fail("replicas.\(i).name", "is required.") }
@@ -276,6 +319,21 @@ struct KustomizationParser {
         k.transformers = try strings(root["transformers"], "transformers")
         k.validators = try strings(root["validators"], "validators")
         return k
+    }
+
+    /// kustomize reads a kustomization through Go's JSON decoder, which
+    /// matches field names regardless of case (`nameprefix`, `NamePrefix`);
+    /// a later spelling of a field replaces an earlier one.
+    static func canonicalKeys(_ map: OrderedMap) -> OrderedMap {
+        guard map.keys.contains(where: { !Kustomization.knownFields.contains($0) }) else { return map }
+        var byLowercase: [String: String] = [:]
+        for field in Kustomization.knownFields.union(Kustomization.unsupportedFields) { byLowercase[field.lowercased()] = field }
+        var out = OrderedMap()
+        for entry in map.entries {
+            let key = Kustomization.knownFields.contains(entry.key) ? entry.key : byLowercase[entry.key.lowercased()] ?? entry.key
+            out[key] = entry.value
+        }
+        return out
     }
 
     /// kustomize field specs: `path` plus optional `group`, `version`, `kind`, `create`.
@@ -356,7 +414,9 @@ struct KustomizationParser {
         var smp: [Kustomization.PatchRule] = []
         for entry in try strings(root["patchesStrategicMerge"], "patchesStrategicMerge") {
             let isInline = entry.contains("\n") || entry.hasPrefix("{")
-            smp.append(.init(path: isInline ? nil : entry, inline: isInline ? entry : nil))
+            var rule = Kustomization.PatchRule(path: isInline ? nil : entry, inline: isInline ? entry : nil)
+            rule.fromStrategicMergeList = true
+            smp.append(rule)
         }
         k.patches = smp + k.patches
         for (i, m) in try maps(root["patchesJson6902"], "patchesJson6902", known: ["path", "patch", "target"]) {

@@ -6,7 +6,9 @@ extension Build {
     /// The configured plugins of one of those fields, in kustomize's order:
     /// inline documents first, then the files and directories (a directory
     /// is built as a kustomization whose objects are the configurations).
-    mutating func plugins(_ entries: [String], field: String, dir: String, file: String, chain: [String]) throws -> [BuiltinPlugin] {
+    mutating func plugins(
+        _ entries: [String], field: String, dir: String, file: String, chain: [String]
+    ) throws -> [(plugin: BuiltinPlugin, by: PluginReference)] {
         guard !entries.isEmpty else { return [] }
         var configs: [RenderedObject] = []
         var paths: [String] = []
@@ -27,7 +29,11 @@ extension Build {
         for entry in paths {
             try addResource(entry, dir: dir, file: file, chain: chain, to: &configs, ids: &ids)
         }
-        return try configs.map { try BuiltinPlugin.parse($0.resource, field: field) }
+        return try configs.map { config in
+            let r = config.resource
+            let by = PluginReference(file: r.origin?.file ?? file, kind: r.kind, name: r.name, namespace: r.namespace)
+            return (try BuiltinPlugin.parse(r, field: field), by)
+        }
     }
 
     /// The objects an inline entry holds, or nil when it is not one (a path).

@@ -46,7 +46,8 @@ enum BuiltinPlugin {
                 "\(where_) (apiVersion \(config.apiVersion)) is \(style); tether never runs programs while rendering. Use a builtin (apiVersion: builtin) or render with kubectl kustomize.",
                 at: origin)
         }
-        let p = KustomizationParser(file: origin.file, value: config.value, origin: origin)
+        var p = KustomizationParser(file: origin.file, value: config.value, origin: origin)
+        p.strict = false
         let root = config.value
         func specs() throws -> [FieldSpec] { try p.fieldSpecs(root["fieldSpecs"], "fieldSpecs") }
         switch kind {

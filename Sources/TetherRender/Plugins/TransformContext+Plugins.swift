@@ -4,12 +4,15 @@ import TetherModel
 /// replacing as kustomize's accumulator does), transformers change them,
 /// and validators must leave them as they are.
 extension TransformContext {
-    func generate(_ plugins: [BuiltinPlugin], into objects: inout [RenderedObject]) throws {
-        for plugin in plugins {
+    func generate(_ plugins: [(plugin: BuiltinPlugin, by: PluginReference)], into objects: inout [RenderedObject]) throws {
+        for (plugin, by) in plugins {
             switch plugin {
-            case .configMap(let args): try generate(args, secret: false, global: .init(), into: &objects)
-            case .secret(let args): try generate(args, secret: true, global: .init(), into: &objects)
-            case .iamPolicy(let generator): try Build.append(generator.generate(file: file), to: &objects, file: file)
+            case .configMap(let args): try generate(args, secret: false, global: .init(), by: by, into: &objects)
+            case .secret(let args): try generate(args, secret: true, global: .init(), by: by, into: &objects)
+            case .iamPolicy(let generator):
+                var object = generator.generate(file: file)
+                object.generatedBy = by
+                try Build.append(object, to: &objects, file: file)
             default:
                 throw RenderError(
                     .invalidKustomization, "generators: a transformer plugin is listed as a generator. Move it to transformers.", file: file)
@@ -17,14 +20,17 @@ extension TransformContext {
         }
     }
 
-    func transform(_ plugins: [BuiltinPlugin], _ objects: inout [RenderedObject]) throws {
-        for plugin in plugins { try run(plugin, &objects) }
+    func transform(_ plugins: [(plugin: BuiltinPlugin, by: PluginReference)], _ objects: inout [RenderedObject]) throws {
+        for (plugin, by) in plugins {
+            try run(plugin, &objects)
+            record(by, &objects)
+        }
     }
 
     /// Runs each validator on a copy and fails when it would change anything
     /// (kustomize: "validator shouldn't modify the resource map").
-    func validate(_ plugins: [BuiltinPlugin], _ objects: [RenderedObject]) throws {
-        for plugin in plugins {
+    func validate(_ plugins: [(plugin: BuiltinPlugin, by: PluginReference)], _ objects: [RenderedObject]) throws {
+        for (plugin, _) in plugins {
             var copy = objects
             try run(plugin, &copy)
             guard copy.map(\.resource.value) == objects.map(\.resource.value) else {

@@ -50,7 +50,9 @@ extension Value {
     /// copied (copy-on-write) at every level.
     mutating func update(at path: ArraySlice<String>, create: Bool, _ body: (inout Value?) throws -> Void) rethrows {
         guard var key = path.first else { return }
-        if key.hasSuffix("[]") { key.removeLast(2) }
+        // A `[]` segment names a list, which is never created.
+        let isList = key.hasSuffix("[]")
+        if isList { key.removeLast(2) }
         switch self {
         case .list(var items):
             self = .null
@@ -62,7 +64,7 @@ extension Value {
                 var field: Value?
                 if path.count == 1 {
                     try body(&field)
-                } else if create {
+                } else if create && !isList {
                     var child = Value.map(OrderedMap())
                     try child.update(at: path.dropFirst(), create: create, body)
                     field = child
@@ -124,6 +126,9 @@ extension Value {
 }
 
 /// Kinds kustomize treats as cluster-scoped: they get no namespace.
+/// ValidatingAdmissionPolicy and its binding are cluster-scoped in
+/// Kubernetes but not in kustomize v5.5's built-in schema (v1.21.2), so
+/// `kubectl kustomize` gives them a namespace; so does Tether.
 enum ClusterScope {
     static let kinds: Set<String> = [
         "APIService", "CertificateSigningRequest", "ClusterRole", "ClusterRoleBinding", "ComponentStatus",
@@ -131,9 +136,13 @@ enum ClusterScope {
         "MutatingWebhookConfiguration", "Namespace", "Node", "PersistentVolume", "PodSecurityPolicy",
         "PriorityClass", "PriorityLevelConfiguration", "RuntimeClass", "StorageClass", "TokenReview",
         "SelfSubjectAccessReview", "SelfSubjectRulesReview", "SubjectAccessReview",
-        "ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding", "ValidatingWebhookConfiguration",
+        "ValidatingWebhookConfiguration",
         "VolumeAttachment",
     ]
 
-    static func isClusterScoped(_ gvk: GroupVersionKind) -> Bool { kinds.contains(gvk.kind) }
+    /// A `Namespace` outside the core group (Azure Service Bus has one) is
+    /// an ordinary namespaced kind.
+    static func isClusterScoped(_ gvk: GroupVersionKind) -> Bool {
+        kinds.contains(gvk.kind) && (gvk.kind != "Namespace" || gvk.group.isEmpty)
+    }
 }

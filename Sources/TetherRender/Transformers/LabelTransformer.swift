@@ -40,7 +40,10 @@ struct LabelTransformer {
 
     static let templateLabelSpecs: [FieldSpec] =
         workloadTemplateKinds.map { FieldSpec("spec/template/metadata/labels", kind: $0.kind, group: $0.group, version: $0.version, create: true) }
-        + [FieldSpec("spec/jobTemplate/spec/template/metadata/labels", kind: "CronJob", group: "batch", create: true)]
+        + [
+            FieldSpec("spec/jobTemplate/metadata/labels", kind: "CronJob", group: "batch", create: true),
+            FieldSpec("spec/jobTemplate/spec/template/metadata/labels", kind: "CronJob", group: "batch", create: true),
+        ]
 
     private static func affinity(_ prefix: String, kind: String, group: String?) -> [FieldSpec] {
         let terms = [

@@ -234,6 +234,14 @@ struct NameReference {
                 return Namespaces.equal(o.namespace, object.namespace)
             }
             if list.count == 1 { return list[0] }
+            // kustomize's PrefixesSuffixesEquals, first coarse (an empty
+            // list matches anything), then strict.
+            list = list.filter { i in
+                let o = resolver.objects[i]
+                return (o.prefixes.isEmpty || object.prefixes.isEmpty || Self.sameEnding(o.prefixes, object.prefixes))
+                    && (o.suffixes.isEmpty || object.suffixes.isEmpty || Self.sameEnding(o.suffixes, object.suffixes))
+            }
+            if list.count == 1 { return list[0] }
             list = list.filter { i in
                 let o = resolver.objects[i]
                 return Self.sameEnding(o.prefixes, object.prefixes) && Self.sameEnding(o.suffixes, object.suffixes)

@@ -54,6 +54,9 @@ extension NameBackReference {
         var cronSecret = secretPodPaths
         cronSecret = [cronSecret[0], cronSecret[6], cronSecret[1], cronSecret[2], cronSecret[3], cronSecret[4], cronSecret[5]]
         return [
+            .init(
+                target: .init("", kind: "ValidatingAdmissionPolicy", group: "admissionregistration.k8s.io", create: false),
+                referrers: [spec("spec/policyName", "ValidatingAdmissionPolicyBinding", group: "admissionregistration.k8s.io")]),
             .init(target: .init("", kind: "Deployment", create: false), referrers: [hpa]),
             .init(target: .init("", kind: "ReplicationController", create: false), referrers: [hpa]),
             .init(target: .init("", kind: "ReplicaSet", create: false), referrers: [hpa]),

@@ -76,7 +76,7 @@ extension TransformContext {
                 let result: Value
                 do {
                     result = try StrategicMergePatch.apply(
-                        patchCopy, to: before.value, schema: PatchSchema.root(for: before.value), options: .kustomize)
+                        patchCopy, to: before.value, schema: build.schema.root(for: before.value), options: .kustomize)
                 } catch {
                     throw RenderError(.invalidPatch, "patching \(objects[i].id): \(error)", file: source, cause: error)
                 }

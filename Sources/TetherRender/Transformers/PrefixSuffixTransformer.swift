@@ -25,9 +25,14 @@ struct PrefixSuffixTransformer {
         for i in objects.indices where !Self.skips(objects[i]) {
             let original = objects[i].originalID
             let gvk = GroupVersionKind(group: original.group, version: objects[i].resource.gvk.version, kind: original.kind)
+            var renamed = false
             for spec in specs where spec.applies(to: gvk) {
                 let (p, s) = (prefix ?? "", suffix ?? "")
                 if spec.path == ["metadata", "name"] {
+                    // Several name specs may select one object (the default
+                    // one and a kind's own); kustomize renames it once.
+                    if renamed { continue }
+                    renamed = true
                     if let prefix { objects[i].prefixes.append(prefix) }
                     if let suffix { objects[i].suffixes.append(suffix) }
                     if p.isEmpty && s.isEmpty { continue }

@@ -9,39 +9,86 @@ struct TransformContext {
 
     /// kustomize v5's builtin transformer order.
     func transform(_ k: Kustomization, _ objects: inout [RenderedObject]) throws {
-        for rule in k.patches { try applyPatch(rule, to: &objects) }
-        if let namespace = k.namespace, !namespace.isEmpty { try NamespaceTransformer(namespace: namespace).apply(&objects) }
+        // Each step is one of kustomize's builtin transformers, recorded
+        // under its kind for `buildMetadata: [transformerAnnotations]`.
+        let strategicMerge = k.patches.filter(\.fromStrategicMergeList)
+        for rule in strategicMerge { try applyPatch(rule, to: &objects) }
+        if !strategicMerge.isEmpty { record("PatchStrategicMergeTransformer", &objects) }
+        for rule in k.patches where !rule.fromStrategicMergeList {
+            try applyPatch(rule, to: &objects)
+            record("PatchTransformer", &objects)
+        }
         let crd = build.crdConfig
+        func specs(_ defaults: [FieldSpec], _ extra: [FieldSpec]) throws -> [FieldSpec] {
+            try FieldSpec.merged(defaults, extra, file: file)
+        }
+        if let namespace = k.namespace, !namespace.isEmpty {
+            try NamespaceTransformer(namespace: namespace, specs: specs(NamespaceTransformer.defaultSpecs, crd.namespaces)).apply(&objects)
+            record("NamespaceTransformer", &objects)
+        }
         // kustomize's PrefixTransformer, then its SuffixTransformer.
         if let prefix = k.namePrefix, !prefix.isEmpty {
-            PrefixSuffixTransformer(prefix: prefix, suffix: nil, specs: PrefixSuffixTransformer.defaultSpecs + crd.identities).apply(&objects)
+            let fields = try specs(PrefixSuffixTransformer.defaultSpecs, crd.identities + crd.prefixes)
+            PrefixSuffixTransformer(prefix: prefix, suffix: nil, specs: fields).apply(&objects)
+            record("PrefixTransformer", &objects)
         }
         if let suffix = k.nameSuffix, !suffix.isEmpty {
-            PrefixSuffixTransformer(prefix: nil, suffix: suffix, specs: PrefixSuffixTransformer.defaultSpecs + crd.identities).apply(&objects)
+            let fields = try specs(PrefixSuffixTransformer.defaultSpecs, crd.identities + crd.suffixes)
+            PrefixSuffixTransformer(prefix: nil, suffix: suffix, specs: fields).apply(&objects)
+            record("SuffixTransformer", &objects)
         }
+        let commonLabelSpecs = try specs(LabelTransformer.commonLabelSpecs, crd.labels)
         if !k.commonLabels.isEmpty {
-            LabelTransformer(pairs: k.commonLabels, specs: LabelTransformer.commonLabelSpecs + crd.labels).apply(&objects)
+            LabelTransformer(pairs: k.commonLabels, specs: commonLabelSpecs).apply(&objects)
+            record("LabelTransformer", &objects)
         }
         for set in k.labels where !set.pairs.isEmpty {
-            var specs = set.fields
+            var fields = set.fields
             if set.includeSelectors {
-                specs += LabelTransformer.commonLabelSpecs + crd.labels
+                fields += commonLabelSpecs
             } else {
-                specs += [FieldSpec("metadata/labels", create: true)] + (set.includeTemplates ? LabelTransformer.templateLabelSpecs : [])
+                fields += try specs([FieldSpec("metadata/labels", create: true)], crd.metadataLabels)
+                if set.includeTemplates { fields += try specs(LabelTransformer.templateLabelSpecs, crd.templateLabels) }
             }
-            LabelTransformer(pairs: set.pairs, specs: specs).apply(&objects)
+            LabelTransformer(pairs: set.pairs, specs: fields).apply(&objects)
+            record("LabelTransformer", &objects)
         }
         if !k.commonAnnotations.isEmpty {
-            LabelTransformer(pairs: k.commonAnnotations, specs: LabelTransformer.annotationSpecs + crd.annotations).apply(&objects)
+            LabelTransformer(pairs: k.commonAnnotations, specs: try specs(LabelTransformer.annotationSpecs, crd.annotations)).apply(&objects)
+            record("AnnotationsTransformer", &objects)
         }
-        for rule in k.json6902 { try applyPatch(rule, to: &objects) }
-        for rule in k.replicas { try ReplicaTransformer(rule: rule).apply(&objects, file: file) }
-        for rule in k.images { ImageTransformer(rule: rule).apply(&objects) }
+        for rule in k.json6902 {
+            try applyPatch(rule, to: &objects)
+            record("PatchJson6902Transformer", &objects)
+        }
+        let replicaSpecs = try specs(ReplicaTransformer.defaultSpecs, crd.replicas)
+        for rule in k.replicas {
+            try ReplicaTransformer(rule: rule, specs: replicaSpecs).apply(&objects, file: file)
+            record("ReplicaCountTransformer", &objects)
+        }
+        let imageSpecs = try specs(ImageTransformer.defaultSpecs, crd.images)
+        for rule in k.images {
+            ImageTransformer(rule: rule, specs: imageSpecs).apply(&objects)
+            record("ImageTagTransformer", &objects)
+        }
         for entry in k.replacements {
             for (replacement, source) in try replacements(entry) {
                 try ReplacementTransformer(replacement: replacement, file: source).apply(&objects)
             }
         }
+        if !k.replacements.isEmpty { record("ReplacementTransformer", &objects) }
+    }
+
+    /// Records a builtin run from this kustomization's own fields.
+    func record(_ kind: String, _ objects: inout [RenderedObject]) {
+        record(PluginReference(file: file, kind: kind), &objects)
+    }
+
+    /// kustomize's `AddTransformerAnnotation`: every object present when a
+    /// transformer ran records it.
+    func record(_ by: PluginReference, _ objects: inout [RenderedObject]) {
+        guard build.metadata.transformerAnnotations else { return }
+        for i in objects.indices { objects[i].transformations.append(by) }
     }
 
     /// The replacements an entry stands for, with the file each came from.

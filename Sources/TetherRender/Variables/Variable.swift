@@ -28,7 +28,7 @@ extension KustomizationParser {
             let at = "vars.\(i)"
             guard let name = try string(m["name"], at + ".name"), !name.isEmpty else { throw fail(at + ".name", "is required.") }
             guard let ref = m["objref"]?.mapValue else { throw fail(at + ".objref", "is required (a map with kind, name and apiVersion).") }
-            let refKeys: Set<String> = ["kind", "name", "apiVersion", "namespace", "uid", "resourceVersion", "fieldPath"]
+            let refKeys: Set<String> = ["kind", "name", "apiVersion", "group", "version", "namespace", "uid", "resourceVersion", "fieldPath"]
             if let unknown = ref.keys.first(where: { !refKeys.contains($0) }) {
                 throw fail("\(at).objref.\(unknown)", "is not a known field. Remove it or check its spelling.")
             }
@@ -40,8 +40,15 @@ extension KustomizationParser {
                 }
                 if let path = try string(fm["fieldpath"], at + ".fieldref.fieldpath"), !path.isEmpty { fieldPath = path }
             }
+            // kustomize's Target.GVK: apiVersion when given, else group and version.
+            var apiVersion = try string(ref["apiVersion"], at + ".objref.apiVersion") ?? ""
+            if apiVersion.isEmpty {
+                let group = try string(ref["group"], at + ".objref.group") ?? ""
+                let version = try string(ref["version"], at + ".objref.version") ?? ""
+                apiVersion = group.isEmpty ? version : group + "/" + version
+            }
             return Variable(
-                name: name, apiVersion: try string(ref["apiVersion"], at + ".objref.apiVersion") ?? "",
+                name: name, apiVersion: apiVersion,
                 kind: try string(ref["kind"], at + ".objref.kind") ?? "", objectName: try string(ref["name"], at + ".objref.name") ?? "",
                 namespace: try string(ref["namespace"], at + ".objref.namespace") ?? "", fieldPath: fieldPath, file: file)
         }

@@ -33,7 +33,7 @@ enum Variables {
 
     /// kustomize's `ResolveVars`: reads every var's value, then expands
     /// `$(NAME)` in the `varReference` fields of every object.
-    static func resolve(_ vars: [Variable], in objects: inout [RenderedObject]) throws {
+    static func resolve(_ vars: [Variable], in objects: inout [RenderedObject], extraSpecs: [FieldSpec] = []) throws {
         guard !vars.isEmpty else { return }
         var values: [String: Value] = [:]
         for v in vars.sorted(by: { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }) {
@@ -49,9 +49,10 @@ enum Variables {
             }
             values[v.name] = value
         }
+        let specs = try FieldSpec.merged(referenceSpecs, extraSpecs, file: vars[0].file)
         for i in objects.indices {
             let gvk = objects[i].resource.gvk
-            for spec in referenceSpecs where spec.applies(to: gvk) {
+            for spec in specs where spec.applies(to: gvk) {
                 var failure: RenderError?
                 objects[i].resource.value.update(at: spec.path[...], create: false) { field in
                     guard let current = field else { return }
@@ -149,10 +150,13 @@ enum Variables {
         let container = ["args", "command", "env/value", "volumeMounts/mountPath"]
         func pod(_ root: String, _ kind: String, volumes: String = "volumes/nfs/server") -> [FieldSpec] {
             ["containers", "initContainers"].flatMap { list in container.map { FieldSpec(root + list + "/" + $0, kind: kind, create: false) } }
-                + [FieldSpec(root + volumes, kind: kind, create: false)]
+                + [FieldSpec(RootedPath.join(root, volumes) ?? root + volumes, kind: kind, create: false)]
         }
-        var specs = pod("spec/jobTemplate/spec/template/spec/", "CronJob") + pod("spec/template/spec/", "DaemonSet")
-            + pod("spec/template/spec/", "Deployment")
+        // kustomize's CronJob entry names `template/volumes`, not
+        // `template/spec/volumes`; copied as it is.
+        var specs = pod("spec/jobTemplate/spec/template/spec/", "CronJob", volumes: "../volumes/nfs/server")
+            + pod("spec/template/spec/", "DaemonSet") + pod("spec/template/spec/", "Deployment")
+            + [FieldSpec("spec/template/metadata/annotations", kind: "Deployment", create: false)]
         specs += ["spec/rules/host", "spec/tls/hosts", "spec/tls/secretName"].map { FieldSpec($0, kind: "Ingress", create: false) }
         specs += pod("spec/template/spec/", "Job") + pod("spec/", "Pod") + pod("spec/template/spec/", "ReplicaSet")
         specs += ["spec/ports/port", "spec/ports/targetPort"].map { FieldSpec($0, kind: "Service", create: false) }

@@ -1,0 +1,101 @@
+import TetherModel
+import TetherPatch
+
+/// The schema from a kustomization's `openapi: {path: …}`: an OpenAPI v2
+/// document (JSON or YAML) whose `definitions` carry
+/// `x-kubernetes-group-version-kind`, read into strategic-merge patch
+/// nodes. As in kustomize, its definitions are added to the built-in
+/// Kubernetes ones for the whole rendering: its kinds and types take
+/// precedence, the rest come from the built-in table.
+struct CustomSchema: Sendable {
+    private var roots: [String: PatchSchema.Node] = [:]
+
+    /// Deepest `$ref` chain followed; deeper (or cyclic) fields are free-form.
+    static let maxDepth = 24
+
+    static func key(apiVersion: String, kind: String) -> String { apiVersion + " " + kind }
+
+    /// Reads the schema file.
+    /// - Throws: ``RenderError`` (`invalidKustomization`) when it is not an
+    ///   OpenAPI document with `definitions`.
+    init(text: String, file: String) throws {
+        let documents: [YAMLDocument]
+        do { documents = try YAMLDecoder().decode(text, file: file) } catch { throw RenderError.wrapping(error) }
+        guard let definitions = documents.first?.value["definitions"]?.mapValue else {
+            throw RenderError(
+                .invalidKustomization, "is not an OpenAPI schema: it has no 'definitions' map. Give a Swagger/OpenAPI v2 document.", file: file)
+        }
+        for entry in definitions.entries {
+            guard case .list(let gvks)? = entry.value["x-kubernetes-group-version-kind"] else { continue }
+            var visiting: Set<String> = [entry.key]
+            let node = Self.node(entry.value, definitions: definitions, visiting: &visiting, depth: 0)
+            for gvk in gvks {
+                guard let kind = gvk["kind"]?.stringValue, let version = gvk["version"]?.stringValue else { continue }
+                let group = gvk["group"]?.stringValue ?? ""
+                roots[Self.key(apiVersion: group.isEmpty ? version : group + "/" + version, kind: kind)] = node
+            }
+        }
+    }
+
+    /// The root node for an object, nil when the schema does not describe its kind.
+    func root(for object: Value) -> PatchSchema.Node? {
+        guard let apiVersion = object["apiVersion"]?.stringValue, let kind = object["kind"]?.stringValue else { return nil }
+        return roots[Self.key(apiVersion: apiVersion, kind: kind)]
+    }
+
+    private static func node(_ schema: Value, definitions: OrderedMap, visiting: inout Set<String>, depth: Int) -> PatchSchema.Node {
+        let strategy = PatchStrategy(text: schema["x-kubernetes-patch-strategy"]?.stringValue ?? "")
+        let mergeKey = schema["x-kubernetes-patch-merge-key"]?.stringValue
+        func make(_ shape: PatchSchema.Node.Shape) -> PatchSchema.Node { PatchSchema.Node(shape, strategy: strategy, mergeKey: mergeKey) }
+        if let ref = schema["$ref"]?.stringValue {
+            let name = ref.hasPrefix("#/definitions/") ? String(ref.dropFirst("#/definitions/".count)) : ref
+            guard let target = definitions[name] else {
+                // kustomize adds the file's definitions to the built-in
+                // ones, so a reference may name a Kubernetes type.
+                guard var builtin = PatchSchema.definition(named: name) else { return make(.any) }
+                builtin.strategy = strategy
+                builtin.mergeKey = mergeKey
+                return builtin
+            }
+            guard depth < maxDepth, !visiting.contains(name) else { return make(.any) }
+            visiting.insert(name)
+            defer { visiting.remove(name) }
+            var resolved = node(target, definitions: definitions, visiting: &visiting, depth: depth + 1)
+            resolved.strategy = strategy
+            resolved.mergeKey = mergeKey
+            return resolved
+        }
+        if let items = schema["items"], items.mapValue != nil {
+            return make(.list(node(items, definitions: definitions, visiting: &visiting, depth: depth + 1)))
+        }
+        if let properties = schema["properties"]?.mapValue {
+            var fields: [String: PatchSchema.Node] = [:]
+            for p in properties.entries { fields[p.key] = node(p.value, definitions: definitions, visiting: &visiting, depth: depth + 1) }
+            return make(.object(fields))
+        }
+        if let additional = schema["additionalProperties"], additional.mapValue != nil {
+            return make(.map(node(additional, definitions: definitions, visiting: &visiting, depth: depth + 1)))
+        }
+        if let type = schema["type"]?.stringValue, type != "object" { return make(.scalar(type)) }
+        return make(.any)
+    }
+}
+
+/// Which schema strategic merge patches use: kustomize's built-in one
+/// (optionally named by `openapi: {version: …}`) or a custom file. As in
+/// kustomize, the first kustomization to set one (the top, then bases and
+/// components in the order they load) sets it for the whole rendering.
+enum SchemaChoice: Sendable {
+    case builtin
+    case custom(CustomSchema)
+
+    /// The built-in versions kustomize v5.5 ships; Tether's table stands in for it.
+    static let builtinVersions: Set<String> = ["v1.21.2"]
+
+    func root(for object: Value) -> PatchSchema.Node? {
+        switch self {
+        case .builtin: PatchSchema.root(for: object)
+        case .custom(let schema): schema.root(for: object) ?? PatchSchema.root(for: object)
+        }
+    }
+}

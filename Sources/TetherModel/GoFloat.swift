@@ -81,6 +81,17 @@ package enum GoFloat {
         return fixedForm(digits, point, negative: negative)
     }
 
+    /// Go's `strconv.FormatFloat(d, 'f', -1, 64)`: the shortest round-trip
+    /// digits, never an exponent (`1234568000`, `0.2`, `3.14`). SOPS hashes and
+    /// encrypts floats in this form.
+    package static func fFormat(_ d: Double) -> String {
+        if d.isNaN { return "NaN" }
+        if d.isInfinite { return d < 0 ? "-Inf" : "+Inf" }
+        let (digits, point) = shortestDigits(d)
+        let negative = d.sign == .minus && !(digits == [UInt8(ascii: "0")])
+        return fixedForm(digits, point, negative: negative)
+    }
+
     /// The text `kubectl kustomize` prints for a float that survived its
     /// YAML → JSON → YAML round trip: integral values below 1e21 that fit a
     /// 64-bit integer print as integers, everything else in `'g'` form.

@@ -13,6 +13,9 @@ internal import CYAML
 package struct YAMLEncoder: Sendable {
     /// Deepest nesting the encoder accepts (its recursion is bounded by this).
     package var maxDepth = 512
+    /// Write map keys in the order the map holds them instead of go-yaml's
+    /// sorted order (what `sops --decrypt` does: order is part of its MAC).
+    package var keepsKeyOrder = false
 
     package init() {}
 
@@ -22,6 +25,7 @@ package struct YAMLEncoder: Sendable {
     ///   nesting exceeds `maxDepth`.
     package func encode(documents: [Value]) throws(ModelError) -> String {
         let session = try EmitterSession()
+        session.keepsKeyOrder = keepsKeyOrder
         try session.emit(documents: documents, maxDepth: maxDepth)
         return session.output()
     }
@@ -45,6 +49,7 @@ private final class OutputBuffer {
 private final class EmitterSession {
     private let emitter: UnsafeMutablePointer<yaml_emitter_t>
     private let buffer = OutputBuffer()
+    var keepsKeyOrder = false
 
     init() throws(ModelError) {
         emitter = .allocate(capacity: 1)
@@ -156,7 +161,7 @@ private final class EmitterSession {
         case .map(let map):
             yaml_mapping_start_event_initialize(&event, nil, nil, 1, YAML_BLOCK_MAPPING_STYLE)
             try send(&event)
-            for entry in Self.sortedEntries(map) {
+            for entry in keepsKeyOrder ? map.entries : Self.sortedEntries(map) {
                 try scalar(entry.key, style: Self.style(for: entry.key))
                 try node(entry.value, depth: depth + 1, maxDepth: maxDepth)
             }

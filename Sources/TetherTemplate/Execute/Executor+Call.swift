@@ -53,7 +53,7 @@ extension Executor {
             return try callee.body(argv, context)
         } catch {
             here = node
-            throw failure("error calling \(name): \(error)", code: .function, cause: error as? any Error & Sendable)
+            throw failure("error calling \(name): \(error)", code: .function, cause: error)
         }
     }
 

@@ -29,7 +29,7 @@ enum Comparison {
                 case (.int(let i, _)?, .uint(let u, _)?): truth = i >= 0 && UInt64(i) == u
                 case (.uint(let u, _)?, .int(let i, _)?): truth = i >= 0 && u == UInt64(i)
                 default:
-                    if arg1 != nil && arg != nil { throw Builtins.Failure("incompatible types for comparison") }
+                    if let arg1, let arg { throw incompatible(arg1, arg) }
                 }
             } else {
                 switch (arg1, arg) {
@@ -84,7 +84,7 @@ enum Comparison {
             switch (arg1, arg2) {
             case (.int(let i, _)?, .uint(let u, _)?): return i < 0 || UInt64(i) < u
             case (.uint(let u, _)?, .int(let i, _)?): return i >= 0 && u < UInt64(i)
-            default: throw Builtins.Failure("incompatible types for comparison")
+            default: throw incompatible(arg1!, arg2!)
             }
         }
         switch (arg1, arg2) {
@@ -94,6 +94,11 @@ enum Comparison {
         case (.uint(let x, _)?, .uint(let y, _)?): return x < y
         default: throw Builtins.Failure("invalid type for comparison")
         }
+    }
+
+    /// Go 1.24+: "incompatible types for comparison: float64 and int".
+    private static func incompatible(_ a: TemplateValue, _ b: TemplateValue) -> Builtins.Failure {
+        Builtins.Failure("incompatible types for comparison: \(a.typeName) and \(b.typeName)")
     }
 
     static func le(_ a: Val, _ b: Val) throws -> Bool {

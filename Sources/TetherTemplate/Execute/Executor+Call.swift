@@ -79,7 +79,6 @@ extension Executor {
             return try validateType(evalFunction(dot, name: name, node: n, cmd: .arg(n), args: [n], final: .missing), param)
         case .chain(_, let node, let fields):
             let receiver = try evalArg(dot, .reflect, node)
-            here = .arg(n)
             return try validateType(evalFieldChain(dot, receiver: receiver, node: n, idents: fields, args: [], final: .missing), param)
         default:
             break

@@ -47,8 +47,8 @@ extension Executor {
             return try evalFieldChain(dot, receiver: dot, node: first, idents: idents, args: cmd.args, final: final)
         case .chain(_, let node, let fields):
             here = .arg(first)
+            // Go leaves the position at the last node the receiver evaluated.
             let receiver = try evalArg(dot, .reflect, node)
-            here = .arg(first)
             return try evalFieldChain(dot, receiver: receiver, node: first, idents: fields, args: cmd.args, final: final)
         case .identifier(_, let name):
             here = .arg(first)

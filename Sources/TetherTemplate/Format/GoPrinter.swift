@@ -215,7 +215,8 @@ struct GoPrinter {
             } else if flags.sharpV {
                 output += "interface {}(nil)"
             } else {
-                pad("<nil>")
+                // Go writes a nil element without padding.
+                output += "<nil>"
             }
         case .bool(let b):
             if verb == "t" || verb == "v" { pad(b ? "true" : "false") } else { badVerb(verb, value) }

@@ -388,12 +388,7 @@ struct Lexer {
         case Self.eof, 0x2E, 0x2C, 0x7C, 0x3A, 0x29, 0x28: return true  // . , | : ) (
         default: break
         }
-        if let first = rightDelim.first {
-            let (rd, _) = decodeRune(rightDelim, at: 0)
-            _ = first
-            return rd == r
-        }
-        return false
+        return hasPrefix(rightDelim, at: pos)
     }
 
     private mutating func lexChar() -> State {

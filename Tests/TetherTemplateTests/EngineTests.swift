@@ -108,7 +108,9 @@ struct EngineTests {
         let data = TemplateValue.map(["Chart": .object(Chart(name: "web"))])
         #expect(try render("{{ .Chart.Name }} {{ .Chart.Get \"a.txt\" }} {{ .Chart.Nested.Major }} {{ .Chart }}", data)
             == "web file:a.txt 1 &{web}")
-        #expect(error("{{ .Chart.Nope }}", data)?.message == "can't evaluate field Nope in type *chart.Metadata")
+        // Inside a map[string]interface{} the static type is interface {}, as Go reports it.
+        #expect(error("{{ .Chart.Nope }}", data)?.message == "can't evaluate field Nope in type interface {}")
+        #expect(error("{{ .Nope }}", .object(Chart(name: "web")))?.message == "can't evaluate field Nope in type *chart.Metadata")
         #expect(error("{{ .Chart.Name 1 }}", data)?.message == "Name has arguments but cannot be invoked as function")
         #expect(error("{{ .Chart.Get 1 }}", data)?.message == "expected string; found 1")
         #expect(error("{{ .Chart.Get }}", data)?.message == "wrong number of args for Get: want 1 got 0")

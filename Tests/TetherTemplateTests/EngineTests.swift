@@ -170,6 +170,15 @@ struct EngineTests {
         #expect(throws: TemplateError.self) { try loop.execute("loop", data: .null) }
     }
 
+    @Test("unbounded recursion and very deep nesting fail with an error instead of crashing")
+    func deepNesting() throws {
+        var set = TemplateSet()
+        try set.parse(#"{{ define "r" }}{{ template "r" }}{{ end }}{{ template "r" }}"#, name: "loop")
+        #expect(throws: TemplateError.self) { try set.execute("loop", data: .null) }
+        let parens = "{{" + String(repeating: "(", count: 20000) + "1" + String(repeating: ")", count: 20000) + "}}"
+        #expect(throws: TemplateError.self) { try set.parse(parens, name: "parens") }
+    }
+
     @Test("custom delimiters")
     func delimiters() throws {
         #expect(try render("[[ .a ]] {{ .a }}", .map(["a": .int(1)]), options: TemplateOptions(leftDelimiter: "[[", rightDelimiter: "]]"))

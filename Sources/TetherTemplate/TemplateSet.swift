@@ -76,6 +76,7 @@ final class TemplateExecution {
     var counters: [String: Int] = [:]
     var depth = 0
     let maxDepth: Int
+    let stack = StackGuard()
 
     init(maxDepth: Int) {
         self.maxDepth = maxDepth

@@ -13,6 +13,7 @@ extension Executor {
 
     mutating func evalPipeline(_ dot: Val, _ pipe: PipeNode) throws -> Val {
         here = .pipe(pipe)
+        try checkStack()
         var value = Val.invalid
         var final = Final.missing
         for cmd in pipe.cmds {

@@ -146,7 +146,16 @@ struct Executor {
         return .normal
     }
 
+    /// Fails instead of overflowing the stack on very deep nesting (see `StackGuard`).
+    func checkStack() throws {
+        if !execution.stack.hasRoom {
+            throw failure(
+                "template nesting too deep for the thread's stack at template depth \(execution.depth) (Go allows \(execution.maxDepth)); reduce the recursion")
+        }
+    }
+
     private mutating func walkIfOrWith(isWith: Bool, _ dot: Val, _ b: BranchNode) throws -> Flow {
+        try checkStack()
         let mark = vars.count
         defer { vars.removeLast(vars.count - mark) }
         let value = try evalPipeline(dot, b.pipe)
@@ -160,6 +169,7 @@ struct Executor {
 
     private mutating func walkRange(_ dot: Val, _ r: BranchNode, _ node: Node) throws -> Flow {
         here = .node(node)
+        try checkStack()
         let outerMark = vars.count
         defer { vars.removeLast(vars.count - outerMark) }
         var collection = try evalPipeline(dot, r.pipe).value
@@ -228,6 +238,7 @@ struct Executor {
         if execution.depth >= execution.maxDepth {
             throw failure("exceeded maximum template depth (\(execution.maxDepth))")
         }
+        try checkStack()
         let newDot = try t.pipe.map { try evalPipeline(dot, $0) } ?? .invalid
         var nested = Executor(set: set, execution: execution)
         nested.tree = target

@@ -198,6 +198,7 @@ enum NumberParser {
             // Hex integer without exponent: an integer reading handles it.
             return nil
         }
-        return Double(cleaned)
+        guard let d = Double(cleaned), d.isFinite else { return nil }  // Go: out of range is an error
+        return d
     }
 }

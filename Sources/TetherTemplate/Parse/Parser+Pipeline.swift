@@ -136,6 +136,7 @@ extension Parser {
             }
         case .leftParen:
             if stackDepth >= 10000 { throw failure("max expression depth exceeded") }
+            try checkStack()
             stackDepth += 1
             defer { stackDepth -= 1 }
             return .pipe(try pipeline("parenthesized pipeline", end: .rightParen))

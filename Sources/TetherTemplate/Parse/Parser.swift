@@ -13,6 +13,7 @@ struct Parser {
     var stackDepth = 0
     private var actionLine = 0
     private var trees: [Tree] = []
+    let stack = StackGuard()
 
     static let builtinNames: Set<String> = [
         "and", "call", "html", "index", "slice", "js", "len", "not", "or", "print", "printf", "println",
@@ -218,7 +219,13 @@ struct Parser {
         return .elseNode(pos: token.pos, line: token.line)
     }
 
+    /// Fails instead of overflowing the stack on very deep nesting (see `StackGuard`).
+    func checkStack() throws {
+        if !stack.hasRoom { throw failure("max expression depth exceeded: nesting too deep for the thread's stack") }
+    }
+
     private mutating func parseControl(_ context: String) throws -> BranchNode {
+        try checkStack()
         let savedVars = vars.count
         defer { vars.removeLast(vars.count - savedVars) }
         let pipe = try pipeline(context, end: .rightDelim)

@@ -6,6 +6,7 @@ import TetherGit
 import TetherKube
 import TetherModel
 import TetherRender
+import TetherSOPS
 
 /// The exit codes Tether documents in the README:
 /// 0 success (or in sync), 1 differences found (`diff`), 2 invalid input
@@ -31,7 +32,7 @@ func report(_ error: any Error) -> ExitCode {
 /// The documented exit code for an error.
 func tetherExitCode(for error: any Error) -> ExitCode {
     switch error {
-    case is ModelError, is RenderError: return TetherExit.invalidInput
+    case is ModelError, is RenderError, is SOPSError: return TetherExit.invalidInput
     case let error as EmulatorError:
         // A bad --tls directory, token file or state directory is the user's input to fix;
         // the rest (the address cannot be bound) leaves the emulator unreachable.

@@ -12,10 +12,14 @@ struct RenderCommand: AsyncParsableCommand {
         discussion: """
             The directory and everything it references must lie inside the current \
             directory (the root); remote bases are refused. Output is byte-identical \
-            to `kubectl kustomize` v5.5 for the supported fields.
+            to `kubectl kustomize` v5.5 for the supported fields. SOPS-encrypted resources, \
+            patches and generator sources are decrypted and verified while rendering, as \
+            Flux's kustomize-controller does (keys: --age-key-file, --pgp-key-file, \
+            SOPS_AGE_KEY, SOPS_AGE_KEY_FILE, ~/.config/sops/age/keys.txt).
             """)
 
     @OptionGroup var global: GlobalOptions
+    @OptionGroup var decryption: DecryptionOptions
 
     @Argument(help: ArgumentHelp("The kustomization directory, relative to the current directory.", valueName: "dir"))
     var directory: String
@@ -23,8 +27,9 @@ struct RenderCommand: AsyncParsableCommand {
     func run() async throws {
         let logger = global.bootstrapLogging()
         do {
-            let fileSystem = try DiskFileSystem(root: FileManager.default.currentDirectoryPath)
-            let text = try Renderer(fileSystem: fileSystem).renderText(relativePath(to: fileSystem.root))
+            let disk = try DiskFileSystem(root: FileManager.default.currentDirectoryPath)
+            let fileSystem = try decryption.decrypting(disk)
+            let text = try Renderer(fileSystem: fileSystem).renderText(relativePath(to: disk.root))
             logger.debug("rendered", metadata: ["render.path": "\(directory)"])
             FileHandle.standardOutput.write(Data(text.utf8))
         } catch {

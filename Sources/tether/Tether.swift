@@ -17,6 +17,7 @@ struct Tether: AsyncParsableCommand {
             ValidateCommand.self,
             EmulatorCommand.self,
             RenderCommand.self,
+            DecryptCommand.self,
             FetchCommand.self,
             DiffCommand.self,
             SyncCommand.self,

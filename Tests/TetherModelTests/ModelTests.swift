@@ -36,6 +36,22 @@ struct ModelTests {
         #expect(GoFloat.jsonText(value) == json)
     }
 
+    @Test("floats print in Go's 'f' shortest form (what SOPS hashes)", arguments: [
+        (1234568000.0, "1234568000"), (0.2, "0.2"), (3.14, "3.14"), (7.0, "7"), (1e21, "1000000000000000000000"),
+        (1e-7, "0.0000001"), (-2.5, "-2.5"), (0.0, "0"),
+    ])
+    func fFormat(_ value: Double, _ text: String) {
+        #expect(GoFloat.fFormat(value) == text)
+    }
+
+    @Test("the YAML encoder can keep map key order")
+    func keepsKeyOrder() throws {
+        var encoder = YAMLEncoder()
+        #expect(try encoder.encode(["b": 1, "a": 2]) == "a: 2\nb: 1\n")
+        encoder.keepsKeyOrder = true
+        #expect(try encoder.encode(["b": 1, "a": 2]) == "b: 1\na: 2\n")
+    }
+
     @Test("keys sort in go-yaml's natural order")
     func keyOrder() {
         let keys = ["a10", "a9", "b", "A", "_u", "1", "10", "2", "a01", "a1"]

@@ -73,9 +73,14 @@ struct EncryptedTree: Sendable {
         self.metadata = metadata
     }
 
-    /// Whether `bytes` look like a SOPS file of `format` (metadata present), without decrypting.
+    /// Whether `bytes` look like a SOPS file of `format`, without decrypting: a `sops`
+    /// metadata mapping with `version` and `lastmodified` (a plain object that merely has a
+    /// `sops` key is not one).
     static func isEncrypted(_ bytes: [UInt8], format: SOPSFormat) -> Bool {
-        (try? EncryptedTree(bytes: bytes, format: format, file: "")) != nil
+        guard let tree = try? EncryptedTree(bytes: bytes, format: format, file: ""),
+            let meta = tree.metadata.mapValue
+        else { return false }
+        return meta["version"] != nil && meta["lastmodified"] != nil
     }
 }
 

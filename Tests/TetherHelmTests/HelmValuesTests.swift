@@ -21,9 +21,9 @@ struct HelmValuesTests {
 
     @Test("later files win, maps merge, null deletes a chart key, nested user nulls vanish")
     func coalescing() throws {
-        let chart = try HelmValues.parse("a: 1\nkeep: null\nm:\n  x: 1\n  y: 2\ngone: 3\n", file: "values.yaml")
+        let chart = try HelmValues.parse("a: 1\nkeep: null\nm:\n  x: 1\n  q: 2\ngone: 3\n", file: "values.yaml")
         let first = try HelmValues.parse("m:\n  x: 5\n  z: null\n", file: "a.yaml")
-        let second = try HelmValues.parse("m:\n  y: null\ngone: null\nnew: null\n", file: "b.yaml")
+        let second = try HelmValues.parse("m:\n  q: null\ngone: null\nnew: null\n", file: "b.yaml")
         let values = HelmValues.coalesced(HelmValues.merged(first, with: second), over: chart)
         #expect(values["gone"] == nil)
         #expect(values["keep"]?.isNull == true)

@@ -39,4 +39,11 @@ struct HelmManifestStreamTests {
         #expect(text.hasPrefix("---\n# Source: c/templates/b.yaml\nkind: Namespace\n---\n"))
         #expect(!text.contains("helm.sh/hook"))
     }
+
+    @Test("a duplicate mapping key in a rendered document is accepted, as go-yaml v2 does")
+    func duplicateKeys() throws {
+        let stream = try ManifestStream(rendered: ["c/templates/m.yaml": "kind: ServiceMonitor\nmetadata:\n  labels:\n    release: a\n    release: b\n"])
+        #expect(stream.manifests.map(\.kind) == ["ServiceMonitor"])
+        #expect(stream.manifests.first?.text.contains("release: b") == true)
+    }
 }

@@ -1,0 +1,91 @@
+package import TetherModel
+package import TetherTemplate
+
+/// Values as Helm's templates see them: maps are `map[string]interface {}`, lists
+/// `[]interface {}`, and every number is a `float64` (Helm reads YAML through JSON).
+package enum HelmValues {
+    /// Reads a values file (`values.yaml`, `-f FILE`) as Helm does: YAML 1.1 booleans (`yes` is
+    /// true), numbers as float64, an empty file as an empty map.
+    /// - Parameters:
+    ///   - text: the file's contents.
+    ///   - file: its path, for errors.
+    /// - Returns: the top-level map.
+    /// - Throws: `HelmError` `.invalidValues` when the text is not YAML or its top level is not a map.
+    package static func parse(_ text: String, file: String) throws(HelmError) -> [String: TemplateValue] {
+        let documents: [YAMLDocument]
+        do {
+            documents = try YAMLDecoder(options: .init(yaml11Booleans: true)).decode(text, file: file)
+        } catch {
+            throw HelmError(.invalidValues, "cannot read values: \(error). Fix the YAML.", path: file, cause: error)
+        }
+        switch documents.first?.value ?? .null {
+        case .null: return [:]
+        case .map(let map): return map.entries.reduce(into: [:]) { $0[$1.key] = templateValue($1.value) }
+        case let other:
+            throw HelmError(.invalidValues, "values must be a mapping, found a \(other.typeDescription). Put the values under keys.", path: file)
+        }
+    }
+
+    /// A decoded YAML value as a template value, numbers as float64.
+    package static func templateValue(_ value: Value) -> TemplateValue {
+        switch value {
+        case .null: return .null
+        case .bool(let b): return .bool(b)
+        case .int(let i): return .float(Double(i))
+        case .uint(let u): return .float(Double(u))
+        case .float(let d): return .float(d)
+        case .string(let s): return .string(s)
+        case .list(let items): return .list(items.map(templateValue))
+        case .map(let map): return .map(map.entries.reduce(into: [:]) { $0[$1.key] = templateValue($1.value) })
+        }
+    }
+
+    /// Helm's `MergeValues` for several `-f` files and `--set` layers: `top` wins; nested maps merge
+    /// key by key; a `null` in `top` is kept (so that coalescing later deletes the key).
+    /// - Returns: the merged map.
+    package static func merged(_ base: [String: TemplateValue], with top: [String: TemplateValue]) -> [String: TemplateValue] {
+        var out = base
+        for (key, value) in top {
+            if case .map(let topMap, _) = value, case .map(let baseMap, _)? = out[key] {
+                out[key] = .map(merged(baseMap, with: topMap))
+            } else {
+                out[key] = value
+            }
+        }
+        return out
+    }
+
+    /// Helm's `coalesceValues`: user-supplied `values` over a chart's `defaults` at the top level.
+    /// A key the user set to `null` that the chart defines is removed; nested maps coalesce with
+    /// ``coalescedTables(_:over:)``; a `null` default is kept (templates see the key, valued nil).
+    /// - Parameters:
+    ///   - values: what the user supplied (files and `--set`, already merged).
+    ///   - defaults: the chart's `values.yaml`.
+    /// - Returns: the coalesced values.
+    package static func coalesced(_ values: [String: TemplateValue], over defaults: [String: TemplateValue]) -> [String: TemplateValue] {
+        var out = values
+        for (key, defaultValue) in defaults {
+            guard let userValue = values[key] else { out[key] = defaultValue; continue }
+            if userValue.isNull {
+                out[key] = nil
+            } else if case .map(let userMap, _) = userValue, case .map(let defaultMap, _) = defaultValue {
+                out[key] = .map(coalescedTables(userMap, over: defaultMap))
+            }
+        }
+        return out
+    }
+
+    /// Helm's `coalesceTablesFullKey`, below the top level: every user `null` at this level is
+    /// removed (even for keys the chart lacks); otherwise as ``coalesced(_:over:)``.
+    package static func coalescedTables(_ values: [String: TemplateValue], over defaults: [String: TemplateValue]) -> [String: TemplateValue] {
+        var out = values
+        for (key, value) in values where value.isNull { out[key] = nil }
+        for (key, defaultValue) in defaults {
+            guard let userValue = values[key] else { out[key] = defaultValue; continue }
+            if case .map(let userMap, _) = userValue, case .map(let defaultMap, _) = defaultValue {
+                out[key] = .map(coalescedTables(userMap, over: defaultMap))
+            }
+        }
+        return out
+    }
+}

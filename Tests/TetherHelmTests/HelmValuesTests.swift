@@ -6,12 +6,20 @@ import TetherTemplate
 struct HelmValuesTests {
     @Test("numbers are float64 and YAML 1.1 booleans hold")
     func reading() throws {
-        let values = try HelmValues.parse("n: 1000000\nb: yes\ns: x\nl: [1]\n", file: "values.yaml")
-        #expect(values["n"]?.typeName == "float64")
-        #expect(GoFormat.string(values["n"]!) == "1e+06")
+        let values = try HelmValues.parse("num: 1000000\nb: yes\ns: x\nl: [1]\n", file: "values.yaml")
+        #expect(values["num"]?.typeName == "float64")
+        #expect(GoFormat.string(values["num"]!) == "1e+06")
         #expect(values["b"]?.isTruthy == true && values["b"]?.typeName == "bool")
         #expect(values["l"]?.typeName == "[]interface {}")
         #expect(try HelmValues.parse("", file: "empty.yaml").isEmpty)
+    }
+
+    @Test("a YAML 1.1 boolean key (y, n, yes) becomes a string key as Helm's reader makes it")
+    func booleanKeys() {
+        withKnownIssue("TetherModel's decoder refuses non-string keys; Helm turns `y:` into the key \"true\"") {
+            let values = try HelmValues.parse("y: 1\n", file: "values.yaml")
+            #expect(values["true"] != nil)
+        }
     }
 
     @Test("a non-map values file names the file")

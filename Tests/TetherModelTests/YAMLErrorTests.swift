@@ -136,4 +136,18 @@ struct YAMLErrorTests {
         #expect(doc.location(of: "/spec/containers").description == "p.yaml:7:3")
         #expect(doc.location(of: "/metadata/name").description == "p.yaml:4:9")
     }
+
+    @Test("duplicateKeys: .lastWins keeps the first key's place and the later value, in maps and through aliases")
+    func duplicateKeysLastWins() throws {
+        let text = "a: 1\nb: 2\na: 3\nx: &k b\n*k : 4\n"
+        let lenient = YAMLDecoder(options: .init(duplicateKeys: .lastWins))
+        let value = try #require(try lenient.decode(text, file: "d.yaml").first?.value)
+        guard case .map(let map) = value else { Issue.record("not a map: \(value)"); return }
+        #expect(map.keys == ["a", "b", "x"])
+        #expect(map["a"] == .int(3))
+        #expect(map["b"] == .int(4))
+        // The default still refuses.
+        #expect(throws: ModelError.self) { try YAMLDecoder().decode(text, file: "d.yaml") }
+    }
 }
+

@@ -149,26 +149,15 @@ package struct ManifestStream: Sendable {
     }
 
     /// The document parsed for its head. Helm reads heads with go-yaml v2, which accepts a
-    /// duplicate mapping key (charts do render duplicate labels); the strict model decoder
-    /// refuses one, so the reported duplicate line and its nested block are dropped and the
-    /// document read again (a few times at most). Only `kind` and the hook annotation are used.
+    /// duplicate mapping key (charts do render duplicate labels) and keeps the later value.
+    /// Only `kind` and the hook annotation are used.
     private static func headValue(_ text: String, path: String) throws(HelmError) -> Value {
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-        for _ in 0..<8 {
-            do {
-                let source = lines.joined(separator: "\n")
-                return try YAMLDecoder(options: .init(yaml11Booleans: true)).decode(source, file: path).first?.value ?? .null
-            } catch {
-                guard error.code == .duplicateKey, let line = error.location?.line, line >= 1, line <= lines.count else {
-                    throw HelmError(.invalidManifest, "YAML parse error: \(error). Fix the template so it renders valid YAML.", path: path, cause: error)
-                }
-                let indent = lines[line - 1].prefix { $0 == " " }.count
-                var end = line
-                while end < lines.count, lines[end].prefix(while: { $0 == " " }).count > indent || lines[end].allSatisfy(\.isWhitespace) { end += 1 }
-                lines.removeSubrange((line - 1)..<end)
-            }
+        let options = YAMLDecoder.Options(yaml11Booleans: true, duplicateKeys: .lastWins)
+        do {
+            return try YAMLDecoder(options: options).decode(text, file: path).first?.value ?? .null
+        } catch {
+            throw HelmError(.invalidManifest, "YAML parse error: \(error). Fix the template so it renders valid YAML.", path: path, cause: error)
         }
-        throw HelmError(.invalidManifest, "YAML parse error: too many duplicate mapping keys. Fix the template so it renders valid YAML.", path: path)
     }
 
     /// A stable sort by ``InstallOrder``.

@@ -56,10 +56,21 @@ package struct YAMLDecoder: Sendable {
         /// JSON 6902 patches through a YAML 1.1 reader; everything else it
         /// reads with YAML 1.2 rules, the default here.
         package var yaml11Booleans = false
-        package init(recordPositions: Bool = false, yaml11Booleans: Bool = false) {
+        /// What a mapping key that appears twice does: refused (the default, as
+        /// kubectl's strict reader does), or the later value replaces the earlier
+        /// one in place, as go-yaml v2 does for Helm's rendered documents.
+        package var duplicateKeys: DuplicateKeys = .refuse
+        package init(recordPositions: Bool = false, yaml11Booleans: Bool = false, duplicateKeys: DuplicateKeys = .refuse) {
             self.recordPositions = recordPositions
             self.yaml11Booleans = yaml11Booleans
+            self.duplicateKeys = duplicateKeys
         }
+    }
+
+    /// How a repeated mapping key is read.
+    package enum DuplicateKeys: Sendable {
+        case refuse
+        case lastWins
     }
 
     package var limits: Limits
@@ -362,7 +373,7 @@ private struct EventBuilder {
                 stack[stack.count - 1].pendingKey = .merge
             } else {
                 let key = try keyString(text, plain: plain, tag: tag, mark: mark)
-                if stack[stack.count - 1].map.position(of: key) != nil {
+                if options.duplicateKeys == .refuse, stack[stack.count - 1].map.position(of: key) != nil {
                     throw fail(
                         .duplicateKey,
                         "duplicate mapping key \"\(key)\". Remove one of the two entries.", mark)
@@ -493,7 +504,7 @@ private struct EventBuilder {
             guard case .string(let key) = value else {
                 throw fail(.invalidYAML, "an alias to \(value.typeDescription) is used as a mapping key. Use a string key.", mark)
             }
-            if stack[stack.count - 1].map.position(of: key) != nil {
+            if options.duplicateKeys == .refuse, stack[stack.count - 1].map.position(of: key) != nil {
                 throw fail(.duplicateKey, "duplicate mapping key \"\(key)\". Remove one of the two entries.", mark)
             }
             stack[stack.count - 1].pendingKey = .string(key)
@@ -522,7 +533,11 @@ private struct EventBuilder {
         if stack[top].isMap {
             switch stack[top].pendingKey {
             case .string(let key)?:
-                stack[top].map.append(key: key, value: value)
+                if options.duplicateKeys == .refuse {
+                    stack[top].map.append(key: key, value: value)  // absence checked at the key
+                } else {
+                    stack[top].map[key] = value
+                }
             case .merge?:
                 stack[top].merges.append((value, mark))
             case nil:

@@ -12,7 +12,9 @@ struct DiffCommand: AsyncParsableCommand {
         discussion: """
             Renders --path of --source and compares each object with the cluster (server-side \
             apply dry runs; objects the live state already matches need no request). Objects \
-            that left the render are shown as prunes. Exit codes: 0 in sync, 1 differences, \
+            that left the render are shown as prunes. SOPS-encrypted files are decrypted and \
+            verified as `tether render` does (--age-key-file, --pgp-key-file, SOPS_AGE_KEY, \
+            SOPS_AGE_KEY_FILE); decrypted values are masked like Secret data. Exit codes: 0 in sync, 1 differences, \
             2 invalid input, 3 source or cluster unreachable.
             """)
 
@@ -20,6 +22,7 @@ struct DiffCommand: AsyncParsableCommand {
     @OptionGroup var git: GitOptions
     @OptionGroup var cluster: ClusterOptions
     @OptionGroup var reconcile: ReconcileOptions
+    @OptionGroup var decryption: DecryptionOptions
 
     @Option(name: .long, help: ArgumentHelp("Output: text, json or markdown (for a pull-request comment).", valueName: "format"))
     var output: DiffOutput = .text
@@ -34,7 +37,8 @@ struct DiffCommand: AsyncParsableCommand {
         GitLibrary.initialize()
         var session: ReconcileSession
         do {
-            session = try await ReconcileSession.open(git: git, cluster: cluster, reconcile: reconcile, pruning: nil, logger: logger)
+            session = try await ReconcileSession.open(git: git, cluster: cluster, reconcile: reconcile, pruning: nil,
+                                                      decrypter: try decryption.fileDecrypter(), logger: logger)
         } catch {
             throw report(error)
         }

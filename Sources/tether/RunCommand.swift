@@ -19,7 +19,7 @@ struct RunCommand: AsyncParsableCommand {
         commandName: "run",
         abstract: "Keep the cluster equal to the source: poll, webhooks, periodic resync and drift correction.",
         discussion: """
-            Takes the source, cluster and prune flags of `tether sync`. Serves /healthz, \
+            Takes the source, cluster, prune and SOPS key flags of `tether sync`. Serves /healthz, \
             /readyz, /metrics (Prometheus), /status and the webhook endpoints \
             /hooks/github, /hooks/gitlab, /hooks/generic on --listen. Failures (Git \
             unreachable, render errors, API errors) never prune and never stop the \
@@ -32,6 +32,7 @@ struct RunCommand: AsyncParsableCommand {
     @OptionGroup var cluster: ClusterOptions
     @OptionGroup var reconcile: ReconcileOptions
     @OptionGroup var pruning: PruneOptions
+    @OptionGroup var decryption: DecryptionOptions
 
     @Option(name: .long, help: ArgumentHelp("Poll the source this often, in seconds.", valueName: "seconds"))
     var interval = 60
@@ -111,6 +112,7 @@ struct RunCommand: AsyncParsableCommand {
         pruning.apply(to: &engine)
         var configuration = ContinuousReconciler.Configuration(source: source, sourceOptions: sourceOptions, path: reconcile.path, engine: engine)
         configuration.selfHeal = selfHeal
+        configuration.decrypter = try decryption.fileDecrypter()
 
         let status = DaemonStatus(staleAfter: .seconds(staleAfter ?? interval * 3 + 60))
         let reconciler = ContinuousReconciler(configuration: configuration, client: client, metrics: metrics, logger: logger)

@@ -55,7 +55,10 @@ extension SyncCommand {
         reconcile.path = target.path
         reconcile.name = target.name
         do {
-            var session = try await ReconcileSession.open(git: git, cluster: cluster, reconcile: reconcile, pruning: pruning, logger: logger)
+            let decrypter = try decryption.fileDecrypter(extraAgeKeyFiles: target.ageKeyFile.map { [$0] } ?? [],
+                                                         extraPGPKeyFiles: target.pgpKeyFile.map { [$0] } ?? [])
+            var session = try await ReconcileSession.open(git: git, cluster: cluster, reconcile: reconcile, pruning: pruning,
+                                                          decrypter: decrypter, logger: logger)
             defer { Task { [session] in await session.close() } }
             let plan = try await session.plan()
             if dryRun {

@@ -93,7 +93,8 @@ struct SOPSSyncTests {
         try emulator.resetAudit()
         let second = try Self.tether("sync", tree, emulator, ["--age-key-file", Self.identity, "--output", "json"], home: home)
         #expect(second.status == 0, "\(second.stderr)")
-        #expect(try Self.writes(emulator).isEmpty, "second sync wrote: \(try Self.writes(emulator))")
+        let secondWrites = try Self.writes(emulator)
+        #expect(secondWrites.isEmpty, "second sync wrote: \(secondWrites)")
 
         // The sops environment conventions, as sops and Flux read them.
         let byFile = try Self.tether("diff", tree, emulator, [], home: home, environment: ["SOPS_AGE_KEY_FILE": Self.identity])
@@ -116,7 +117,8 @@ struct SOPSSyncTests {
                 "\(wrong.stderr)")
         let report = try JSONSerialization.jsonObject(with: Data(wrong.stdout.utf8)) as? [String: Any]
         #expect(report?["stage"] as? String == "render", "\(wrong.stdout)")
-        #expect(try Self.writes(emulator).isEmpty, "a failed decryption wrote: \(try Self.writes(emulator))")
+        let failedWrites = try Self.writes(emulator)
+        #expect(failedWrites.isEmpty, "a failed decryption wrote: \(failedWrites)")
         #expect(try emulator.kubectl(["get", "secret/db-credentials", "-n", "apps"]).status == 0, "nothing pruned")
 
         // No key at all.

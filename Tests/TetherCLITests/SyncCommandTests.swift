@@ -283,4 +283,25 @@ struct SyncCommandTests {
         #expect(noCloud.status == 2)
         #expect(noCloud.stderr.contains("cannot tell the cloud"), "\(noCloud.stderr)")
     }
+
+    @Test("switching --path overlays/aws to overlays/auto on AWS keeps one set: no new parent, no conflict, nothing to write")
+    func autoOverlayKeepsTheSet() throws {
+        guard CLI.kubectl != nil else { print("notice: kubectl not on PATH; skipping"); return }
+        let cluster = try Emulator()
+        let tree = try Self.tree()
+        defer { try? FileManager.default.removeItem(at: tree) }
+        let node = tree.appendingPathComponent("node.yaml")
+        try "apiVersion: v1\nkind: Node\nmetadata: {name: ip-10-0-0-1}\nspec: {providerID: 'aws:///eu-west-1a/i-0123456789abcdef0'}\n"
+            .write(to: node, atomically: true, encoding: .utf8)
+        #expect(try cluster.kubectl(["apply", "--server-side", "-f", node.path]).status == 0)
+        let first = try CLI.run(["sync", "--source", tree.path, "--path", "overlays/aws", "--server", cluster.url])
+        #expect(first.status == 0, "\(first.stderr)")
+        let auto = try CLI.run(["diff", "--source", tree.path, "--path", "overlays/auto", "--server", cluster.url])
+        #expect(auto.status == 0, "in sync, same set: \(auto.stdout) \(auto.stderr)")
+        #expect(!auto.stdout.contains("another ApplySet"), "\(auto.stdout)")
+        let sync = try CLI.run(["sync", "--source", tree.path, "--path", "overlays/auto", "--server", cluster.url])
+        #expect(sync.status == 0, "\(sync.stdout) \(sync.stderr)")
+        let parents = try cluster.kubectl(["get", "configmaps", "-n", "tether-system", "-o", "name"]).stdout
+        #expect(parents.contains("configmap/tether-overlays-aws") && !parents.contains("tether-overlays-auto"), "\(parents)")
+    }
 }

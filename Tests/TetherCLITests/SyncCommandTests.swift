@@ -304,4 +304,49 @@ struct SyncCommandTests {
         let parents = try cluster.kubectl(["get", "configmaps", "-n", "tether-system", "-o", "name"]).stdout
         #expect(parents.contains("configmap/tether-overlays-aws") && !parents.contains("tether-overlays-auto"), "\(parents)")
     }
+
+    @Test("diff --config and sync --config --dry-run preview every target in text, JSON and markdown; nothing is written")
+    func targetsPreview() throws {
+        guard CLI.kubectl != nil else { print("notice: kubectl not on PATH; skipping"); return }
+        let aws = try Emulator(), gcp = try Emulator()
+        let tree = try Self.tree()
+        defer { try? FileManager.default.removeItem(at: tree) }
+        let config = tree.appendingPathComponent("tether.yaml")
+        try """
+            targets:
+            - name: aws
+              path: overlays/aws
+              server: \(aws.url)
+            - name: gcp
+              path: overlays/gcp
+              server: \(gcp.url)
+            """.write(to: config, atomically: true, encoding: .utf8)
+        let base = ["--source", tree.path, "--config", config.path]
+        let text = try CLI.run(["diff"] + base)
+        #expect(text.status == 1, "differences: \(text.stderr)")
+        #expect(text.stdout.contains("=== target aws ===") && text.stdout.contains("=== target gcp ==="), "\(text.stdout.prefix(400))")
+        #expect(text.stdout.contains("ebs.csi.aws.com") && text.stdout.contains("pd.csi.storage.gke.io"), "each target's own render")
+        let markdown = try CLI.run(["diff", "--output", "markdown"] + base)
+        #expect(markdown.status == 1 && markdown.stdout.contains("## Target `aws`") && markdown.stdout.contains("## Target `gcp`"))
+        let json = try CLI.run(["diff", "--output", "json"] + base)
+        #expect(json.status == 1)
+        let document = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
+        let rows = document?["targets"] as? [[String: Any]] ?? []
+        #expect(rows.compactMap { $0["name"] as? String } == ["aws", "gcp"], "\(json.stdout.prefix(300))")
+        #expect(rows.allSatisfy { $0["changed"] as? Bool == true && $0["report"] is [String: Any] })
+
+        let dryRun = try CLI.run(["sync", "--dry-run"] + base)
+        #expect(dryRun.status == 0, "\(dryRun.stderr)")
+        #expect(dryRun.stdout.contains("target aws:") && dryRun.stdout.contains("target gcp:"), "\(dryRun.stdout.prefix(400))")
+        #expect(dryRun.stdout.contains("create    StorageClass"), "per-object lines: \(dryRun.stdout.prefix(600))")
+        #expect(dryRun.stdout.split(separator: "\n").contains { $0.hasPrefix("aws ") && $0.contains("planned") && $0.contains("to create") },
+                "the table has each plan's summary: \(dryRun.stdout)")
+        let dryJSON = try CLI.run(["sync", "--dry-run", "--output", "json"] + base)
+        let planned = (try JSONSerialization.jsonObject(with: Data(dryJSON.stdout.utf8)) as? [String: Any])?["targets"] as? [[String: Any]] ?? []
+        #expect(planned.count == 2 && planned.allSatisfy { $0["plan"] is [String: Any] }, "\(dryJSON.stdout.prefix(300))")
+        #expect(try aws.kubectl(["get", "storageclasses", "-o", "name"]).stdout.isEmpty, "dry runs and diffs wrote nothing")
+
+        let savePlan = try CLI.run(["diff", "--save-plan", tree.appendingPathComponent("p.json").path] + base)
+        #expect(savePlan.status == 2 && savePlan.stderr.contains("--save-plan"), "\(savePlan.stderr)")
+    }
 }

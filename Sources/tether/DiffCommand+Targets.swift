@@ -13,6 +13,8 @@ extension DiffCommand {
         var name: String
         var revision: String?
         var report: PlanReport?
+        /// What `sync --prune` would refuse (`DiffPruneWarning`).
+        var refusal: String?
         var changed: Bool
         var error: String?
         var exitCode: Int32
@@ -47,11 +49,12 @@ extension DiffCommand {
             defer { Task { [session] in await session.close() } }
             let plan = try await session.plan(detail: .diff)
             let changed = plan.summary.hasChanges
-            return TargetDiff(name: target.name, revision: plan.revision, report: try PlanReport(plan: plan), changed: changed,
+            return TargetDiff(name: target.name, revision: plan.revision, report: try PlanReport(plan: plan),
+                              refusal: DiffPruneWarning.refusal(plan, options: session.reconciler.options), changed: changed,
                               error: nil, exitCode: changed ? TetherExit.differences.rawValue : 0)
         } catch {
             printError("error: target \(target.name) (\(target.location)): \(error)")
-            return TargetDiff(name: target.name, revision: nil, report: nil, changed: false, error: "\(error)",
+            return TargetDiff(name: target.name, revision: nil, report: nil, refusal: nil, changed: false, error: "\(error)",
                               exitCode: tetherExitCode(for: error).rawValue)
         }
     }
@@ -65,16 +68,19 @@ extension DiffCommand {
             for row in rows {
                 var item = OrderedMap([("name", .string(row.name)), ("revision", row.revision.map(Value.string) ?? .null),
                                        ("changed", .bool(row.changed)), ("exitCode", .int(Int(row.exitCode)))])
-                if let report = row.report { item["report"] = try JSONParsing().value(from: report.json()) }
+                if let report = row.report {
+                    item["report"] = try JSONParsing().value(from: DiffPruneWarning.rendered(report, format: .json, colours: colours, refusal: row.refusal))
+                }
                 if let error = row.error { item["error"] = .string(error) }
                 items.append(.map(item))
             }
             return try JSONEncoding(pretty: true).string(["targets": .list(items)]) + "\n"
         case .text, .markdown:
-            return rows.map { row in
+            return try rows.map { row in
                 let heading = format == .markdown ? "## Target `\(row.name)`\n\n" : "=== target \(row.name) ===\n"
-                let body = row.report.map { $0.rendered(as: format == .markdown ? .markdown : .text, diffFormat: colours) }
-                    ?? "error: \(row.error ?? "unknown")\n"
+                let body = try row.report.map {
+                    try DiffPruneWarning.rendered($0, format: format == .markdown ? .markdown : .text, colours: colours, refusal: row.refusal)
+                } ?? "error: \(row.error ?? "unknown")\n"
                 return heading + body
             }.joined(separator: "\n")
         }

@@ -67,7 +67,8 @@ struct DiffCommand: AsyncParsableCommand {
             case .markdown: .markdown
             }
             let colours = DiffFormat.forOutput(isTerminal: isatty(STDOUT_FILENO) != 0, environment: ProcessInfo.processInfo.environment)
-            FileHandle.standardOutput.write(Data(report.rendered(as: format, diffFormat: colours).utf8))
+            let refusal = DiffPruneWarning.refusal(plan, options: session.reconciler.options)
+            FileHandle.standardOutput.write(Data(try DiffPruneWarning.rendered(report, format: format, colours: colours, refusal: refusal).utf8))
             if let savePlan {
                 try SavedPlan(plan: plan, tetherVersion: TetherVersion.current, createdAt: Date()).write(to: savePlan)
                 printError("plan saved to \(savePlan); apply it with: tether sync --plan \(savePlan) (same source and cluster flags)")

@@ -349,4 +349,31 @@ struct SyncCommandTests {
         let savePlan = try CLI.run(["diff", "--save-plan", tree.appendingPathComponent("p.json").path] + base)
         #expect(savePlan.status == 2 && savePlan.stderr.contains("--save-plan"), "\(savePlan.stderr)")
     }
+
+    @Test("diff shows the prune refusal sync --prune would meet, in text, markdown and JSON")
+    func diffPredictsPruneRefusal() throws {
+        guard CLI.kubectl != nil else { print("notice: kubectl not on PATH; skipping"); return }
+        let emulator = try Emulator()
+        let tree = try Self.tree()
+        defer { try? FileManager.default.removeItem(at: tree) }
+        #expect(try Self.tether("sync", tree, emulator).status == 0)
+        // The same set rendered from a directory with a single object: every other member would be pruned.
+        let tiny = tree.appendingPathComponent("tiny")
+        try FileManager.default.createDirectory(at: tiny, withIntermediateDirectories: true)
+        try "resources:\n- cm.yaml\n".write(to: tiny.appendingPathComponent("kustomization.yaml"), atomically: true, encoding: .utf8)
+        try "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: only, namespace: default}\ndata: {a: b}\n"
+            .write(to: tiny.appendingPathComponent("cm.yaml"), atomically: true, encoding: .utf8)
+        let base = ["--source", tree.path, "--path", "tiny", "--name", "overlays-aws", "--server", emulator.url]
+        let text = try CLI.run(["diff"] + base)
+        #expect(text.status == 1)
+        #expect(text.stdout.contains("warning: tether sync --prune would hold back the deletions, refusing to prune"), "\(text.stdout.suffix(500))")
+        let markdown = try CLI.run(["diff", "--output", "markdown"] + base)
+        #expect(markdown.stdout.contains("> **Warning:** tether sync --prune would hold back the deletions"), "\(markdown.stdout.suffix(400))")
+        let json = try CLI.run(["diff", "--output", "json"] + base)
+        let document = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
+        #expect((document?["pruneRefusal"] as? String)?.contains("--force-prune") == true, "\(json.stdout.suffix(300))")
+        // In sync: no warning.
+        let clean = try Self.tether("diff", tree, emulator)
+        #expect(clean.status == 0 && !clean.stdout.contains("warning:"), "\(clean.stdout)")
+    }
 }

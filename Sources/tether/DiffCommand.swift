@@ -30,11 +30,26 @@ struct DiffCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Also write the plan to this file, for `tether sync --plan` (mode 0600, no Secret values).", valueName: "file"))
     var savePlan: String?
 
+    @Option(name: .long, help: ArgumentHelp("Diff every target of this file in parallel (as `tether sync --config`), each under its name.", valueName: "file"))
+    var config: String?
+
     enum DiffOutput: String, ExpressibleByArgument, CaseIterable { case text, json, markdown }
+
+    func validate() throws {
+        if config != nil, savePlan != nil {
+            throw ValidationError("--save-plan saves one target's plan; it cannot be combined with --config (diff that target with its --path and --name).")
+        }
+    }
 
     func run() async throws {
         let logger = global.bootstrapLogging()
         GitLibrary.initialize()
+        if let config {
+            let code: ExitCode
+            do { code = try await diffTargets(config, logger: logger) } catch { throw report(error) }
+            if code != .success { throw code }
+            return
+        }
         var session: ReconcileSession
         do {
             session = try await ReconcileSession.open(git: git, cluster: cluster, reconcile: reconcile, pruning: nil,
@@ -52,7 +67,8 @@ struct DiffCommand: AsyncParsableCommand {
             case .markdown: .markdown
             }
             let colours = DiffFormat.forOutput(isTerminal: isatty(STDOUT_FILENO) != 0, environment: ProcessInfo.processInfo.environment)
-            FileHandle.standardOutput.write(Data(report.rendered(as: format, diffFormat: colours).utf8))
+            let refusal = DiffPruneWarning.refusal(plan, options: session.reconciler.options)
+            FileHandle.standardOutput.write(Data(try DiffPruneWarning.rendered(report, format: format, colours: colours, refusal: refusal).utf8))
             if let savePlan {
                 try SavedPlan(plan: plan, tetherVersion: TetherVersion.current, createdAt: Date()).write(to: savePlan)
                 printError("plan saved to \(savePlan); apply it with: tether sync --plan \(savePlan) (same source and cluster flags)")

@@ -26,11 +26,14 @@ struct ReconcileSession {
                      decrypter: any FileDecrypting, logger: Logger) async throws -> ReconcileSession {
         let (source, sourceOptions) = try git.resolved()
         let (client, emulator) = try await cluster.connect(logger: logger)
-        var options = reconcile.engineOptions(defaultNamespace: client.config.namespace)
-        pruning?.apply(to: &options)
-        let pipeline = ReconcilePipeline(source: .init(source: source, options: sourceOptions, path: reconcile.path, decrypter: decrypter),
-                                         reconciler: Reconciler(client: client, options: options, logger: logger), logger: logger)
         do {
+            // overlays/auto is resolved first, so that the set is named after the overlay
+            // rendered: switching between --path overlays/aws and overlays/auto keeps one set.
+            let path = try await CloudDetection.resolve(path: reconcile.path, client: client)
+            var options = reconcile.engineOptions(defaultNamespace: client.config.namespace, resolvedPath: path)
+            pruning?.apply(to: &options)
+            let pipeline = ReconcilePipeline(source: .init(source: source, options: sourceOptions, path: path, decrypter: decrypter),
+                                             reconciler: Reconciler(client: client, options: options, logger: logger), logger: logger)
             let rendered = try await pipeline.render(try await pipeline.fetch())
             if rendered.path != reconcile.path { printError("cloud detected from the Nodes: rendering \(rendered.path)") }
             return ReconcileSession(pipeline: pipeline, rendered: rendered, emulator: emulator, phases: rendered.phases)

@@ -108,7 +108,9 @@ struct RunCommand: AsyncParsableCommand {
         // requests apart in the API server's audit log.
         if leaderElect { clientOptions.userAgent += " (\(identity))" }
         let client = KubeClient(config: connected.config, options: clientOptions, logger: logger)
-        var engine = reconcile.engineOptions(defaultNamespace: client.config.namespace)
+        // The set is named after the overlay overlays/auto detects, as in `tether sync`.
+        let namePath = reconcile.name == nil ? try await CloudDetection.resolve(path: reconcile.path, client: client) : reconcile.path
+        var engine = reconcile.engineOptions(defaultNamespace: client.config.namespace, resolvedPath: namePath)
         pruning.apply(to: &engine)
         var configuration = ContinuousReconciler.Configuration(source: source, sourceOptions: sourceOptions, path: reconcile.path, engine: engine)
         configuration.selfHeal = selfHeal

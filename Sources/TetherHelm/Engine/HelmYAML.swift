@@ -25,8 +25,8 @@ package enum HelmYAML {
         switch value {
         case .null: return .null
         case .bool(let b): return .bool(b)
-        case .int(let i, _): return .int(i)
-        case .uint(let u, _): return .uint(u)
+        case .int(let i, _): return .int(Int(i))
+        case .uint(let u, _): return .uint(UInt(u))
         case .float(let d, _): return .float(d)
         case .complex: return .null
         case .string(let s): return .string(s)

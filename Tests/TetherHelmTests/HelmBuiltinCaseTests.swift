@@ -24,6 +24,20 @@ struct HelmBuiltinCaseTests {
 
     /// Cases we know we get wrong, with the reason; a fixed case fails the list.
     static let knownFailures: Set<String> = [
+        // error texts: ours name the decoder's position and wording, Helm prints libyaml's / Go json's
+        "helm/fromYaml/error",
+        "helm/fromJson/error",
+        // fromToml not written yet
+        "helm/fromToml/map",
+        "helm/fromToml/error",
+        // Sprig families not written yet (semver, regex, crypto) or differing (b32enc)
+        "helm/numbers/semverCompare-kube",
+        "helm/strings/replace-regex",
+        "helm/strings/sha",
+        "helm/strings/htpasswd-shape",
+        "helm/strings/b64",
+        // `merge .m ...` on a field of dot: the result is not written back (maps are values)
+        "helm/dicts/merge-values-mutates",
     ]
 
     static let cases: [Case] = {

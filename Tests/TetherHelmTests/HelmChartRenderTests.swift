@@ -11,42 +11,27 @@ import TetherTemplate
 struct HelmChartRenderTests {
     /// Cases not yet byte-identical, with the reason; a fixed case fails the list.
     static let knownFailures: Set<String> = [
-        // Every chart calls a Sprig family not written yet (semverCompare, sha256sum,
-        // regexFind/mustRegexFind), so parsing fails before rendering; cluster-autoscaler's
-        // aws-autodiscovery values also have an integer key (`10:`), which the decoder refuses.
-        "argo-cd/defaults",
-        "argo-cd/gke-ingress-no-crds",
-        "argo-cd/ha-aws-alb",
-        "aws-load-balancer-controller/defaults",
-        "aws-load-balancer-controller/irsa-cert-manager",
-        "cluster-autoscaler/aws-autodiscovery",
-        "cluster-autoscaler/azure-workload-identity",
-        "cluster-autoscaler/defaults",
-        "cluster-autoscaler/gce-mig",
-        "external-dns/aws-irsa",
-        "external-dns/defaults",
-        "external-dns/gcp-workload-identity",
-        "grafana/defaults",
-        "grafana/gke-ingress-sidecars",
-        "grafana/statefulset-existing-secret",
-        "ingress-nginx/aws-nlb",
-        "ingress-nginx/azure-internal-daemonset",
-        "ingress-nginx/defaults",
-        "metrics-server/addon-resizer",
-        "metrics-server/defaults",
-        "metrics-server/ha-cert-manager",
-        "prometheus-node-exporter/defaults",
-        "prometheus-node-exporter/no-hostnetwork-netpol",
+        // Sprig families not written yet: parsing fails at semverCompare / sha256sum /
+        // regexFind / genCA / dateInZone. With those functions present (checked locally with
+        // stand-ins) these render identically except for checksum annotations:
+        "argo-cd/defaults", "argo-cd/gke-ingress-no-crds", "argo-cd/ha-aws-alb",
+        "external-dns/aws-irsa", "external-dns/defaults", "external-dns/gcp-workload-identity",
+        "grafana/defaults", "grafana/gke-ingress-sidecars", "grafana/statefulset-existing-secret",
+        "ingress-nginx/aws-nlb", "ingress-nginx/azure-internal-daemonset", "ingress-nginx/defaults",
+        "metrics-server/addon-resizer", "metrics-server/defaults", "metrics-server/ha-cert-manager",
+        "prometheus-node-exporter/defaults", "prometheus-node-exporter/no-hostnetwork-netpol",
         "prometheus-node-exporter/servicemonitor-rbac-proxy",
-        "promtail/defaults",
-        "promtail/deployment-configmap",
-        "promtail/loki-tenant-servicemonitor",
-        "redis/defaults",
-        "redis/sentinel-metrics",
-        "redis/standalone-internal-lb",
-        "secrets-store-csi-driver/defaults",
-        "secrets-store-csi-driver/no-crds-custom-dirs",
+        "promtail/defaults", "promtail/deployment-configmap", "promtail/loki-tenant-servicemonitor",
+        "secrets-store-csi-driver/defaults", "secrets-store-csi-driver/no-crds-custom-dirs",
         "secrets-store-csi-driver/rotation-sync-windows",
+        "cluster-autoscaler/azure-workload-identity", "cluster-autoscaler/defaults", "cluster-autoscaler/gce-mig",
+        // Sprig (genCA) and a webhook document that differs (not yet diagnosed)
+        "aws-load-balancer-controller/defaults", "aws-load-balancer-controller/irsa-cert-manager",
+        // the values file has an integer key (`10:`), which TetherModel's decoder refuses
+        "cluster-autoscaler/aws-autodiscovery",
+        // Sprig, and `$_ := set .Values.global.redis "password" ...` then `.Values.global.redis.password`:
+        // a write through a field of dot is not seen later (maps are values in the engine)
+        "redis/defaults", "redis/sentinel-metrics", "redis/standalone-internal-lb",
     ]
 
     static func render(_ item: HelmCorpus.Case) throws -> String {

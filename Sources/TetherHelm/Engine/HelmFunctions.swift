@@ -51,7 +51,7 @@ enum HelmFunctions {
             var copy = context.templates
             let name = copy.name
             do {
-                try copy.parse(text, name: name)
+                try copy.parse(text, name: name, replacing: true)
                 let out = try context.execute(name, data: a[1], in: copy)
                 return .string(out.replacingOccurrences(of: "<no value>", with: ""))
             } catch {

@@ -51,8 +51,16 @@ extension Executor {
         let context = TemplateCallContext(templates: set, templateName: tree.name, execution: execution)
         do {
             let result = try callee.body(argv, context)
-            if callee.mutatesFirstArgument, case .variable(let ref)? = args.first, let value = result.value {
-                writeBack(ref, value)
+            if callee.mutatesFirstArgument, let value = result.value {
+                switch args.first {
+                case .variable(let ref)?: writeBack(ref, value)
+                case .field(_, let idents)?:
+                    if let current = changedDot ?? dot.value {
+                        changedDot = Self.replacing(current, at: idents[...], with: value)
+                    }
+                case .dot?: changedDot = value
+                default: break
+                }
             }
             return result
         } catch {

@@ -38,8 +38,6 @@ struct SprigCaseTests {
         "sprig/date_test.go:TestDurationRound#3",
         "sprig/date_test.go:TestToDate#1",
         // written but differs from Helm (list functions on non-[]interface{} inputs, set/unset return values, camelcase, seq, issue 188): to fix
-        "sprig/dict_test.go:TestSet#1",
-        "sprig/dict_test.go:TestUnset#1",
         "sprig/functions_test.go:TestCamelCase#2",
         "sprig/functions_test.go:TestCamelCase#4",
         "sprig/issue_188_test.go:TestIssue188#1",

@@ -48,7 +48,7 @@ let package = Package(
         .target(name: "TetherRender", dependencies: ["TetherModel", "TetherPatch", "COpenSSL"], swiftSettings: swiftSettings),
         // MARK: Helm: Go text/template, then Helm (Sprig, built-ins, charts, values, output)
         .target(name: "TetherTemplate", swiftSettings: swiftSettings),
-        .target(name: "TetherHelm", dependencies: ["TetherTemplate", "TetherModel"], swiftSettings: swiftSettings),
+        .target(name: "TetherHelm", dependencies: ["TetherTemplate", "TetherModel", "COpenSSL"], swiftSettings: swiftSettings),
         // MARK: SOPS decryption and encryption (age, PGP through gpg, AES-256-GCM, MAC, stores)
         .target(
             name: "TetherSOPS",

@@ -32,7 +32,7 @@ extension Dashboard {
         let (state, error) = syncState(history: history, running: running, drifted: drifted)
         map["syncState"] = .string(state)
         map["syncError"] = .string(error ?? "")
-        map["health"] = .string(history.isEmpty && objects.isEmpty ? "unknown" : Self.overallHealth(objects))
+        map["health"] = .string(objects.isEmpty ? "unknown" : Self.overallHealth(objects))
         map["syncing"] = .bool(running != nil)
         map["currentTrigger"] = .string(running?.trigger ?? "")
         let last = history.first

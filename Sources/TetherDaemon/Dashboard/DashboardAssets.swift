@@ -41,10 +41,10 @@ enum DashboardAssets {
             }
             var prev = null;
             items.forEach(function (item) {
-              var tr = body.insertRow();
+              var tr = body.insertRow(), same = prev !== null;
               heads.forEach(function (th) {
                 var td = tr.insertCell(), key = th.dataset.key, style = th.dataset.style, value = text(item[key]);
-                if (style === 'group' && prev && text(prev[key]) === value) return;
+                if (style === 'group') { same = same && text(prev[key]) === value; if (same) return; }
                 var node = content(style, value), link = th.dataset.link && item[th.dataset.link];
                 if (link) { var a = document.createElement('a'); a.href = link; a.appendChild(node); node = a; }
                 td.appendChild(node);

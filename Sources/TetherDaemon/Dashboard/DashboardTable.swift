@@ -41,12 +41,17 @@ struct DashboardTable: Sendable {
         var previous: Value?
         for item in items {
             out += "<tr>"
+            // A group cell repeats the row above until one group cell differs (a tree).
+            var sameGroup = previous != nil
             for column in columns {
                 let text = item[column.key]?.scalarText ?? ""
                 out += "<td>"
-                if column.style == .group, previous?[column.key]?.scalarText == text {
-                    out += "</td>"
-                    continue
+                if column.style == .group {
+                    sameGroup = sameGroup && previous?[column.key]?.scalarText == text
+                    if sameGroup {
+                        out += "</td>"
+                        continue
+                    }
                 }
                 var inner = HTML.escape(text)
                 switch column.style {

@@ -74,7 +74,7 @@ let package = Package(
         .target(
             name: "TetherDaemon",
             dependencies: [
-                "COpenSSL", "TetherModel", "TetherKube", "TetherEngine", "TetherGit", "TetherRender",
+                "COpenSSL", "TetherModel", "TetherKube", "TetherEngine", "TetherGit", "TetherRender", "TetherPatch",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

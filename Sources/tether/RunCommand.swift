@@ -33,6 +33,7 @@ struct RunCommand: AsyncParsableCommand {
     @OptionGroup var reconcile: ReconcileOptions
     @OptionGroup var pruning: PruneOptions
     @OptionGroup var decryption: DecryptionOptions
+    @OptionGroup var dashboard: DashboardOptions
 
     @Option(name: .long, help: ArgumentHelp("Poll the source this often, in seconds.", valueName: "seconds"))
     var interval = 60
@@ -115,6 +116,10 @@ struct RunCommand: AsyncParsableCommand {
         var configuration = ContinuousReconciler.Configuration(source: source, sourceOptions: sourceOptions, path: reconcile.path, engine: engine)
         configuration.selfHeal = selfHeal
         configuration.decrypter = try decryption.fileDecrypter()
+        var limits = DashboardRecorder.Limits()
+        limits.history = dashboard.uiHistory
+        let recorder = DashboardRecorder(limits: limits)
+        if dashboard.dashboard { configuration.observer = recorder }
 
         let status = DaemonStatus(staleAfter: .seconds(staleAfter ?? interval * 3 + 60))
         let reconciler = ContinuousReconciler(configuration: configuration, client: client, metrics: metrics, logger: logger)
@@ -133,9 +138,15 @@ struct RunCommand: AsyncParsableCommand {
                 scheduler.trigger($0)
             }
         }
-        let http = DaemonHTTPServer(status: status, registry: registry, receiver: receiver, logger: logger)
-            .application(listen: try ListenAddress(listen)) { address in
-                printError("tether run: serving /healthz, /readyz, /metrics, /status\(receiver == nil ? "" : " and /hooks/*") on http://\(address)")
+        var server = DaemonHTTPServer(status: status, registry: registry, receiver: receiver, logger: logger)
+        if dashboard.dashboard {
+            let target = Dashboard.Target(name: engine.name, source: source.redactedURL, ref: git.ref, path: reconcile.path,
+                                          parent: "ConfigMap/\(engine.parentNamespace)/\(engine.parentName)")
+            server.dashboard = Dashboard(target: target, recorder: recorder, fieldManager: engine.fieldManager, access: try dashboard.access(),
+                                         trigger: { scheduler.trigger($0) }, liveView: { reconciler.liveView() })
+        }
+        let http = server.application(listen: try ListenAddress(listen)) { address in
+                printError("tether run: serving /healthz, /readyz, /metrics, /status\(receiver == nil ? "" : " and /hooks/*") on http://\(address)\(dashboard.dashboard ? " (dashboard at /)" : "")")
             }
         var services: [any Service] = [http]
         if leaderElect {
@@ -152,6 +163,7 @@ struct RunCommand: AsyncParsableCommand {
         let group = ServiceGroup(configuration: .init(services: services.map { .init(service: $0) },
                                                       gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
+        recorder.finishStreams()
         await reconciler.stop()
         await emulator?.stop()
     }

@@ -19,6 +19,8 @@ package struct DaemonHTTPServer: Sendable {
     package let status: DaemonStatus
     package let registry: PrometheusCollectorRegistry
     package let receiver: WebhookReceiver?
+    /// Serves `/`, `/targets/…` and `/api/v1/…` (docs/dashboard.md); nil for none.
+    package var dashboard: Dashboard?
     private let logger: Logger
 
     /// - Parameters:
@@ -65,6 +67,7 @@ package struct DaemonHTTPServer: Sendable {
             }
             return await Self.webhook(request, provider: provider, receiver: receiver)
         }
+        dashboard?.addRoutes(to: router)
         return router
     }
 

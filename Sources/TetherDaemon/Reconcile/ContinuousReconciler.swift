@@ -5,7 +5,7 @@ package import TetherEngine
 package import TetherGit
 package import TetherKube
 package import TetherRender
-import TetherModel
+package import TetherModel
 
 /// What `tether run` repeats: fetch (cheaply when nothing changed), render, plan and
 /// apply, prune; and between syncs, watch the set's members and correct drift.
@@ -26,6 +26,8 @@ package final class ContinuousReconciler: Sendable {
         /// Decrypts SOPS-encrypted files while rendering (`--age-key-file` and the sops
         /// conventions); `nil` reads them as stored.
         package var decrypter: (any FileDecrypting)?
+        /// Told of syncs and drift (the dashboard); nil for none.
+        package var observer: (any ReconcileObserver)?
 
         package init(source: GitSource, sourceOptions: GitSourceOptions, path: String, engine: EngineOptions) {
             self.source = source
@@ -89,7 +91,13 @@ package final class ContinuousReconciler: Sendable {
 
     /// One sync, for the scheduler.
     package func sync(_ trigger: SyncTrigger) async -> SyncOutcome {
-        let outcome = await gate.run { await self.syncExclusive(trigger) }
+        let outcome = await gate.run {
+            let start = ContinuousClock.now
+            self.configuration.observer?.syncStarted(trigger, at: Date())
+            let outcome = await self.syncExclusive(trigger)
+            self.configuration.observer?.syncFinished(trigger, outcome: outcome, duration: ContinuousClock.now - start)
+            return outcome
+        }
         // The sync's objects are freed by now; hand their pages back.
         MemoryTrim.releaseFreedMemory()
         return outcome
@@ -107,6 +115,7 @@ package final class ContinuousReconciler: Sendable {
             return await failed("fetch failed: \(error)", revision: previous)
         }
         let revision = fetched.revision
+        configuration.observer?.fetched(fetched.checkout.revision)
         if !trigger.isFull, let unchanged = alreadyApplied(revision) {
             logger.debug("revision already applied; nothing to plan", metadata: ["revision": "\(revision ?? "-")", "trigger": "\(trigger)"])
             return unchanged
@@ -120,6 +129,7 @@ package final class ContinuousReconciler: Sendable {
             let objects = current.desired.objects
             let planned = try await pipeline.plan(current)
             var plan = planned.0
+            configuration.observer?.planned(plan)
             var result = try await pipeline.apply(plan, phases: planned.1).result
             if await forceCorrectableConflicts(result, plan: plan) {
                 // Plan and apply again: the objects taken back are now unchanged, and the
@@ -212,6 +222,13 @@ package final class ContinuousReconciler: Sendable {
         return members
     }
 
+    /// What was applied and what the watches hold now, for the dashboard: the rendered
+    /// objects of the last successful sync, and the watch cache (nil before the first sync).
+    /// Reads memory only, never the cluster.
+    package func liveView() -> (desired: [ResourceID: PlanEntry], cache: LiveCache?) {
+        state.withLock { ($0.desired, $0.cache) }
+    }
+
     func recordCorrections(_ count: Int) {
         state.withLock { $0.corrections += count }
     }
@@ -246,6 +263,7 @@ package final class ContinuousReconciler: Sendable {
         guard let what = DriftDetector(fieldManager: configuration.engine.fieldManager).drift(desired: desired, live: live) else { return }
         let policy = DriftPolicy.forObject(desired: desired, live: live, selfHeal: configuration.selfHeal)
         if policy == .ignore { return }
+        configuration.observer?.driftDetected(id, what: what, policy: policy)
         if policy == .report {
             state.withLock { $0.driftReports += 1 }
             logger.warning("drift detected (reporting only)", metadata: ["object": "\(id)", "drift": "\(what)"])
@@ -293,9 +311,12 @@ package final class ContinuousReconciler: Sendable {
                 self.state.withLock { $0.corrections += 1 }
                 self.metrics?.recordDriftCorrections(1)
                 self.logger.notice("drift corrected", metadata: ["object": "\(id)", "result": "\(outcome.outcome.rawValue)"])
+                self.configuration.observer?.driftCorrected(id, what: live == nil ? "deleted" : "changed", failure: nil)
                 await self.recordEvent(reason: "DriftCorrected", message: "\(id) was \(live == nil ? "deleted" : "changed") and has been restored", type: "Normal")
             } else {
                 self.logger.error("drift correction failed", metadata: ["object": "\(id)", "error": "\(result.first?.message ?? "?")"])
+                self.configuration.observer?.driftCorrected(id, what: live == nil ? "deleted" : "changed",
+                                                            failure: result.first?.message ?? "the correction failed")
             }
         }
     }

@@ -119,7 +119,7 @@ let package = Package(
         // Test support shared by the targets that start real servers (posix_spawn with a clean signal mask).
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: swiftSettings),
         .testTarget(name: "TetherCLITests", dependencies: ["tether", "TestSupport"], swiftSettings: swiftSettings),
-        .testTarget(name: "TetherEmulatorTests", dependencies: ["TetherEmulator", "TetherModel"], swiftSettings: swiftSettings),
+        .testTarget(name: "TetherEmulatorTests", dependencies: ["TetherEmulator", "TetherModel", "TetherPatch"], swiftSettings: swiftSettings),
         .testTarget(name: "TetherRenderTests", dependencies: ["TetherRender", "TetherModel"], swiftSettings: swiftSettings),
         .testTarget(name: "TetherTemplateTests", dependencies: ["TetherTemplate"], swiftSettings: swiftSettings),
         .testTarget(name: "TetherHelmTests", dependencies: ["TetherHelm", "TetherTemplate", "TetherModel"], swiftSettings: swiftSettings),

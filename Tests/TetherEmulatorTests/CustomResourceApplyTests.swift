@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TetherModel
+import TetherPatch
 @testable import TetherEmulator
 
 extension EmulatorSuites {

@@ -9,7 +9,7 @@ import TetherModel
 /// failure reproduces; set TETHER_DIFF_SEEDS to run more or fewer.
 @Suite("differential against kubectl kustomize")
 struct DifferentialTests {
-    static var seedCount: Int { Int(ProcessInfo.processInfo.environment["TETHER_DIFF_SEEDS"] ?? "") ?? 200 }
+    static var seedCount: Int { Int(ProcessInfo.processInfo.environment["TETHER_DIFF_SEEDS"] ?? "") ?? 300 }
 
     static func write(_ files: [String: String], to root: URL) throws {
         for (path, text) in files.sorted(by: { $0.key < $1.key }) {
@@ -32,7 +32,7 @@ struct DifferentialTests {
         return process.terminationStatus == 0 ? String(decoding: data, as: UTF8.self) : nil
     }
 
-    @Test("random trees render like kubectl kustomize", .enabled(if: FixtureTests.kubectl != nil), .timeLimit(.minutes(5)))
+    @Test("random trees render like kubectl kustomize", .enabled(if: FixtureTests.kubectl != nil), .timeLimit(.minutes(10)))
     func randomTrees() throws {
         let base = FileManager.default.temporaryDirectory.appendingPathComponent("tether-diff-\(UInt64.random(in: 0...UInt64.max))")
         defer { try? FileManager.default.removeItem(at: base) }

@@ -236,6 +236,27 @@ struct TreeGenerator {
             k += "vars:\n- name: APP_SERVICE\n  objref:\n    kind: Service\n    name: \(app)\n    apiVersion: v1\n"
             if rng.chance(50) { k += "  fieldref:\n    fieldpath: spec.ports[0].port\n" }
         }
+        var transformers: [String] = []
+        if rng.chance(40) {
+            transformers.append(
+                "- |-\n  apiVersion: builtin\n  kind: AnnotationsTransformer\n  metadata:\n    name: notes\n  annotations:\n    reviewed: \(rng.pick(Self.words))\n  fieldSpecs:\n  - path: metadata/annotations\n    create: true\n")
+        }
+        if rng.chance(40) {
+            files["\(dir)/tier.yaml"] =
+                "apiVersion: builtin\nkind: LabelTransformer\nmetadata:\n  name: tier\nlabels:\n  tier: \(rng.pick(Self.words))\nfieldSpecs:\n- path: metadata/labels\n  create: true\n"
+            transformers.append("- tier.yaml\n")
+        }
+        if rng.chance(30) {
+            files["\(dir)/scale.yaml"] =
+                "apiVersion: builtin\nkind: ReplicaCountTransformer\nmetadata:\n  name: scale\nreplica:\n  name: \(app)\n  count: \(rng.int(5) + 1)\nfieldSpecs:\n- path: spec/replicas\n  create: true\n  kind: Deployment\n"
+            transformers.append("- scale.yaml\n")
+        }
+        if !transformers.isEmpty { k += "transformers:\n" + transformers.joined() }
+        if rng.chance(30) {
+            // A transformer config teaching labels a field of its own.
+            files["\(dir)/config.yaml"] = "commonLabels:\n- path: spec/template/metadata/annotations\n  create: true\n  kind: Deployment\n"
+            k += "configurations:\n- config.yaml\n"
+        }
         if rng.chance(20) { k += "sortOptions:\n  order: fifo\n" }
         files["\(dir)/kustomization.yaml"] = k
     }

@@ -97,6 +97,8 @@ struct SprigDifferentialTests {
         .init("{{ encryptAES \"k\" \"\" }}|{{ decryptAES \"k\" \"\" }}", expected: "|"),
         .init("{{ \"a very long plaintext that spans several AES blocks\" | encryptAES \"a-password-longer-than-thirty-two-bytes!!\" | decryptAES \"a-password-longer-than-thirty-two-bytes!!\" }}", expected: "a very long plaintext that spans several AES blocks"),
         .init("{{ camelcase \"GOLANG_IS_GREAT\" }}|{{ camelcase \"some words-here\" }}|{{ camelcase \"\" }}", expected: "GolangIsGreat|SomeWordsHere|"),
+        .init(#"{{ derivePassword 1 "long" "password" "user" "example.com" }}|{{ derivePassword 3 "pin" "pw" "u" "s" }}|{{ derivePassword 1 "bogus" "pw" "u" "s" }}|{{ uuidv4 | len }}"#,
+              expected: "ZedaFaxcZaso9*|7979|cannot find password template bogus|36"),
     ]
 
     @Test("renders as Go's Sprig does", arguments: cases)

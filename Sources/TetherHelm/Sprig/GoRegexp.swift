@@ -298,7 +298,7 @@ private struct Translator {
             }
         }
         guard stack.isEmpty else { throw error("missing closing )", 0) }
-        return out
+        return out.isEmpty ? "(?:)" : out
     }
 
     mutating func atomEnded(at start: String.Index?) {

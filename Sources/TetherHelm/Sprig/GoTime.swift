@@ -112,7 +112,33 @@ struct GoTime: TemplateObject {
 
     var abbreviation: String {
         if ["UTC", "GMT", "Etc/UTC", "Universal", "Zulu"].contains(zone.identifier) || (offset == 0 && zone.identifier.hasPrefix("GMT")) { return "UTC" }
-        return zone.abbreviation(for: Date(timeIntervalSince1970: TimeInterval(seconds))) ?? "UTC"
+        let date = Date(timeIntervalSince1970: TimeInterval(seconds))
+        if let name = Self.tzifAbbreviation(zone.identifier, offset: offset, dst: zone.isDaylightSavingTime(for: date)) { return name }
+        return zone.abbreviation(for: date) ?? "UTC"
+    }
+
+    /// The abbreviation Go prints, read as Go reads it from the zone's TZif file: the latest
+    /// local-time type with this offset and daylight flag. Foundation on Linux answers
+    /// `GMT-5` where Go prints `EST`.
+    static func tzifAbbreviation(_ identifier: String, offset: Int, dst: Bool) -> String? {
+        guard !identifier.contains(".."), let data = FileManager.default.contents(atPath: "/usr/share/zoneinfo/" + identifier) else { return nil }
+        let b = [UInt8](data)
+        guard b.count >= 44, b[0] == 0x54, b[1] == 0x5A, b[2] == 0x69, b[3] == 0x66 else { return nil }
+        func u32(_ i: Int) -> Int { Int(b[i]) << 24 | Int(b[i + 1]) << 16 | Int(b[i + 2]) << 8 | Int(b[i + 3]) }
+        let timecnt = u32(32), typecnt = u32(36), charcnt = u32(40)
+        let types = 44 + timecnt * 5, chars = types + typecnt * 6
+        guard chars + charcnt <= b.count else { return nil }
+        var found: String?
+        for t in 0..<typecnt {
+            let base = types + t * 6
+            let utoff = Int(Int32(bitPattern: UInt32(u32(base))))
+            guard utoff == offset, (b[base + 4] != 0) == dst else { continue }
+            let start = chars + Int(b[base + 5])
+            guard start < chars + charcnt else { continue }
+            let end = b[start..<(chars + charcnt)].firstIndex(of: 0) ?? (chars + charcnt)
+            found = String(decoding: b[start..<end], as: UTF8.self)
+        }
+        return found
     }
 
     struct Civil { var year, month, day, hour, minute, second, weekday, yearDay: Int64 }

@@ -1,4 +1,5 @@
 import COpenSSL
+import Foundation
 import TetherModel
 import TetherTemplate
 
@@ -21,7 +22,67 @@ extension Sprig {
             var rng = SystemRandomNumberGenerator()
             return .string(Base64.encode((0..<count).map { _ in UInt8.random(in: 0...255, using: &rng) }))
         }
+        f["derivePassword"] = TemplateFunction([.uint(.uint32), .string, .string, .string, .string]) { a, _ in
+            let counter: UInt32 = if case .uint(let u, _) = a[0] { UInt32(truncatingIfNeeded: u) } else { 0 }
+            return .string(derivePassword(counter, str(a, 1), str(a, 2), str(a, 3), str(a, 4)))
+        }
+        f["uuidv4"] = TemplateFunction { _, _ in .string(UUID().uuidString.lowercased()) }
         return f
+    }
+
+    private static let passwordTemplates: [String: [String]] = [
+        "maximum": ["anoxxxxxxxxxxxxxxxxx", "axxxxxxxxxxxxxxxxxno"],
+        "long": ["CvcvnoCvcvCvcv", "CvcvCvcvnoCvcv", "CvcvCvcvCvcvno", "CvccnoCvcvCvcv", "CvccCvcvnoCvcv",
+                 "CvccCvcvCvcvno", "CvcvnoCvccCvcv", "CvcvCvccnoCvcv", "CvcvCvccCvcvno", "CvcvnoCvcvCvcc",
+                 "CvcvCvcvnoCvcc", "CvcvCvcvCvccno", "CvccnoCvccCvcv", "CvccCvccnoCvcv", "CvccCvccCvcvno",
+                 "CvcvnoCvccCvcc", "CvcvCvccnoCvcc", "CvcvCvccCvccno", "CvccnoCvcvCvcc", "CvccCvcvnoCvcc",
+                 "CvccCvcvCvccno"],
+        "medium": ["CvcnoCvc", "CvcCvcno"],
+        "short": ["Cvcn"],
+        "basic": ["aaanaaan", "aannaaan", "aaannaaa"],
+        "pin": ["nnnn"],
+    ]
+
+    private static let passwordCharacters: [Character: [UInt8]] = [
+        "V": Array("AEIOU".utf8), "C": Array("BCDFGHJKLMNPQRSTVWXYZ".utf8), "v": Array("aeiou".utf8),
+        "c": Array("bcdfghjklmnpqrstvwxyz".utf8), "A": Array("AEIOUBCDFGHJKLMNPQRSTVWXYZ".utf8),
+        "a": Array("AEIOUaeiouBCDFGHJKLMNPQRSTVWXYZbcdfghjklmnpqrstvwxyz".utf8), "n": Array("0123456789".utf8),
+        "o": Array("@&%?,=[]_:-+*$#!'^~;()/.".utf8),
+        "x": Array("AEIOUaeiouBCDFGHJKLMNPQRSTVWXYZbcdfghjklmnpqrstvwxyz0123456789!@#$%^&*()".utf8),
+    ]
+
+    /// Sprig's `derivePassword`: the Master Password algorithm (scrypt N=32768 r=8 p=2 over
+    /// the seed and user, HMAC-SHA256 over the seed, site and counter, then a template).
+    static func derivePassword(_ counter: UInt32, _ type: String, _ password: String, _ user: String, _ site: String) -> String {
+        guard let templates = passwordTemplates[type] else { return "cannot find password template \(type)" }
+        func be32(_ v: UInt32) -> [UInt8] { [UInt8(v >> 24), UInt8(v >> 16 & 255), UInt8(v >> 8 & 255), UInt8(v & 255)] }
+        let seed = Array("com.lyndir.masterpassword".utf8)
+        let salt = seed + be32(UInt32(user.utf8.count)) + Array(user.utf8)
+        let pass = Array(password.utf8)
+        var key = [UInt8](repeating: 0, count: 64)
+        let ok = pass.withUnsafeBufferPointer { p in
+            salt.withUnsafeBufferPointer { s in
+                key.withUnsafeMutableBufferPointer { k in
+                    EVP_PBE_scrypt(p.baseAddress, p.count, s.baseAddress, s.count, 32768, 8, 2, 256 << 20, k.baseAddress, 64)
+                }
+            }
+        }
+        guard ok == 1 else { return "failed to derive password: scrypt failed" }
+        let message = seed + be32(UInt32(site.utf8.count)) + Array(site.utf8) + be32(counter)
+        var mac = [UInt8](repeating: 0, count: 32)
+        var length: UInt32 = 0
+        _ = key.withUnsafeBufferPointer { k in
+            message.withUnsafeBufferPointer { m in
+                mac.withUnsafeMutableBufferPointer { HMAC(EVP_sha256(), k.baseAddress, Int32(k.count), m.baseAddress, m.count, $0.baseAddress, &length) }
+            }
+        }
+        let template = Array(templates[Int(mac[0]) % templates.count])
+        var out: [UInt8] = []
+        for (i, element) in template.enumerated() {
+            let chars = passwordCharacters[element]!
+            out.append(chars[Int(mac[i + 1]) % chars.count])
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     static func hex(_ bytes: [UInt8]) -> String {

@@ -5,13 +5,13 @@ package import TetherTemplate
 /// and replaces `toJson`, `fromJson`, `toYaml`... with its own, which live elsewhere).
 ///
 /// Each function declares Sprig's Go parameter types, so the engine converts and refuses
-/// arguments exactly as Go's reflect call does.
+/// arguments exactly as Go's reflect call does. Errors carry Sprig's Go text; the engine
+/// wraps them as `error calling NAME: ...`.
 ///
 /// Not written yet (absent, so a template calling one fails at parse time with Go's
-/// `function "X" not defined`, never faked): `bcrypt`, `htpasswd`, `derivePassword`,
-/// `genPrivateKey`, `genCA`, `genCAWithKey`, `genSelfSignedCert`, `genSelfSignedCertWithKey`,
-/// `genSignedCert`, `genSignedCertWithKey`, `buildCustomCert`, `getHostByName`. TODO(issue 14). Errors carry Sprig's Go text; the engine
-/// wraps them as `error calling NAME: ...`.
+/// `function "X" not defined`, never faked): `bcrypt`, `htpasswd`, `genPrivateKey`, `genCA`,
+/// `genCAWithKey`, `genSelfSignedCert`, `genSelfSignedCertWithKey`, `genSignedCert`,
+/// `genSignedCertWithKey`, `buildCustomCert`, `getHostByName`. TODO(issue 14).
 package enum Sprig {
     /// Every Sprig function Helm exposes, by the name templates call it.
     ///

@@ -11,20 +11,8 @@ import TetherTemplate
 struct HelmChartRenderTests {
     /// Cases not yet byte-identical, with the reason; a fixed case fails the list.
     static let knownFailures: Set<String> = [
-        // Sprig families not written yet: parsing fails at semverCompare / sha256sum /
-        // regexFind / genCA / dateInZone. With those functions present (checked locally with
-        // stand-ins) these render identically except for checksum annotations:
-        "argo-cd/defaults", "argo-cd/gke-ingress-no-crds", "argo-cd/ha-aws-alb",
-        "external-dns/aws-irsa", "external-dns/defaults", "external-dns/gcp-workload-identity",
-        "grafana/defaults", "grafana/gke-ingress-sidecars", "grafana/statefulset-existing-secret",
-        "ingress-nginx/aws-nlb", "ingress-nginx/azure-internal-daemonset", "ingress-nginx/defaults",
+        // not yet diagnosed after the Sprig families landed
         "metrics-server/addon-resizer", "metrics-server/defaults", "metrics-server/ha-cert-manager",
-        "prometheus-node-exporter/defaults", "prometheus-node-exporter/no-hostnetwork-netpol",
-        "prometheus-node-exporter/servicemonitor-rbac-proxy",
-        "promtail/defaults", "promtail/deployment-configmap", "promtail/loki-tenant-servicemonitor",
-        "secrets-store-csi-driver/defaults", "secrets-store-csi-driver/no-crds-custom-dirs",
-        "secrets-store-csi-driver/rotation-sync-windows",
-        "cluster-autoscaler/azure-workload-identity", "cluster-autoscaler/defaults", "cluster-autoscaler/gce-mig",
         // Sprig (genCA) and a webhook document that differs (not yet diagnosed)
         "aws-load-balancer-controller/defaults", "aws-load-balancer-controller/irsa-cert-manager",
         // the values file has an integer key (`10:`), which TetherModel's decoder refuses

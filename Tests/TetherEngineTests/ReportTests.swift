@@ -113,7 +113,7 @@ struct ReportTests {
         #expect(text.contains("\n````diff\n"))
         #expect(text.contains("\n````\n\n</details>"))
         #expect(text.contains("Revision `` `odd` ``"))
-        #expect(Markdown.html("a<b>&\"c\"") == "a&lt;b&gt;&amp;&quot;c&quot;")
+        #expect(HTML.escape("a<b>&\"c\"") == "a&lt;b&gt;&amp;&quot;c&quot;")
         #expect(Markdown.cell("x|y\nz<w>") == "x\\|y z&lt;w&gt;")
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import TetherEngine
 package import TetherModel
 
 /// The dashboard's pages, rendered on the server from the API documents: every page is

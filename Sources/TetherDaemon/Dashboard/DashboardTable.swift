@@ -1,3 +1,4 @@
+import TetherEngine
 import TetherModel
 
 /// A table of the dashboard: its columns name fields of an API document's `items`, so the
@@ -72,25 +73,7 @@ struct DashboardTable: Sendable {
     }
 }
 
-/// HTML text helpers.
-enum HTML {
-    /// Escapes `&`, `<`, `>`, `"` and `'`, for text and attribute values alike.
-    static func escape(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for character in text {
-            switch character {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.append(character)
-            }
-        }
-        return out
-    }
-
+extension HTML {
     /// A CSS class fragment: lowercase letters and digits, other characters as `-`.
     static func slug(_ text: String) -> String {
         String(text.lowercased().map { $0.isLetter && $0.isASCII || $0.isNumber && $0.isASCII ? $0 : "-" })

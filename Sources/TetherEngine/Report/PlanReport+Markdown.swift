@@ -55,7 +55,7 @@ extension PlanReport {
     static func detailsBlock(_ diff: ObjectDiff) -> String {
         let body = diff.unified()
         let fence = String(repeating: "`", count: max(3, Markdown.longestBacktickRun(body) + 1))
-        return "<details><summary>\(Markdown.html(diff.id.description)) — \(diff.action.rawValue)</summary>\n\n"
+        return "<details><summary>\(HTML.escape(diff.id.description)) — \(diff.action.rawValue)</summary>\n\n"
             + fence + "diff\n" + body + fence + "\n\n</details>\n\n"
     }
 }
@@ -73,21 +73,6 @@ enum Markdown {
             case "<": out += "&lt;"
             case ">": out += "&gt;"
             case "&": out += "&amp;"
-            default: out.append(character)
-            }
-        }
-        return out
-    }
-
-    /// Text inside an HTML element (the `<summary>`).
-    static func html(_ text: String) -> String {
-        var out = ""
-        for character in text {
-            switch character {
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "&": out += "&amp;"
-            case "\"": out += "&quot;"
             default: out.append(character)
             }
         }

@@ -70,6 +70,30 @@ struct SyncCommandTests {
         init(_ text: String) { description = text }
     }
 
+    /// A `tether.yaml` beside the tree with two targets: overlays/aws on `aws`, overlays/gcp on `gcp`.
+    static func awsAndGCPTargets(in tree: URL, aws: Emulator, gcp: Emulator) throws -> URL {
+        let config = tree.appendingPathComponent("tether.yaml")
+        try """
+            targets:
+            - name: aws
+              path: overlays/aws
+              server: \(aws.url)
+            - name: gcp
+              path: overlays/gcp
+              server: \(gcp.url)
+            """.write(to: config, atomically: true, encoding: .utf8)
+        return config
+    }
+
+    /// Applies a Node whose `spec.providerID` names the cloud, as overlays/auto reads it.
+    static func addNode(providerID: String, in tree: URL, to cluster: Emulator) throws {
+        let node = tree.appendingPathComponent("node.yaml")
+        try "apiVersion: v1\nkind: Node\nmetadata: {name: ip-10-0-0-1}\nspec: {providerID: '\(providerID)'}\n"
+            .write(to: node, atomically: true, encoding: .utf8)
+        #expect(try cluster.kubectl(["apply", "--server-side", "-f", node.path]).status == 0)
+    }
+
+
     /// A private copy of overlays-example.
     static func tree() throws -> URL {
         let target = FileManager.default.temporaryDirectory.appendingPathComponent("tether-sync-\(UUID().uuidString)")
@@ -244,16 +268,7 @@ struct SyncCommandTests {
         let aws = try Emulator(), gcp = try Emulator()
         let tree = try Self.tree()
         defer { try? FileManager.default.removeItem(at: tree) }
-        let config = tree.appendingPathComponent("tether.yaml")
-        try """
-            targets:
-            - name: aws
-              path: overlays/aws
-              server: \(aws.url)
-            - name: gcp
-              path: overlays/gcp
-              server: \(gcp.url)
-            """.write(to: config, atomically: true, encoding: .utf8)
+        let config = try Self.awsAndGCPTargets(in: tree, aws: aws, gcp: gcp)
         let sync = try CLI.run(["sync", "--source", tree.path, "--config", config.path])
         #expect(sync.status == 0, "\(sync.stdout) \(sync.stderr)")
         let rows = sync.stdout.split(separator: "\n")
@@ -270,10 +285,7 @@ struct SyncCommandTests {
 
         // overlays/auto: the Nodes' providerID names the cloud.
         let cluster = try Emulator()
-        let node = tree.appendingPathComponent("node.yaml")
-        try "apiVersion: v1\nkind: Node\nmetadata: {name: ip-10-0-0-1}\nspec: {providerID: 'gce://project/europe-west1-b/node-1'}\n"
-            .write(to: node, atomically: true, encoding: .utf8)
-        #expect(try cluster.kubectl(["apply", "--server-side", "-f", node.path]).status == 0)
+        try Self.addNode(providerID: "gce://project/europe-west1-b/node-1", in: tree, to: cluster)
         let auto = try CLI.run(["sync", "--source", tree.path, "--path", "overlays/auto", "--server", cluster.url])
         #expect(auto.status == 0, "\(auto.stderr)")
         #expect(auto.stderr.contains("rendering overlays/gcp"))
@@ -290,10 +302,7 @@ struct SyncCommandTests {
         let cluster = try Emulator()
         let tree = try Self.tree()
         defer { try? FileManager.default.removeItem(at: tree) }
-        let node = tree.appendingPathComponent("node.yaml")
-        try "apiVersion: v1\nkind: Node\nmetadata: {name: ip-10-0-0-1}\nspec: {providerID: 'aws:///eu-west-1a/i-0123456789abcdef0'}\n"
-            .write(to: node, atomically: true, encoding: .utf8)
-        #expect(try cluster.kubectl(["apply", "--server-side", "-f", node.path]).status == 0)
+        try Self.addNode(providerID: "aws:///eu-west-1a/i-0123456789abcdef0", in: tree, to: cluster)
         let first = try CLI.run(["sync", "--source", tree.path, "--path", "overlays/aws", "--server", cluster.url])
         #expect(first.status == 0, "\(first.stderr)")
         let auto = try CLI.run(["diff", "--source", tree.path, "--path", "overlays/auto", "--server", cluster.url])
@@ -311,16 +320,7 @@ struct SyncCommandTests {
         let aws = try Emulator(), gcp = try Emulator()
         let tree = try Self.tree()
         defer { try? FileManager.default.removeItem(at: tree) }
-        let config = tree.appendingPathComponent("tether.yaml")
-        try """
-            targets:
-            - name: aws
-              path: overlays/aws
-              server: \(aws.url)
-            - name: gcp
-              path: overlays/gcp
-              server: \(gcp.url)
-            """.write(to: config, atomically: true, encoding: .utf8)
+        let config = try Self.awsAndGCPTargets(in: tree, aws: aws, gcp: gcp)
         let base = ["--source", tree.path, "--config", config.path]
         let text = try CLI.run(["diff"] + base)
         #expect(text.status == 1, "differences: \(text.stderr)")

@@ -130,7 +130,7 @@ struct RenderTree {
             if case .map(let table, _) = value {
                 if let existing = out[key] {
                     guard case .map(let existingTable, _) = existing else { continue }
-                    out[key] = .map(mergedKeepingNulls(table, over: existingTable))
+                    out[key] = .map(HelmValues.merged(existingTable, with: table))  // `coalesceTablesFullKey` with merge on: nothing is deleted
                 } else {
                     out[key] = value
                 }
@@ -139,16 +139,6 @@ struct RenderTree {
             } else {
                 out[key] = value
             }
-        }
-        return out
-    }
-
-    /// `coalesceTablesFullKey` with merge on: `top` wins, tables merge, nothing is deleted.
-    private static func mergedKeepingNulls(_ top: [String: TemplateValue], over base: [String: TemplateValue]) -> [String: TemplateValue] {
-        var out = top
-        for (key, value) in base {
-            guard let mine = out[key] else { out[key] = value; continue }
-            if case .map(let a, _) = mine, case .map(let b, _) = value { out[key] = .map(mergedKeepingNulls(a, over: b)) }
         }
         return out
     }

@@ -25,14 +25,7 @@ extension DiffCommand {
     func diffTargets(_ file: String, logger: Logger) async throws -> ExitCode {
         let targets = try TargetsFile.read(file).targets
         let command = self
-        let rows = await withTaskGroup(of: (Int, TargetDiff).self) { group in
-            for (index, target) in targets.enumerated() {
-                group.addTask { (index, await command.diffTarget(target, logger: logger)) }
-            }
-            var rows = [TargetDiff?](repeating: nil, count: targets.count)
-            for await (index, row) in group { rows[index] = row }
-            return rows.compactMap { $0 }
-        }
+        let rows = await TargetOptions.eachTarget(targets) { await command.diffTarget($0, logger: logger) }
         let colours = DiffFormat.forOutput(isTerminal: isatty(STDOUT_FILENO) != 0, environment: ProcessInfo.processInfo.environment)
         FileHandle.standardOutput.write(Data(try Self.targetsOutput(rows, format: output, colours: colours).utf8))
         let worst = rows.map(\.exitCode).max() ?? 0

@@ -25,14 +25,7 @@ extension SyncCommand {
     func syncTargets(_ file: String, logger: Logger) async throws -> ExitCode {
         let targets = try TargetsFile.read(file).targets
         let command = self
-        let rows = await withTaskGroup(of: (Int, TargetRow).self) { group in
-            for (index, target) in targets.enumerated() {
-                group.addTask { (index, await command.syncTarget(target, logger: logger)) }
-            }
-            var rows = [TargetRow?](repeating: nil, count: targets.count)
-            for await (index, row) in group { rows[index] = row }
-            return rows.compactMap { $0 }
-        }
+        let rows = await TargetOptions.eachTarget(targets) { await command.syncTarget($0, logger: logger) }
         if output == .text {
             // --dry-run: each target's plan as `sync --dry-run` lists one, then the table.
             for row in rows { if let plan = row.plan { print("target \(row.name):\n" + PlanListing.text(plan, prune: pruning.prune) + "\n") } }

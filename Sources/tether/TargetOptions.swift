@@ -32,4 +32,17 @@ struct TargetOptions {
         try decryption.fileDecrypter(extraAgeKeyFiles: target.ageKeyFile.map { [$0] } ?? [],
                                      extraPGPKeyFiles: target.pgpKeyFile.map { [$0] } ?? [])
     }
+
+    /// Runs `body` for every target at once and answers the rows in the file's order.
+    static func eachTarget<Row: Sendable>(_ targets: [TargetsFile.Target],
+                                          _ body: @escaping @Sendable (TargetsFile.Target) async -> Row) async -> [Row] {
+        await withTaskGroup(of: (Int, Row).self) { group in
+            for (index, target) in targets.enumerated() {
+                group.addTask { (index, await body(target)) }
+            }
+            var rows = [Row?](repeating: nil, count: targets.count)
+            for await (index, row) in group { rows[index] = row }
+            return rows.compactMap { $0 }
+        }
+    }
 }

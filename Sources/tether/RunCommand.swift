@@ -43,7 +43,7 @@ struct RunCommand: AsyncParsableCommand {
     var resync = 600
 
     @Option(name: .long, help: ArgumentHelp("Address for health, metrics, status and webhooks.", valueName: "host:port"))
-    var listen = "127.0.0.1:9090"
+    var listen = "127.0.0.1:9473"
 
     @Option(name: .long, help: ArgumentHelp("File holding the webhook secret; without it the hook endpoints are off.", valueName: "file"))
     var webhookSecretFile: String?
@@ -102,6 +102,7 @@ struct RunCommand: AsyncParsableCommand {
 
     private func serve(logger: Logger) async throws {
         let (source, sourceOptions) = try git.resolved()
+        try ListenCheck.check(try ListenAddress(listen))
         let registry = PrometheusCollectorRegistry()
         let metrics = DaemonMetrics(factory: DaemonMetrics.prometheusFactory(registry: registry))
         let (connected, emulator) = try await cluster.connect(logger: logger)

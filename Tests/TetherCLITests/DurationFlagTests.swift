@@ -35,3 +35,18 @@ struct DurationFlagTests {
         #expect(out.stderr.contains(arguments[1]) && out.stderr.contains("90s, 5m, 1h30m or 500ms"), "\(out.stderr)")
     }
 }
+
+/// `tether run --listen` on a taken port: one line naming the address and the flag, exit 2.
+@Suite("tether run --listen errors")
+struct ListenFlagTests {
+    @Test("a port in use is refused before the daemon starts, naming --listen")
+    func takenPort() throws {
+        let holder = try SyncCommandTests.Emulator()
+        let out = try CLI.run(["run", "--source", ".", "--emulator", "--listen", holder.address])
+        #expect(out.status == 2, "\(out.stderr)")
+        let errors = out.stderr.split(separator: "\n").filter { $0.hasPrefix("error:") }
+        #expect(errors.count == 1 && errors[0].contains(holder.address) && errors[0].contains("already in use")
+                    && errors[0].contains("--listen"), "\(out.stderr)")
+        #expect(!out.stderr.contains("bind(descriptor"), "\(out.stderr)")
+    }
+}

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TetherEmulator
+import TetherDaemon
 import TetherEngine
 import TetherGit
 import TetherKube
@@ -44,6 +45,7 @@ func tetherExitCode(for error: any Error) -> ExitCode {
         default: return TetherExit.internalError
         }
     case let error as KubeError: return exitCode(for: error)
+    case let error as DaemonError where error.code == .listenFailed: return TetherExit.invalidInput
     case let error as EngineError:
         switch error.code {
         case .source: return error.cause.map(exitCode(forCause:)) ?? TetherExit.unreachable

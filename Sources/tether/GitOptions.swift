@@ -54,13 +54,16 @@ struct GitOptions: ParsableArguments {
         "allowed_signers file: require the pinned commit to carry a trusted SSH signature.", valueName: "file"))
     var verifySignatures: String?
 
-    @Option(name: .long, help: ArgumentHelp("Seconds allowed to connect to the Git server.", valueName: "seconds"))
+    @Option(name: .long, help: ArgumentHelp("Time allowed to connect to the Git server (e.g. 10s).", valueName: "duration"),
+            transform: DurationFlag.wholeSeconds)
     var connectTimeout: Int = 10
 
-    @Option(name: .long, help: ArgumentHelp("Seconds a transfer may stay silent.", valueName: "seconds"))
+    @Option(name: .long, help: ArgumentHelp("How long a transfer may stay silent (e.g. 30s).", valueName: "duration"),
+            transform: DurationFlag.wholeSeconds)
     var idleTimeout: Int = 30
 
-    @Option(name: .long, help: ArgumentHelp("Seconds a whole fetch may take.", valueName: "seconds"))
+    @Option(name: .long, help: ArgumentHelp("How long a whole fetch may take (e.g. 5m).", valueName: "duration"),
+            transform: DurationFlag.wholeSeconds)
     var totalTimeout: Int = 300
 
     func validate() throws {

@@ -35,14 +35,16 @@ struct RunCommand: AsyncParsableCommand {
     @OptionGroup var decryption: DecryptionOptions
     @OptionGroup var dashboard: DashboardOptions
 
-    @Option(name: .long, help: ArgumentHelp("Poll the source this often, in seconds.", valueName: "seconds"))
+    @Option(name: .long, help: ArgumentHelp("Poll the source this often (90s, 1m, 1h; a bare number is seconds).", valueName: "duration"),
+            transform: DurationFlag.wholeSeconds)
     var interval = 60
 
-    @Option(name: .long, help: ArgumentHelp("Full resync this often even without changes, in seconds.", valueName: "seconds"))
+    @Option(name: .long, help: ArgumentHelp("Full resync this often even without changes (e.g. 10m, 1h).", valueName: "duration"),
+            transform: DurationFlag.wholeSeconds)
     var resync = 600
 
     @Option(name: .long, help: ArgumentHelp("Address for health, metrics, status and webhooks.", valueName: "host:port"))
-    var listen = "127.0.0.1:9090"
+    var listen = "127.0.0.1:9473"
 
     @Option(name: .long, help: ArgumentHelp("File holding the webhook secret; without it the hook endpoints are off.", valueName: "file"))
     var webhookSecretFile: String?
@@ -50,7 +52,8 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Correct drift (true) or only report it (false).", valueName: "bool"))
     var selfHeal = true
 
-    @Option(name: .long, help: ArgumentHelp("Seconds a running sync may take to finish after SIGTERM.", valueName: "seconds"))
+    @Option(name: .long, help: ArgumentHelp("How long a running sync may take to finish after SIGTERM (e.g. 30s).", valueName: "duration"),
+            transform: DurationFlag.wholeSeconds)
     var shutdownTimeout = 30
 
     @Flag(name: .long, help: "Elect a leader through a coordination.k8s.io Lease; only the leader reconciles.")
@@ -60,18 +63,22 @@ struct RunCommand: AsyncParsableCommand {
     var leaseNamespace: String?
 
     @Option(name: .long, help: ArgumentHelp(
-        "With --leader-elect: how long a standby waits after the Lease last changed before taking it over.", valueName: "seconds"))
+        "With --leader-elect: how long a standby waits after the Lease last changed before taking it over.", valueName: "duration"),
+        transform: DurationFlag.seconds)
     var leaseDuration: Double = 15
 
     @Option(name: .long, help: ArgumentHelp(
-        "With --leader-elect: how long the leader keeps trying to renew before it stops reconciling.", valueName: "seconds"))
+        "With --leader-elect: how long the leader keeps trying to renew before it stops reconciling.", valueName: "duration"),
+        transform: DurationFlag.seconds)
     var renewDeadline: Double = 10
 
-    @Option(name: .long, help: ArgumentHelp("With --leader-elect: time between attempts to acquire or renew the Lease.", valueName: "seconds"))
+    @Option(name: .long, help: ArgumentHelp("With --leader-elect: time between attempts to acquire or renew the Lease.", valueName: "duration"),
+        transform: DurationFlag.seconds)
     var retryPeriod: Double = 2
 
     @Option(name: .long, help: ArgumentHelp(
-        "/readyz turns 503 when the last successful sync is older than this (default: 3 × --interval + 60).", valueName: "seconds"))
+        "/readyz turns 503 when the last successful sync is older than this (default: 3 × --interval + 60s).", valueName: "duration"),
+        transform: DurationFlag.wholeSeconds)
     var staleAfter: Int?
 
     func validate() throws {
@@ -96,6 +103,7 @@ struct RunCommand: AsyncParsableCommand {
 
     private func serve(logger: Logger) async throws {
         let (source, sourceOptions) = try git.resolved()
+        try ListenCheck.check(try ListenAddress(listen))
         let registry = PrometheusCollectorRegistry()
         let metrics = DaemonMetrics(factory: DaemonMetrics.prometheusFactory(registry: registry))
         let (connected, emulator) = try await cluster.connect(logger: logger)

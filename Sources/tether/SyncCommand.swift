@@ -39,7 +39,8 @@ struct SyncCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Wait until applied workloads, Jobs, CRDs and PVCs are ready.")
     var wait = false
 
-    @Option(name: .long, help: ArgumentHelp("How long --wait waits, in seconds.", valueName: "seconds"))
+    @Option(name: .long, help: ArgumentHelp("How long --wait waits (e.g. 90s, 5m; a bare number is seconds).", valueName: "duration"),
+            transform: DurationFlag.wholeSeconds)
     var timeout = 300
 
     @Option(name: .long, help: ArgumentHelp("Output: text or json (json is quiet until the end, for CI).", valueName: "format"))

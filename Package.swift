@@ -33,7 +33,7 @@ let package = Package(
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
 
         // MARK: Libraries, bottom up
-        .target(name: "TetherModel", dependencies: ["CYAML"], swiftSettings: swiftSettings),
+        .target(name: "TetherModel", dependencies: ["CYAML", "COpenSSL"], swiftSettings: swiftSettings),
         .target(name: "TetherPatch", dependencies: ["TetherModel"], swiftSettings: swiftSettings),
         .target(
             name: "TetherEmulator",
@@ -45,10 +45,10 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings),
-        .target(name: "TetherRender", dependencies: ["TetherModel", "TetherPatch", "COpenSSL"], swiftSettings: swiftSettings),
+        .target(name: "TetherRender", dependencies: ["TetherModel", "TetherPatch"], swiftSettings: swiftSettings),
         // MARK: Helm: Go text/template, then Helm (Sprig, built-ins, charts, values, output)
         .target(name: "TetherTemplate", swiftSettings: swiftSettings),
-        .target(name: "TetherHelm", dependencies: ["TetherTemplate", "TetherModel"], swiftSettings: swiftSettings),
+        .target(name: "TetherHelm", dependencies: ["TetherTemplate", "TetherModel", "COpenSSL"], swiftSettings: swiftSettings),
         // MARK: SOPS decryption and encryption (age, PGP through gpg, AES-256-GCM, MAC, stores)
         .target(
             name: "TetherSOPS",
@@ -58,7 +58,7 @@ let package = Package(
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings),
-        .target(name: "TetherGit", dependencies: ["CGit2", .product(name: "Logging", package: "swift-log")], swiftSettings: swiftSettings),
+        .target(name: "TetherGit", dependencies: ["CGit2", "TetherModel", .product(name: "Logging", package: "swift-log")], swiftSettings: swiftSettings),
         .target(
             name: "TetherKube",
             dependencies: ["CCurl", "TetherModel", .product(name: "Logging", package: "swift-log")],
@@ -66,7 +66,7 @@ let package = Package(
         .target(
             name: "TetherEngine",
             dependencies: [
-                "COpenSSL", "TetherModel", "TetherPatch", "TetherKube",
+                "TetherModel", "TetherPatch", "TetherKube",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings),

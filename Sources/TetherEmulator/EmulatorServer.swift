@@ -6,6 +6,7 @@ import NIOSSL
 package import Logging
 import NIOCore
 import ServiceLifecycle
+import TetherModel
 
 /// A Kubernetes API emulator that runs inside the current process: the
 /// object store behind an HTTP/1.1 server that kubectl and client-go accept.
@@ -169,15 +170,10 @@ package actor EmulatorServer {
                                                tokens: tokens, tls: options.tlsDirectory != nil)
         guard let directory = options.tlsDirectory else { return security }
         let material = TLSMaterial(directory: URL(fileURLWithPath: directory))
-        let result: Result<TLSConfiguration, EmulatorError> = await withCheckedContinuation { continuation in
-            DispatchQueue.global().async {
-                continuation.resume(returning: Result { () throws(EmulatorError) in
-                    try material.ensure()
-                    return try material.serverConfiguration()
-                })
-            }
+        let configuration = try await runOnDedicatedThread(name: "tether-emu-tls") { () throws(EmulatorError) -> TLSConfiguration in
+            try material.ensure()
+            return try material.serverConfiguration()
         }
-        let configuration = try result.get()
         do {
             security.server = try .tls(.http1(), tlsConfiguration: configuration)
         } catch {

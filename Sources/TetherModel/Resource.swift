@@ -6,13 +6,25 @@ package struct Resource: Sendable, Hashable {
     /// The file (and line) the object was read from, for error messages.
     package var origin: SourceLocation?
 
+    /// Which fields an object must have to be accepted.
+    package enum Validation: Sendable {
+        /// What the API server needs: `apiVersion`, `kind` and
+        /// `metadata.name` (or `generateName`), all non-empty strings.
+        case kubernetes
+        /// What kustomize accepts as a resource: the same, except that
+        /// `apiVersion` may be missing or any scalar (kustomize's own tests
+        /// render such objects).
+        case kustomize
+    }
+
     /// Wraps an object map, checking the fields every object needs.
-    /// - Throws: `ModelError` when the value is not a map, or `apiVersion`,
-    ///   `kind` or `metadata.name` is missing or not a string.
-    package init(_ value: Value, origin: SourceLocation? = nil) throws(ModelError) {
+    /// - Throws: `ModelError` when the value is not a map, or `apiVersion`
+    ///   (under `.kubernetes`), `kind` or `metadata.name` is missing or not a
+    ///   string.
+    package init(_ value: Value, origin: SourceLocation? = nil, validation: Validation = .kubernetes) throws(ModelError) {
         self.value = value
         self.origin = origin
-        try validate()
+        try validate(validation)
     }
 
     /// Wraps a value without validation; for objects built in code.
@@ -21,14 +33,14 @@ package struct Resource: Sendable, Hashable {
         self.origin = origin
     }
 
-    private func validate() throws(ModelError) {
+    private func validate(_ validation: Validation) throws(ModelError) {
         guard case .map(let map) = value else {
             throw ModelError(
                 .notAnObject,
                 "document is \(value.typeDescription), not a Kubernetes object. Each document must be a map with apiVersion, kind and metadata.",
                 at: origin)
         }
-        for field in ["apiVersion", "kind"] {
+        for field in validation == .kubernetes ? ["apiVersion", "kind"] : ["kind"] {
             guard let v = map[field] else {
                 throw ModelError(.missingField, "object has no \(field). Add \(field) to the document.", at: origin)
             }
@@ -119,27 +131,29 @@ extension Resource {
     /// - Throws: `ModelError` for the first bad document; never returns a
     ///   partial list.
     package static func decodeStream(
-        _ text: String, file: String, decoder: YAMLDecoder = YAMLDecoder()
+        _ text: String, file: String, decoder: YAMLDecoder = YAMLDecoder(), validation: Validation = .kubernetes
     ) throws(ModelError) -> [Resource] {
         let documents = try decoder.decode(text, file: file)
         var out: [Resource] = []
         out.reserveCapacity(documents.count)
         for document in documents {
-            try appendObjects(from: document.value, origin: document.location, to: &out)
+            try appendObjects(from: document.value, origin: document.location, validation: validation, to: &out)
         }
         return out
     }
 
-    private static func appendObjects(from value: Value, origin: SourceLocation, to out: inout [Resource]) throws(ModelError) {
+    private static func appendObjects(
+        from value: Value, origin: SourceLocation, validation: Validation, to out: inout [Resource]
+    ) throws(ModelError) {
         if case .map(let map) = value, case .string(let kind)? = map["kind"], kind.hasSuffix("List"),
             case .list(let items)? = map["items"]
         {
             for item in items where !item.isNull {
-                try appendObjects(from: item, origin: origin, to: &out)
+                try appendObjects(from: item, origin: origin, validation: validation, to: &out)
             }
             return
         }
-        out.append(try Resource(value, origin: origin))
+        out.append(try Resource(value, origin: origin, validation: validation))
     }
 
     /// Encodes objects as a multi-document YAML stream in `kubectl

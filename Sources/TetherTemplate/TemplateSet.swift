@@ -41,13 +41,17 @@ package struct TemplateSet: Sendable {
     ///   - name: the template's name; also the name positions in errors refer to.
     /// - Throws: `TemplateError` with code `.parse` and Go's message (`template: NAME:LINE:
     ///   unexpected "}" in operand`); the set is unchanged then.
-    package mutating func parse(_ text: String, name: String) throws {
+    ///   - replacing: whether the text itself becomes template `name` even when it is empty
+    ///     and `name` already has a non-empty body. Go's `t.New(name).Parse(text)` followed by
+    ///     `t.Execute` runs the new text whatever it holds (Helm's `tpl` does this); only its
+    ///     `define`d templates follow the rule that an empty one never replaces another.
+    package mutating func parse(_ text: String, name: String, replacing: Bool = false) throws {
         let parsed = try Parser.parse(
             text: text, name: name, functions: functions,
             leftDelimiter: options.leftDelimiter, rightDelimiter: options.rightDelimiter)
         for tree in parsed {
             // Go's associate: an empty template never replaces a defined one.
-            if let old = trees[tree.name], tree.isEmpty, !old.isEmpty { continue }
+            if let old = trees[tree.name], tree.isEmpty, !old.isEmpty, !(replacing && tree.name == name) { continue }
             trees[tree.name] = tree
         }
     }

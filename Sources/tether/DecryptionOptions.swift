@@ -28,8 +28,21 @@ struct DecryptionOptions: ParsableArguments {
         return keys
     }
 
+    /// The renderer's decrypter with these keys (for `diff`, `sync` and `run`, through the
+    /// reconcile pipeline).
+    /// - Parameters:
+    ///   - extraAgeKeyFiles: more age identity files (a `tether.yaml` target's `ageKeyFile`).
+    ///   - extraPGPKeyFiles: more PGP secret key files (a target's `pgpKeyFile`).
+    /// - Throws: `SOPSError` when a named key file cannot be read or holds no valid key.
+    func fileDecrypter(extraAgeKeyFiles: [String] = [], extraPGPKeyFiles: [String] = []) throws -> any FileDecrypting {
+        var keys = try keys()
+        for path in extraAgeKeyFiles { try keys.addAgeKeyFile(path) }
+        for path in extraPGPKeyFiles { try keys.addPGPKeyFile(path) }
+        return SOPSFileDecrypter(decrypter: SOPSDecrypter(keys: keys))
+    }
+
     /// `fileSystem` with SOPS-encrypted files decrypted as they are read.
     func decrypting(_ fileSystem: any FileSystem) throws -> any FileSystem {
-        DecryptingFileSystem(base: fileSystem, decrypter: SOPSFileDecrypter(decrypter: SOPSDecrypter(keys: try keys())))
+        DecryptingFileSystem(base: fileSystem, decrypter: try fileDecrypter())
     }
 }

@@ -7,7 +7,7 @@ struct ReconcileOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Kustomization directory inside the source, e.g. overlays/aws.", valueName: "path"))
     var path = "."
 
-    @Option(name: .long, help: ArgumentHelp("Name of the set of objects (default: derived from --path, e.g. overlays-aws).", valueName: "name"))
+    @Option(name: .long, help: ArgumentHelp("Name of the set of objects (default: derived from --path, e.g. overlays-aws; overlays/auto is named after the overlay it detects, so switching between the two keeps one set).", valueName: "name"))
     var name: String?
 
     @Option(name: .long, help: ArgumentHelp("Namespace of the ApplySet parent ConfigMap tether-NAME.", valueName: "namespace"))
@@ -36,8 +36,11 @@ struct ReconcileOptions: ParsableArguments {
         return allowed && first != "-" && last != "-"
     }
 
-    func engineOptions(defaultNamespace: String) -> EngineOptions {
-        var options = EngineOptions(name: name ?? EngineOptions.name(forPath: path))
+    /// - Parameter resolvedPath: `--path` with `overlays/auto` resolved to the detected
+    ///   overlay; the default set name comes from it, so that `--path overlays/aws` and
+    ///   `--path overlays/auto` on AWS manage the same set.
+    func engineOptions(defaultNamespace: String, resolvedPath: String? = nil) -> EngineOptions {
+        var options = EngineOptions(name: name ?? EngineOptions.name(forPath: resolvedPath ?? path))
         options.parentNamespace = parentNamespace
         options.forceConflicts = forceConflicts
         options.concurrency = concurrency

@@ -5,6 +5,7 @@ import TetherEmulator
 import TetherEngine
 import TetherGit
 import TetherKube
+import TetherRender
 
 /// What `diff` and `sync` set up around the shared `ReconcilePipeline`: the client (and
 /// an embedded emulator when asked for), then the pipeline's fetch and render stages.
@@ -18,15 +19,21 @@ struct ReconcileSession {
     var desired: DesiredState { rendered.desired }
     var reconciler: Reconciler { pipeline.reconciler }
 
+    /// - Parameter decrypter: decrypts SOPS-encrypted files while rendering
+    ///   (`DecryptionOptions.fileDecrypter`); made before connecting, so a bad key flag
+    ///   fails first.
     static func open(git: GitOptions, cluster: ClusterOptions, reconcile: ReconcileOptions, pruning: PruneOptions?,
-                     logger: Logger) async throws -> ReconcileSession {
+                     decrypter: any FileDecrypting, logger: Logger) async throws -> ReconcileSession {
         let (source, sourceOptions) = try git.resolved()
         let (client, emulator) = try await cluster.connect(logger: logger)
-        var options = reconcile.engineOptions(defaultNamespace: client.config.namespace)
-        pruning?.apply(to: &options)
-        let pipeline = ReconcilePipeline(source: .init(source: source, options: sourceOptions, path: reconcile.path),
-                                         reconciler: Reconciler(client: client, options: options, logger: logger), logger: logger)
         do {
+            // overlays/auto is resolved first, so that the set is named after the overlay
+            // rendered: switching between --path overlays/aws and overlays/auto keeps one set.
+            let path = try await CloudDetection.resolve(path: reconcile.path, client: client)
+            var options = reconcile.engineOptions(defaultNamespace: client.config.namespace, resolvedPath: path)
+            pruning?.apply(to: &options)
+            let pipeline = ReconcilePipeline(source: .init(source: source, options: sourceOptions, path: path, decrypter: decrypter),
+                                             reconciler: Reconciler(client: client, options: options, logger: logger), logger: logger)
             let rendered = try await pipeline.render(try await pipeline.fetch())
             if rendered.path != reconcile.path { printError("cloud detected from the Nodes: rendering \(rendered.path)") }
             return ReconcileSession(pipeline: pipeline, rendered: rendered, emulator: emulator, phases: rendered.phases)

@@ -19,7 +19,7 @@ struct RunCommand: AsyncParsableCommand {
         commandName: "run",
         abstract: "Keep the cluster equal to the source: poll, webhooks, periodic resync and drift correction.",
         discussion: """
-            Takes the source, cluster and prune flags of `tether sync`. Serves /healthz, \
+            Takes the source, cluster, prune and SOPS key flags of `tether sync`. Serves /healthz, \
             /readyz, /metrics (Prometheus), /status and the webhook endpoints \
             /hooks/github, /hooks/gitlab, /hooks/generic on --listen. Failures (Git \
             unreachable, render errors, API errors) never prune and never stop the \
@@ -32,6 +32,7 @@ struct RunCommand: AsyncParsableCommand {
     @OptionGroup var cluster: ClusterOptions
     @OptionGroup var reconcile: ReconcileOptions
     @OptionGroup var pruning: PruneOptions
+    @OptionGroup var decryption: DecryptionOptions
     @OptionGroup var dashboard: DashboardOptions
 
     @Option(name: .long, help: ArgumentHelp("Poll the source this often, in seconds.", valueName: "seconds"))
@@ -108,10 +109,13 @@ struct RunCommand: AsyncParsableCommand {
         // requests apart in the API server's audit log.
         if leaderElect { clientOptions.userAgent += " (\(identity))" }
         let client = KubeClient(config: connected.config, options: clientOptions, logger: logger)
-        var engine = reconcile.engineOptions(defaultNamespace: client.config.namespace)
+        // The set is named after the overlay overlays/auto detects, as in `tether sync`.
+        let namePath = reconcile.name == nil ? try await CloudDetection.resolve(path: reconcile.path, client: client) : reconcile.path
+        var engine = reconcile.engineOptions(defaultNamespace: client.config.namespace, resolvedPath: namePath)
         pruning.apply(to: &engine)
         var configuration = ContinuousReconciler.Configuration(source: source, sourceOptions: sourceOptions, path: reconcile.path, engine: engine)
         configuration.selfHeal = selfHeal
+        configuration.decrypter = try decryption.fileDecrypter()
         var limits = DashboardRecorder.Limits()
         limits.history = dashboard.uiHistory
         let recorder = DashboardRecorder(limits: limits)

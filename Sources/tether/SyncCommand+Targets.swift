@@ -14,6 +14,8 @@ extension SyncCommand {
         var name: String
         var revision: String?
         var report: SyncReport?
+        /// With `--dry-run`: the plan, printed per target as `sync --dry-run` prints one.
+        var plan: Plan?
         var error: String?
         var exitCode: Int32
 
@@ -31,6 +33,10 @@ extension SyncCommand {
             for await (index, row) in group { rows[index] = row }
             return rows.compactMap { $0 }
         }
+        if output == .text {
+            // --dry-run: each target's plan as `sync --dry-run` lists one, then the table.
+            for row in rows { if let plan = row.plan { print("target \(row.name):\n" + PlanListing.text(plan, prune: pruning.prune) + "\n") } }
+        }
         print(output == .json ? try Self.targetsJSON(rows) : Self.targetsTable(rows))
         let worst = rows.map(\.exitCode).max() ?? 0
         return worst == 0 ? .success : ExitCode(worst)
@@ -40,35 +46,24 @@ extension SyncCommand {
     func syncTarget(_ target: TargetsFile.Target, logger: Logger) async -> TargetRow {
         var logger = logger
         logger[metadataKey: "target"] = "\(target.name)"
-        var git = self.git
-        if let source = target.source { git.source = source }
-        if let ref = target.ref { git.ref = ref }
-        var cluster = self.cluster
-        if target.server != nil || target.context != nil || target.kubeconfig != nil {
-            cluster.server = target.server
-            cluster.context = target.context
-            cluster.kubeconfig = target.kubeconfig
-            cluster.emulator = nil
-        }
-        if let namespace = target.namespace { cluster.namespace = namespace }
-        var reconcile = self.reconcile
-        reconcile.path = target.path
-        reconcile.name = target.name
+        let options = TargetOptions(target, git: git, cluster: cluster, reconcile: reconcile)
         do {
-            var session = try await ReconcileSession.open(git: git, cluster: cluster, reconcile: reconcile, pruning: pruning, logger: logger)
+            let decrypter = try TargetOptions.decrypter(target, decryption)
+            var session = try await ReconcileSession.open(git: options.git, cluster: options.cluster, reconcile: options.reconcile,
+                                                          pruning: pruning, decrypter: decrypter, logger: logger)
             defer { Task { [session] in await session.close() } }
-            let plan = try await session.plan()
+            let plan = try await session.plan(detail: dryRun ? .diff : .sync)
             if dryRun {
-                return TargetRow(name: target.name, revision: plan.revision, report: nil, error: nil, exitCode: 0)
+                return TargetRow(name: target.name, revision: plan.revision, report: nil, plan: plan, error: nil, exitCode: 0)
             }
             let outcome = try await session.execute(plan, waitTimeout: wait ? .seconds(timeout) : nil)
             let code: Int32 = outcome.result.pruneRefusal.map { tetherExitCode(for: $0).rawValue }
                 ?? (outcome.succeeded ? 0 : TetherExit.applyFailed.rawValue)
-            return TargetRow(name: target.name, revision: plan.revision, report: outcome.report,
+            return TargetRow(name: target.name, revision: plan.revision, report: outcome.report, plan: nil,
                              error: outcome.waitError?.description, exitCode: code)
         } catch {
             printError("error: target \(target.name) (\(target.location)): \(error)")
-            return TargetRow(name: target.name, revision: nil, report: nil, error: "\(error)", exitCode: tetherExitCode(for: error).rawValue)
+            return TargetRow(name: target.name, revision: nil, report: nil, plan: nil, error: "\(error)", exitCode: tetherExitCode(for: error).rawValue)
         }
     }
 
@@ -76,7 +71,7 @@ extension SyncCommand {
         var lines = [["TARGET", "REVISION", "RESULT", "SUMMARY"]]
         for row in rows {
             let result = row.succeeded ? (row.report == nil ? "planned" : "succeeded") : "failed"
-            let summary = row.report?.summary.description ?? (row.error.map { String($0.prefix(80)) } ?? "")
+            let summary = row.report?.summary.description ?? row.plan.map { "plan: \($0.summary)" } ?? (row.error.map { String($0.prefix(80)) } ?? "")
             lines.append([row.name, row.revision.map { String($0.prefix(12)) } ?? "-", result, summary])
         }
         let widths = (0..<3).map { column in lines.map { $0[column].count }.max() ?? 0 }
@@ -91,6 +86,7 @@ extension SyncCommand {
             var item = OrderedMap([("name", .string(row.name)), ("revision", row.revision.map(Value.string) ?? .null),
                                    ("succeeded", .bool(row.succeeded)), ("exitCode", .int(Int(row.exitCode)))])
             if let report = row.report { item["report"] = try JSONParsing().value(from: report.json()) }
+            if let plan = row.plan { item["plan"] = try JSONParsing().value(from: PlanReport(plan: plan).json()) }
             if let error = row.error { item["error"] = .string(error) }
             items.append(.map(item))
         }

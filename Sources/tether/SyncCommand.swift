@@ -5,6 +5,7 @@ import TetherDaemon
 import TetherEngine
 import TetherGit
 import TetherModel
+import TetherSOPS
 
 /// `tether sync`: render the source and make the cluster match it.
 struct SyncCommand: AsyncParsableCommand {
@@ -15,6 +16,9 @@ struct SyncCommand: AsyncParsableCommand {
             Renders --path of --source, plans (create / update / unchanged / prune), then \
             applies in dependency order with field manager 'tether'. With --prune, objects \
             applied earlier and no longer rendered are deleted, within the prune budget. \
+            SOPS-encrypted files are decrypted and verified while rendering, as \
+            `tether render` does (--age-key-file, --pgp-key-file, SOPS_AGE_KEY, \
+            SOPS_AGE_KEY_FILE; a target's ageKeyFile and pgpKeyFile with --config). \
             The set is tracked by an ApplySet parent ConfigMap tether-NAME in \
             --parent-namespace. Exit codes: 0 done, 2 invalid input or refused \
             (a refused prune budget holds back only the deletions), 3 source or \
@@ -27,6 +31,7 @@ struct SyncCommand: AsyncParsableCommand {
     @OptionGroup var cluster: ClusterOptions
     @OptionGroup var reconcile: ReconcileOptions
     @OptionGroup var pruning: PruneOptions
+    @OptionGroup var decryption: DecryptionOptions
 
     @Flag(name: .long, help: "Print the plan without changing anything.")
     var dryRun = false
@@ -77,9 +82,11 @@ struct SyncCommand: AsyncParsableCommand {
     func syncReporting(logger: Logger) async -> ExitCode {
         var session: ReconcileSession
         do {
-            session = try await ReconcileSession.open(git: git, cluster: cluster, reconcile: reconcile, pruning: pruning, logger: logger)
+            session = try await ReconcileSession.open(git: git, cluster: cluster, reconcile: reconcile, pruning: pruning,
+                                                      decrypter: try decryption.fileDecrypter(), logger: logger)
         } catch {
-            return failed(error, stage: (error as? EngineError)?.code == .render ? "render" : "fetch", phases: [])
+            let stage = error is SOPSError || (error as? EngineError)?.code == .render ? "render" : "fetch"
+            return failed(error, stage: stage, phases: [])
         }
         let plan: Plan
         do {

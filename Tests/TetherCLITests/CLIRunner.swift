@@ -33,16 +33,20 @@ enum CLI {
     }()
 
     /// Runs `tether` with the arguments.
-    static func run(_ arguments: [String], stdin: String? = nil, in directory: URL = repositoryRoot) throws -> Output {
-        try run(executable, arguments, stdin: stdin, in: directory)
+    /// - Parameter environment: variables set on top of the test's own environment.
+    static func run(_ arguments: [String], stdin: String? = nil, in directory: URL = repositoryRoot,
+                    environment: [String: String] = [:]) throws -> Output {
+        try run(executable, arguments, stdin: stdin, in: directory, environment: environment)
     }
 
     /// Runs any program and collects its output and exit status.
-    static func run(_ program: URL, _ arguments: [String], stdin: String? = nil, in directory: URL = repositoryRoot) throws -> Output {
+    static func run(_ program: URL, _ arguments: [String], stdin: String? = nil, in directory: URL = repositoryRoot,
+                    environment: [String: String] = [:]) throws -> Output {
         let process = Process()
         process.executableURL = program
         process.arguments = arguments
         process.currentDirectoryURL = directory
+        if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
         let out = Pipe(), err = Pipe(), input = Pipe()
         process.standardOutput = out
         process.standardError = err
@@ -50,11 +54,26 @@ enum CLI {
         try process.run()
         if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
         try input.fileHandleForWriting.close()
+        // Standard error is drained beside standard output, so a chatty program (trace
+        // logs) cannot fill its pipe and block.
+        let errors = ErrorDrain()
+        let drained = DispatchSemaphore(value: 0)
+        let errHandle = err.fileHandleForReading
+        DispatchQueue.global().async {
+            errors.data = errHandle.readDataToEndOfFile()
+            drained.signal()
+        }
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        drained.wait()
+        let stderr = errors.data
         process.waitUntilExit()
         return Output(
             status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
             stderr: String(decoding: stderr, as: UTF8.self))
     }
+}
+
+/// Standard error as read by the drain thread (read after it signals).
+private final class ErrorDrain: @unchecked Sendable {
+    var data = Data()
 }

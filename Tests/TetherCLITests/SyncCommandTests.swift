@@ -283,4 +283,97 @@ struct SyncCommandTests {
         #expect(noCloud.status == 2)
         #expect(noCloud.stderr.contains("cannot tell the cloud"), "\(noCloud.stderr)")
     }
+
+    @Test("switching --path overlays/aws to overlays/auto on AWS keeps one set: no new parent, no conflict, nothing to write")
+    func autoOverlayKeepsTheSet() throws {
+        guard CLI.kubectl != nil else { print("notice: kubectl not on PATH; skipping"); return }
+        let cluster = try Emulator()
+        let tree = try Self.tree()
+        defer { try? FileManager.default.removeItem(at: tree) }
+        let node = tree.appendingPathComponent("node.yaml")
+        try "apiVersion: v1\nkind: Node\nmetadata: {name: ip-10-0-0-1}\nspec: {providerID: 'aws:///eu-west-1a/i-0123456789abcdef0'}\n"
+            .write(to: node, atomically: true, encoding: .utf8)
+        #expect(try cluster.kubectl(["apply", "--server-side", "-f", node.path]).status == 0)
+        let first = try CLI.run(["sync", "--source", tree.path, "--path", "overlays/aws", "--server", cluster.url])
+        #expect(first.status == 0, "\(first.stderr)")
+        let auto = try CLI.run(["diff", "--source", tree.path, "--path", "overlays/auto", "--server", cluster.url])
+        #expect(auto.status == 0, "in sync, same set: \(auto.stdout) \(auto.stderr)")
+        #expect(!auto.stdout.contains("another ApplySet"), "\(auto.stdout)")
+        let sync = try CLI.run(["sync", "--source", tree.path, "--path", "overlays/auto", "--server", cluster.url])
+        #expect(sync.status == 0, "\(sync.stdout) \(sync.stderr)")
+        let parents = try cluster.kubectl(["get", "configmaps", "-n", "tether-system", "-o", "name"]).stdout
+        #expect(parents.contains("configmap/tether-overlays-aws") && !parents.contains("tether-overlays-auto"), "\(parents)")
+    }
+
+    @Test("diff --config and sync --config --dry-run preview every target in text, JSON and markdown; nothing is written")
+    func targetsPreview() throws {
+        guard CLI.kubectl != nil else { print("notice: kubectl not on PATH; skipping"); return }
+        let aws = try Emulator(), gcp = try Emulator()
+        let tree = try Self.tree()
+        defer { try? FileManager.default.removeItem(at: tree) }
+        let config = tree.appendingPathComponent("tether.yaml")
+        try """
+            targets:
+            - name: aws
+              path: overlays/aws
+              server: \(aws.url)
+            - name: gcp
+              path: overlays/gcp
+              server: \(gcp.url)
+            """.write(to: config, atomically: true, encoding: .utf8)
+        let base = ["--source", tree.path, "--config", config.path]
+        let text = try CLI.run(["diff"] + base)
+        #expect(text.status == 1, "differences: \(text.stderr)")
+        #expect(text.stdout.contains("=== target aws ===") && text.stdout.contains("=== target gcp ==="), "\(text.stdout.prefix(400))")
+        #expect(text.stdout.contains("ebs.csi.aws.com") && text.stdout.contains("pd.csi.storage.gke.io"), "each target's own render")
+        let markdown = try CLI.run(["diff", "--output", "markdown"] + base)
+        #expect(markdown.status == 1 && markdown.stdout.contains("## Target `aws`") && markdown.stdout.contains("## Target `gcp`"))
+        let json = try CLI.run(["diff", "--output", "json"] + base)
+        #expect(json.status == 1)
+        let document = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
+        let rows = document?["targets"] as? [[String: Any]] ?? []
+        #expect(rows.compactMap { $0["name"] as? String } == ["aws", "gcp"], "\(json.stdout.prefix(300))")
+        #expect(rows.allSatisfy { $0["changed"] as? Bool == true && $0["report"] is [String: Any] })
+
+        let dryRun = try CLI.run(["sync", "--dry-run"] + base)
+        #expect(dryRun.status == 0, "\(dryRun.stderr)")
+        #expect(dryRun.stdout.contains("target aws:") && dryRun.stdout.contains("target gcp:"), "\(dryRun.stdout.prefix(400))")
+        #expect(dryRun.stdout.contains("create    StorageClass"), "per-object lines: \(dryRun.stdout.prefix(600))")
+        #expect(dryRun.stdout.split(separator: "\n").contains { $0.hasPrefix("aws ") && $0.contains("planned") && $0.contains("to create") },
+                "the table has each plan's summary: \(dryRun.stdout)")
+        let dryJSON = try CLI.run(["sync", "--dry-run", "--output", "json"] + base)
+        let planned = (try JSONSerialization.jsonObject(with: Data(dryJSON.stdout.utf8)) as? [String: Any])?["targets"] as? [[String: Any]] ?? []
+        #expect(planned.count == 2 && planned.allSatisfy { $0["plan"] is [String: Any] }, "\(dryJSON.stdout.prefix(300))")
+        #expect(try aws.kubectl(["get", "storageclasses", "-o", "name"]).stdout.isEmpty, "dry runs and diffs wrote nothing")
+
+        let savePlan = try CLI.run(["diff", "--save-plan", tree.appendingPathComponent("p.json").path] + base)
+        #expect(savePlan.status == 2 && savePlan.stderr.contains("--save-plan"), "\(savePlan.stderr)")
+    }
+
+    @Test("diff shows the prune refusal sync --prune would meet, in text, markdown and JSON")
+    func diffPredictsPruneRefusal() throws {
+        guard CLI.kubectl != nil else { print("notice: kubectl not on PATH; skipping"); return }
+        let emulator = try Emulator()
+        let tree = try Self.tree()
+        defer { try? FileManager.default.removeItem(at: tree) }
+        #expect(try Self.tether("sync", tree, emulator).status == 0)
+        // The same set rendered from a directory with a single object: every other member would be pruned.
+        let tiny = tree.appendingPathComponent("tiny")
+        try FileManager.default.createDirectory(at: tiny, withIntermediateDirectories: true)
+        try "resources:\n- cm.yaml\n".write(to: tiny.appendingPathComponent("kustomization.yaml"), atomically: true, encoding: .utf8)
+        try "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: only, namespace: default}\ndata: {a: b}\n"
+            .write(to: tiny.appendingPathComponent("cm.yaml"), atomically: true, encoding: .utf8)
+        let base = ["--source", tree.path, "--path", "tiny", "--name", "overlays-aws", "--server", emulator.url]
+        let text = try CLI.run(["diff"] + base)
+        #expect(text.status == 1)
+        #expect(text.stdout.contains("warning: tether sync --prune would hold back the deletions, refusing to prune"), "\(text.stdout.suffix(500))")
+        let markdown = try CLI.run(["diff", "--output", "markdown"] + base)
+        #expect(markdown.stdout.contains("> **Warning:** tether sync --prune would hold back the deletions"), "\(markdown.stdout.suffix(400))")
+        let json = try CLI.run(["diff", "--output", "json"] + base)
+        let document = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
+        #expect((document?["pruneRefusal"] as? String)?.contains("--force-prune") == true, "\(json.stdout.suffix(300))")
+        // In sync: no warning.
+        let clean = try Self.tether("diff", tree, emulator)
+        #expect(clean.status == 0 && !clean.stdout.contains("warning:"), "\(clean.stdout)")
+    }
 }

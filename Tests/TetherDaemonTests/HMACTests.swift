@@ -1,6 +1,6 @@
 import Testing
 @testable import TetherDaemon
-import TetherEngine
+import TetherModel
 
 @Suite("HMAC-SHA256 and constant-time compare")
 struct HMACTests {

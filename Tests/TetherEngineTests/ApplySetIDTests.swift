@@ -14,7 +14,7 @@ struct ApplySetIDTests {
     static let expected = "7X1FQhdqPy0cwI4IL3LXh6jfX_C3LOfBY75XMrULKvM"
 
     @Test func base64URLHasNoPadding() {
-        #expect(ApplySetID.base64URL([0xfb, 0xff]) == "-_8")
-        #expect(ApplySetID.base64URL([0x66, 0x6f, 0x6f, 0x62]) == "Zm9vYg")
+        #expect(Base64.encode([0xfb, 0xff], variant: .urlUnpadded) == "-_8")
+        #expect(Base64.encode([0x66, 0x6f, 0x6f, 0x62], variant: .urlUnpadded) == "Zm9vYg")
     }
 }

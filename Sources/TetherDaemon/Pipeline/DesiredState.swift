@@ -2,7 +2,7 @@ import Foundation
 package import TetherGit
 package import TetherModel
 package import TetherEngine
-import TetherRender
+package import TetherRender
 
 /// The rendered objects of one source at one revision.
 package struct DesiredState: Sendable {
@@ -16,10 +16,16 @@ package struct DesiredState: Sendable {
     package var renderDuration: Duration = .zero
 
     /// Renders `path` (relative, inside `directory`) with the built-in renderer.
-    package static func render(directory: String, path: String) throws(EngineError) -> [Resource] {
+    /// - Parameter decrypter: decrypts SOPS-encrypted files as they are read (resources,
+    ///   patches, generator sources, Helm values), as Flux's kustomize-controller does;
+    ///   `nil` reads every file as stored.
+    /// - Throws: `EngineError` `render`; a file that cannot be decrypted or verified stops
+    ///   the whole render, so nothing of it is applied or pruned.
+    package static func render(directory: String, path: String, decrypter: (any FileDecrypting)? = nil) throws(EngineError) -> [Resource] {
         let relative = path.split(separator: "/").filter { $0 != "." && !$0.isEmpty }.joined(separator: "/")
         do {
-            let fileSystem = try DiskFileSystem(root: directory)
+            let disk = try DiskFileSystem(root: directory)
+            let fileSystem: any FileSystem = decrypter.map { DecryptingFileSystem(base: disk, decrypter: $0) } ?? disk
             return try Renderer(fileSystem: fileSystem).render(relative)
         } catch {
             throw EngineError(.render, "cannot render \(relative.isEmpty ? "." : relative)", cause: error)

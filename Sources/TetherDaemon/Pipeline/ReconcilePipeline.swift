@@ -3,6 +3,7 @@ package import TetherEngine
 package import TetherGit
 import TetherKube
 package import TetherModel
+package import TetherRender
 
 /// The one path from a source to the cluster: fetch → render → plan → apply (and prune)
 /// → wait, with the timing of every stage.
@@ -24,11 +25,14 @@ package struct ReconcilePipeline: Sendable {
         package var options: GitSourceOptions
         /// The kustomization directory inside the source (`overlays/auto` allowed).
         package var path: String
+        /// Decrypts SOPS-encrypted files while rendering; `nil` reads them as stored.
+        package var decrypter: (any FileDecrypting)?
 
-        package init(source: GitSource, options: GitSourceOptions, path: String) {
+        package init(source: GitSource, options: GitSourceOptions, path: String, decrypter: (any FileDecrypting)? = nil) {
             self.source = source
             self.options = options
             self.path = path
+            self.decrypter = decrypter
         }
     }
 
@@ -86,7 +90,7 @@ package struct ReconcilePipeline: Sendable {
         do {
             let path = try await CloudDetection.resolve(path: source.path, client: reconciler.client)
             let start = ContinuousClock.now
-            let objects = try DesiredState.render(directory: fetched.checkout.directory, path: path)
+            let objects = try DesiredState.render(directory: fetched.checkout.directory, path: path, decrypter: source.decrypter)
             let desired = DesiredState(objects: objects, revision: fetched.checkout.revision, directory: fetched.checkout.directory,
                                        fetchDuration: fetched.duration, renderDuration: ContinuousClock.now - start)
             var phases: [SyncReport.Phase] = []

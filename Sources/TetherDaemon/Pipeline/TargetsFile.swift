@@ -16,6 +16,7 @@ package import TetherEngine
 ///   path: overlays/gcp
 ///   server: https://gke.example.com
 ///   namespace: shop
+///   ageKeyFile: keys/gcp.agekey # SOPS age identities for this target, besides --age-key-file
 /// ```
 package struct TargetsFile: Sendable {
     package struct Target: Sendable, Hashable {
@@ -29,13 +30,18 @@ package struct TargetsFile: Sendable {
         package var kubeconfig: String?
         package var server: String?
         package var namespace: String?
+        /// An age identity file and a PGP secret key file for this target's SOPS-encrypted
+        /// files, used besides the command's `--age-key-file`/`--pgp-key-file` and the sops
+        /// environment (relative to the current directory, as `kubeconfig`).
+        package var ageKeyFile: String?
+        package var pgpKeyFile: String?
         /// Where the target is declared, for messages.
         package var location: SourceLocation
     }
 
     package var targets: [Target]
 
-    static let fields: Set<String> = ["name", "source", "ref", "path", "context", "kubeconfig", "server", "namespace"]
+    static let fields: Set<String> = ["name", "source", "ref", "path", "context", "kubeconfig", "server", "namespace", "ageKeyFile", "pgpKeyFile"]
 
     /// Reads and checks a targets file.
     /// - Throws: `EngineError` `invalidConfig` with `file:line:column` and what to fix.
@@ -96,7 +102,7 @@ package struct TargetsFile: Sendable {
             }
             targets.append(Target(name: name, source: strings["source"], ref: strings["ref"], path: path, context: strings["context"],
                                   kubeconfig: strings["kubeconfig"], server: strings["server"], namespace: strings["namespace"],
-                                  location: location))
+                                  ageKeyFile: strings["ageKeyFile"], pgpKeyFile: strings["pgpKeyFile"], location: location))
         }
         return TargetsFile(targets: targets)
     }

@@ -4,6 +4,7 @@ import Synchronization
 package import TetherEngine
 package import TetherGit
 package import TetherKube
+package import TetherRender
 package import TetherModel
 
 /// What `tether run` repeats: fetch (cheaply when nothing changed), render, plan and
@@ -22,6 +23,9 @@ package final class ContinuousReconciler: Sendable {
         package var engine: EngineOptions
         /// `--self-heal`: correct drift (true) or only report it.
         package var selfHeal = true
+        /// Decrypts SOPS-encrypted files while rendering (`--age-key-file` and the sops
+        /// conventions); `nil` reads them as stored.
+        package var decrypter: (any FileDecrypting)?
         /// Told of syncs and drift (the dashboard); nil for none.
         package var observer: (any ReconcileObserver)?
 
@@ -74,7 +78,8 @@ package final class ContinuousReconciler: Sendable {
         self.client = client
         self.metrics = metrics
         self.logger = logger
-        pipeline = ReconcilePipeline(source: .init(source: configuration.source, options: configuration.sourceOptions, path: configuration.path),
+        pipeline = ReconcilePipeline(source: .init(source: configuration.source, options: configuration.sourceOptions, path: configuration.path,
+                                                      decrypter: configuration.decrypter),
                                      reconciler: Reconciler(client: client, options: configuration.engine, logger: logger), logger: logger)
     }
 

@@ -1,4 +1,4 @@
-import TetherEngine
+import TetherModel
 
 /// Checks that a webhook was sent by someone who knows the shared secret.
 ///

@@ -67,7 +67,8 @@ struct FieldManager {
     /// `status` when the request went to the status subresource.
     var subresource: String
     var now: String
-    /// The root schema; `nil` for custom resources. Looked up once: an apply
+    /// The root schema: the built-in table's, or the one built from a custom
+    /// resource's CRD schema (`nil` for a CRD version without one). Looked up once: an apply
     /// walks it three or four times, and each lookup hashes the group, version and kind.
     let node: PatchSchema.Node?
 
@@ -76,7 +77,7 @@ struct FieldManager {
         self.manager = manager
         self.subresource = subresource
         self.now = now
-        node = type.builtIn ? PatchSchema.root(group: type.group, version: type.version, kind: type.kind) : nil
+        node = type.builtIn ? PatchSchema.root(group: type.group, version: type.version, kind: type.kind) : type.applyNode
     }
 
     /// The part of an object whose fields are owned: without identity and

@@ -78,6 +78,9 @@ package struct ResourceRegistry: Sendable {
                 continue
             }
             causes += CustomResourceSchema.structuralProblems(schema, path: path)
+            if let scale = version[path: ["subresources", "scale"]] {
+                causes += Self.scaleProblems(scale, path: "spec.versions[\(index)].subresources.scale")
+            }
         }
         if !causes.isEmpty {
             let texts = causes.map { "\($0.field): \($0.message)" }
@@ -90,15 +93,49 @@ package struct ResourceRegistry: Sendable {
             guard let versionName = version["name"]?.stringValue, version["served"]?.boolValue ?? true else { continue }
             var subresources: [ResourceType.Subresource] = []
             if version[path: ["subresources", "status"]] != nil { subresources.append(.status) }
-            if version[path: ["subresources", "scale"]] != nil { subresources.append(.scale) }
-            types.append(ResourceType(
+            var scalePaths: ResourceType.ScalePaths?
+            if let scale = version[path: ["subresources", "scale"]] {
+                subresources.append(.scale)
+                scalePaths = ResourceType.ScalePaths(
+                    specReplicas: Self.fieldPath(scale["specReplicasPath"]?.stringValue ?? ".spec.replicas"),
+                    statusReplicas: Self.fieldPath(scale["statusReplicasPath"]?.stringValue ?? ".status.replicas"),
+                    labelSelector: scale["labelSelectorPath"]?.stringValue.map(Self.fieldPath))
+            }
+            var type = ResourceType(
                 group: group, version: versionName, kind: kind, plural: plural, namespaced: namespaced,
                 shortNames: names["shortNames"]?.listValue?.compactMap(\.stringValue) ?? [],
                 categories: names["categories"]?.listValue?.compactMap(\.stringValue) ?? [],
                 subresources: subresources,
                 singular: names["singular"]?.stringValue ?? kind.lowercased(),
-                builtIn: false, schema: version[path: ["schema", "openAPIV3Schema"]]))
+                builtIn: false, schema: version[path: ["schema", "openAPIV3Schema"]])
+            type.scalePaths = scalePaths
+            types.append(type)
         }
+    }
+
+    /// apiextensions' checks of `subresources.scale` (validateCustomResourceDefinitionSubresources).
+    static func scaleProblems(_ scale: Value, path: String) -> [EmulatorError.Cause] {
+        var causes: [EmulatorError.Cause] = []
+        func check(_ field: String, required: Bool, prefixes: [String], under: String) {
+            guard let value = scale[field]?.stringValue, !value.isEmpty else {
+                if required { causes.append(EmulatorError.Cause(reason: "FieldValueRequired", message: "Required value", field: path + "." + field)) }
+                return
+            }
+            if !prefixes.contains(where: value.hasPrefix) {
+                causes.append(EmulatorError.Cause(reason: "FieldValueInvalid",
+                                                  message: "Invalid value: \"\(value)\": should be a json path under \(under)",
+                                                  field: path + "." + field))
+            }
+        }
+        check("specReplicasPath", required: true, prefixes: [".spec."], under: ".spec")
+        check("statusReplicasPath", required: true, prefixes: [".status."], under: ".status")
+        check("labelSelectorPath", required: false, prefixes: [".spec.", ".status."], under: "either .spec or .status")
+        return causes
+    }
+
+    /// The fields of a CRD's simple JSON path (`.spec.replicas`).
+    static func fieldPath(_ path: String) -> [String] {
+        path.split(separator: ".").map(String.init)
     }
 
     /// Removes every version a CRD registered.

@@ -1,4 +1,5 @@
 package import TetherModel
+package import TetherPatch
 
 /// One served resource: everything discovery reports about it and what the
 /// store needs to know to keep its objects.
@@ -25,7 +26,22 @@ package struct ResourceType: Sendable, Hashable {
     package var createOnly: Bool = false
     /// A custom resource version's `openAPIV3Schema`, applied to every write
     /// (CustomResourceSchema); kept here so no request looks the CRD up.
-    package var schema: Value?
+    package var schema: Value? {
+        didSet { applyNode = schema.map(CustomResourceSchema.applyNode) }
+    }
+    /// The server-side apply schema of a custom resource, built from `schema`
+    /// (list types, list-map keys, map types); built-in kinds use `PatchSchema`'s table.
+    package private(set) var applyNode: PatchSchema.Node?
+    /// A custom resource's `scale` subresource paths; built-in kinds use `spec.replicas`.
+    package var scalePaths: ScalePaths?
+
+    /// Where a CRD's `subresources.scale` finds replicas and the label selector
+    /// (JSON paths such as `.spec.replicas`, read as field paths).
+    package struct ScalePaths: Sendable, Hashable {
+        package var specReplicas: [String]
+        package var statusReplicas: [String]
+        package var labelSelector: [String]?
+    }
 
     package init(
         group: String, version: String, kind: String, plural: String, namespaced: Bool,
@@ -33,6 +49,7 @@ package struct ResourceType: Sendable, Hashable {
         singular: String? = nil, builtIn: Bool = true, schema: Value? = nil
     ) {
         self.schema = schema
+        self.applyNode = schema.map(CustomResourceSchema.applyNode)
         self.group = group
         self.version = version
         self.kind = kind

@@ -1,4 +1,3 @@
-import COpenSSL
 package import TetherModel
 
 /// The ApplySet identity defined by KEP-3659: a label value derived from the
@@ -22,28 +21,6 @@ package enum ApplySetID {
     /// The id for a parent object.
     package static func id(forParent parent: ResourceID) -> String {
         let digest = SHA256Digest.of(Array("\(parent.name).\(parent.namespace).\(parent.kind).\(parent.group)".utf8))
-        return "applyset-" + base64URL(digest) + "-v1"
-    }
-
-    /// RFC 4648 base64url without padding.
-    static func base64URL(_ bytes: [UInt8]) -> String {
-        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
-        var out: [UInt8] = []
-        out.reserveCapacity((bytes.count * 4 + 2) / 3)
-        var index = 0
-        while index + 3 <= bytes.count {
-            let n = UInt32(bytes[index]) << 16 | UInt32(bytes[index + 1]) << 8 | UInt32(bytes[index + 2])
-            out += [alphabet[Int(n >> 18 & 63)], alphabet[Int(n >> 12 & 63)], alphabet[Int(n >> 6 & 63)], alphabet[Int(n & 63)]]
-            index += 3
-        }
-        let rest = bytes.count - index
-        if rest == 1 {
-            let n = UInt32(bytes[index]) << 16
-            out += [alphabet[Int(n >> 18 & 63)], alphabet[Int(n >> 12 & 63)]]
-        } else if rest == 2 {
-            let n = UInt32(bytes[index]) << 16 | UInt32(bytes[index + 1]) << 8
-            out += [alphabet[Int(n >> 18 & 63)], alphabet[Int(n >> 12 & 63)], alphabet[Int(n >> 6 & 63)]]
-        }
-        return String(decoding: out, as: UTF8.self)
+        return "applyset-" + Base64.encode(digest, variant: .urlUnpadded) + "-v1"
     }
 }

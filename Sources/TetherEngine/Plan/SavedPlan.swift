@@ -1,4 +1,3 @@
-import COpenSSL
 #if canImport(Glibc)
 import Glibc
 #endif

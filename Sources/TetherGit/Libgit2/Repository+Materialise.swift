@@ -71,13 +71,7 @@ extension Repository {
 
     private func tree(ofCommit sha: String) throws(GitError) -> OpaquePointer? {
         do {
-            var oid = try GitOID(sha)
-            var commit: OpaquePointer?
-            try check(git_commit_lookup(&commit, pointer, &oid.raw))
-            defer { git_commit_free(commit) }
-            var tree: OpaquePointer?
-            try check(git_commit_tree(&tree, commit))
-            return tree
+            return try rootTree(ofCommit: sha)
         } catch {
             throw GitError(.corruptCache, "commit \(sha) cannot be read from the cache: \(error.message).", cause: error)
         }
@@ -106,29 +100,17 @@ private struct TreeWriter {
                     git_tree_entry_filemode($0) == mode ? (entry: $0, path: previous.path + "/" + name) : nil
                 }
             }
-            switch mode {
-            case GIT_FILEMODE_TREE:
-                try makeDirectory(path)
-                let subtree = try lookupTree(entry, path)
-                defer { git_tree_free(subtree) }
-                var oldSubtree: OpaquePointer?
-                if let old { _ = git_tree_lookup(&oldSubtree, repository.pointer, git_tree_entry_id(old.entry)) }
-                defer { git_tree_free(oldSubtree) }
-                try write(subtree, to: path, previous: oldSubtree.flatMap { tree in old.map { (tree, $0.path) } })
-                try setMode(path, 0o555)
-            case GIT_FILEMODE_COMMIT:
-                try makeDirectory(path)
-            case GIT_FILEMODE_LINK:
-                try makeSymlink(entry, at: path)
-            default:
-                if let old, git_oid_equal(git_tree_entry_id(old.entry), git_tree_entry_id(entry)) != 0,
-                   linkat(AT_FDCWD, old.path, AT_FDCWD, path, 0) == 0 {
-                    counts.linked += 1
-                } else {
-                    try writeBlob(entry, to: path, executable: mode == GIT_FILEMODE_BLOB_EXECUTABLE)
-                    counts.written += 1
-                }
+            // An unchanged file is hard-linked from the previous checkout.
+            if mode != GIT_FILEMODE_TREE, mode != GIT_FILEMODE_COMMIT, mode != GIT_FILEMODE_LINK, let old,
+               git_oid_equal(git_tree_entry_id(old.entry), git_tree_entry_id(entry)) != 0,
+               linkat(AT_FDCWD, old.path, AT_FDCWD, path, 0) == 0 {
+                counts.linked += 1
+                continue
             }
+            var oldSubtree: OpaquePointer?
+            if mode == GIT_FILEMODE_TREE, let old { _ = git_tree_lookup(&oldSubtree, repository.pointer, git_tree_entry_id(old.entry)) }
+            defer { git_tree_free(oldSubtree) }
+            try create(entry, at: path, previous: oldSubtree.flatMap { tree in old.map { (tree, $0.path) } })
         }
     }
 
@@ -166,15 +148,17 @@ private struct TreeWriter {
         try setMode(directory, 0o555)
     }
 
-    /// Writes one new entry of any kind (a whole subtree for a directory).
-    private mutating func create(_ entry: OpaquePointer, at path: String) throws(GitError) {
+    /// Writes one new entry of any kind (a whole subtree for a directory, linking the files
+    /// `previous` holds unchanged).
+    private mutating func create(_ entry: OpaquePointer, at path: String,
+                                 previous: (tree: OpaquePointer, path: String)? = nil) throws(GitError) {
         let mode = git_tree_entry_filemode(entry)
         switch mode {
         case GIT_FILEMODE_TREE:
             try makeDirectory(path)
             let subtree = try lookupTree(entry, path)
             defer { git_tree_free(subtree) }
-            try write(subtree, to: path, previous: nil)
+            try write(subtree, to: path, previous: previous)
             try setMode(path, 0o555)
         case GIT_FILEMODE_COMMIT:
             try makeDirectory(path)

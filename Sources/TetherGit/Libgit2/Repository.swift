@@ -1,5 +1,6 @@
 internal import CGit2
 import Foundation
+import TetherModel
 
 /// An open libgit2 repository. Owns the pointer; not `Sendable`, used by one thread at a time.
 final class Repository {
@@ -104,13 +105,18 @@ final class Repository {
     /// Runs `git_odb` consistency checks cheap enough for every sync: the pinned reference,
     /// its commit and the commit's root tree must all load.
     func verifyReadable(_ sha: String) throws(Libgit2Failure) {
+        git_tree_free(try rootTree(ofCommit: sha))
+    }
+
+    /// The root tree of commit `sha`; the caller frees it with `git_tree_free`.
+    func rootTree(ofCommit sha: String) throws(Libgit2Failure) -> OpaquePointer? {
         var oid = try GitOID(sha)
         var commit: OpaquePointer?
         try check(git_commit_lookup(&commit, pointer, &oid.raw))
         defer { git_commit_free(commit) }
         var tree: OpaquePointer?
         try check(git_commit_tree(&tree, commit))
-        git_tree_free(tree)
+        return tree
     }
 }
 
@@ -126,9 +132,6 @@ struct GitOID {
 extension git_oid {
     /// The 40-character lower-case hex form.
     var hex: String {
-        let digits = Array("0123456789abcdef".utf8)
-        return withUnsafeBytes(of: id) { bytes in
-            String(decoding: bytes.flatMap { [digits[Int($0 >> 4)], digits[Int($0 & 0x0f)]] }, as: UTF8.self)
-        }
+        withUnsafeBytes(of: id) { Hex.encode($0) }
     }
 }

@@ -1,6 +1,6 @@
-import Foundation
+import TetherModel
 
-/// Runs blocking libgit2 work on its own thread, never on the Swift cooperative pool, and
+/// Runs blocking libgit2 work on its own thread (`TetherModel.runOnDedicatedThread`) and
 /// aborts it through `context` when the calling task is cancelled.
 /// - Parameters:
 ///   - context: the operation's deadlines; `abort(.cancelled)` is called on cancellation.
@@ -10,20 +10,13 @@ import Foundation
 func runOnDedicatedThread<T: Sendable>(context: OperationContext,
                                        _ body: @escaping @Sendable () throws(GitError) -> T) async throws(GitError) -> T {
     if Task.isCancelled { throw GitError(.cancelled, "cancelled before starting.") }
-    let result: Result<T, GitError> = await withTaskCancellationHandler {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Result<T, GitError>, Never>) in
-            let thread = Thread {
-                let outcome: Result<T, GitError>
-                do throws(GitError) {
-                    outcome = .success(try context.run(body))
-                } catch {
-                    outcome = .failure(error)
-                }
-                continuation.resume(returning: outcome)
-            }
-            thread.name = "tether-git"
-            thread.stackSize = 8 << 20
-            thread.start()
+    let result: Result<T, GitError> = await withTaskCancellationHandler { () async -> Result<T, GitError> in
+        do throws(GitError) {
+            return .success(try await runOnDedicatedThread(name: "tether-git", stackSize: 8 << 20) { () throws(GitError) -> T in
+                try context.run(body)
+            })
+        } catch {
+            return .failure(error)
         }
     } onCancel: {
         context.abort(.cancelled)

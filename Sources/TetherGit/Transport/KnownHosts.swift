@@ -1,4 +1,5 @@
 import Foundation
+import TetherModel
 
 /// A parsed OpenSSH `known_hosts` file, checked strictly: a host must be listed with the
 /// exact key it presents.
@@ -48,9 +49,9 @@ struct KnownHosts: Sendable {
             fields.removeFirst()
         }
         guard fields.count >= 3, !fields[0].hasPrefix("|"),
-              let key = Data(base64Encoded: fields[2]) else { return nil }
+              let key = Base64.decode(fields[2]) else { return nil }
         return Entry(patterns: fields[0].split(separator: ",").map(String.init), keyType: fields[1],
-                     key: [UInt8](key), revoked: revoked)
+                     key: key, revoked: revoked)
     }
 
     /// Checks a presented raw host key (SSH wire format) for `host` and `port`.
@@ -74,7 +75,7 @@ struct KnownHosts: Sendable {
 
     /// OpenSSH's fingerprint form: `SHA256:` and unpadded base64.
     static func fingerprint(sha256: [UInt8]) -> String {
-        var text = Data(sha256).base64EncodedString()
+        var text = Base64.encode(sha256)
         while text.hasSuffix("=") { text.removeLast() }
         return "SHA256:" + text
     }

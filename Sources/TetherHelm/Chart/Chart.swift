@@ -3,8 +3,8 @@ package import TetherModel
 package import TetherTemplate
 
 /// A chart loaded from a directory: `Chart.yaml`, `values.yaml`, `templates/`, `crds/`, other
-/// files, and the subcharts under `charts/` (directories only so far; `.tgz` archives and
-/// `.helmignore` are not read yet and loading refuses an archive rather than skip it).
+/// files, and the subcharts under `charts/` (directories only so far: loading refuses a
+/// `.tgz` archive rather than skip it). `.helmignore` is honoured as Helm's loader does.
 package struct Chart: Sendable {
     /// `Chart.yaml` as read (name, version, apiVersion, type, dependencies...).
     package var metadata: Value
@@ -14,18 +14,36 @@ package struct Chart: Sendable {
     package var templates: [String: String]
     /// Chart-relative name to text for `crds/` files.
     package var crds: [String: String]
-    /// The charts under `charts/`, by directory name.
+    /// Every other file Helm keeps (what `.Files` sees): chart-relative name to bytes. Leaves out
+    /// `Chart.yaml`, `values.yaml`, `values.schema.json`, `Chart.lock`, `templates/` and `charts/`.
+    package var files: [String: [UInt8]]
+    /// The charts under `charts/`, in directory order.
     package var subcharts: [Chart]
 
     /// The chart's name from `Chart.yaml`.
     package var name: String { metadata["name"]?.stringValue ?? "" }
+
+    /// Whether `Chart.yaml` says `type: library` (only its partials are used).
+    package var isLibrary: Bool { metadata["type"]?.stringValue == "library" }
+
+    /// Makes a chart from its parts (for charts built in memory).
+    package init(
+        metadata: Value, values: [String: TemplateValue] = [:], templates: [String: String] = [:],
+        crds: [String: String] = [:], files: [String: [UInt8]] = [:], subcharts: [Chart] = []
+    ) {
+        self.metadata = metadata
+        self.values = values
+        self.templates = templates
+        self.crds = crds
+        self.files = files
+        self.subcharts = subcharts
+    }
 
     /// Loads a chart directory.
     /// - Parameter directory: the folder holding `Chart.yaml`.
     /// - Throws: `HelmError` `.invalidChart` when `Chart.yaml` is missing or lacks a name, or a
     ///   subchart is an archive; `.invalidValues` for a bad `values.yaml`.
     package init(directory: String) throws(HelmError) {
-        let fm = FileManager.default
         let chartFile = directory + "/Chart.yaml"
         guard let chartText = try? String(contentsOfFile: chartFile, encoding: .utf8) else {
             throw HelmError(.invalidChart, "no Chart.yaml. Point at a chart directory (the folder holding Chart.yaml).", path: directory)
@@ -38,22 +56,41 @@ package struct Chart: Sendable {
         guard case .string(let name)? = metadata["name"], !name.isEmpty else {
             throw HelmError(.invalidChart, "validation: chart.metadata.name is required. Add `name:` to Chart.yaml.", path: chartFile)
         }
-        let valuesFile = directory + "/values.yaml"
-        values = try (try? String(contentsOfFile: valuesFile, encoding: .utf8)).map { text throws(HelmError) in
-            try HelmValues.parse(text, file: valuesFile)
-        } ?? [:]
-        templates = Self.texts(under: directory, folder: "templates")
-        crds = Self.texts(under: directory, folder: "crds")
+        let ignore = try HelmIgnore(directory: directory)
+        values = [:]
+        templates = [:]
+        crds = [:]
+        files = [:]
         subcharts = []
-        let chartsDir = directory + "/charts"
-        for entry in ((try? fm.contentsOfDirectory(atPath: chartsDir)) ?? []).sorted() {
-            var isDir: ObjCBool = false
-            guard fm.fileExists(atPath: chartsDir + "/" + entry, isDirectory: &isDir) else { continue }
-            if isDir.boolValue {
-                subcharts.append(try Chart(directory: chartsDir + "/" + entry))
-            } else if entry.hasSuffix(".tgz") {
-                throw HelmError(.invalidChart, "subchart archive \(entry) cannot be read yet. Unpack it into charts/\(entry.dropLast(4))/.", path: chartsDir)
+        var subchartDirectories: Set<String> = []
+        for entry in ignore.walk(directory) {
+            let parts = entry.path.split(separator: "/", maxSplits: 2).map(String.init)
+            if parts.first == "charts", parts.count >= 2 {
+                if entry.isDirectory, parts.count == 2 {
+                    subchartDirectories.insert(parts[1])
+                } else if parts.count == 2, parts[1].hasSuffix(".tgz") || parts[1].hasSuffix(".tar.gz") {
+                    throw HelmError(.invalidChart, "subchart archive \(parts[1]) cannot be read yet. Unpack it into charts/\(parts[1].replacingOccurrences(of: ".tgz", with: ""))/.", path: directory + "/charts")
+                }
+                continue
             }
+            guard !entry.isDirectory, let data = FileManager.default.contents(atPath: directory + "/" + entry.path) else { continue }
+            let bytes = [UInt8](data)
+            switch entry.path {
+            case "Chart.yaml", "Chart.lock", "values.schema.json", "requirements.lock": continue
+            case "values.yaml":
+                values = try HelmValues.parse(String(decoding: bytes, as: UTF8.self), file: directory + "/values.yaml")
+                continue
+            default: break
+            }
+            if entry.path.hasPrefix("templates/") {
+                templates[entry.path] = String(decoding: bytes, as: UTF8.self)
+                continue
+            }
+            if entry.path.hasPrefix("crds/") { crds[entry.path] = String(decoding: bytes, as: UTF8.self) }
+            files[entry.path] = bytes
+        }
+        for sub in subchartDirectories.sorted() where FileManager.default.fileExists(atPath: directory + "/charts/" + sub + "/Chart.yaml") {
+            subcharts.append(try Chart(directory: directory + "/charts/" + sub))
         }
     }
 
@@ -80,20 +117,6 @@ package struct Chart: Sendable {
         for dependency in metadata["dependencies"]?.listValue ?? [] {
             guard let name = dependency["name"]?.stringValue else { continue }
             out[name, default: []].append(dependency["alias"]?.stringValue ?? name)
-        }
-        return out
-    }
-
-    /// Chart-relative name to text of every regular file under `folder`, recursively.
-    private static func texts(under directory: String, folder: String) -> [String: String] {
-        let root = directory + "/" + folder
-        guard let walker = FileManager.default.enumerator(atPath: root) else { return [:] }
-        var out: [String: String] = [:]
-        while let relative = walker.nextObject() as? String {
-            var isDir: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: root + "/" + relative, isDirectory: &isDir), !isDir.boolValue,
-                  let data = FileManager.default.contents(atPath: root + "/" + relative) else { continue }
-            out[folder + "/" + relative] = String(decoding: data, as: UTF8.self)
         }
         return out
     }

@@ -51,8 +51,11 @@ extension Sprig {
             return .map(d)
         }
         f["dig"] = TemplateFunction(variadic: .any) { a, _ in try dig(a) }
-        let merge = TemplateFunction([map], variadic: map) { a, _ in .map(mergeMaps(a, overwrite: false)) }
-        let mergeOverwrite = TemplateFunction([map], variadic: map) { a, _ in .map(mergeMaps(a, overwrite: true)) }
+        var merge = TemplateFunction([map], variadic: map) { a, _ in .map(mergeMaps(a, overwrite: false)) }
+        var mergeOverwrite = TemplateFunction([map], variadic: map) { a, _ in .map(mergeMaps(a, overwrite: true)) }
+        for name in ["set", "unset"] { f[name]?.mutatesFirstArgument = true }
+        merge.mutatesFirstArgument = true
+        mergeOverwrite.mutatesFirstArgument = true
         f["merge"] = merge
         f["mustMerge"] = merge
         f["mergeOverwrite"] = mergeOverwrite

@@ -21,12 +21,12 @@ extension Sprig {
         both(&f, "rest", nil, [.any]) { a in
             if a[0].isNull { return .null }
             let l = try items(a[0]) { "Cannot find rest on type \($0)" }
-            return l.isEmpty ? .null : .list(Array(l.dropFirst()))
+            return .list(Array(l.dropFirst()))
         }
         both(&f, "initial", nil, [.any]) { a in
             if a[0].isNull { return .null }
             let l = try items(a[0]) { "Cannot find initial on type \($0)" }
-            return l.isEmpty ? .null : .list(Array(l.dropLast()))
+            return .list(Array(l.dropLast()))
         }
         both(&f, "reverse", nil, [.any]) { a in .list(try items(a[0]) { "Cannot find reverse on type \($0)" }.reversed()) }
         both(&f, "uniq", nil, [.any]) { a in
@@ -90,24 +90,25 @@ extension Sprig {
         return out
     }
 
-    /// Sprig's `seq`, modelled on GNU seq: `seq LAST`, `seq FIRST LAST`, `seq FIRST STEP LAST`.
+    /// Sprig's `seq` (numeric.go), modelled on GNU seq: `seq LAST`, `seq FIRST LAST`,
+    /// `seq FIRST STEP LAST`; the end is inclusive, stepping toward it.
     static func seq(_ p: [Int]) throws -> String {
         func join(_ xs: [Int]) -> String { xs.map(String.init).joined(separator: " ") }
         switch p.count {
-        case 0: return ""
         case 1:
-            let end = p[0]
-            if end == 0 { return "" }
-            return end > 0 ? join(untilStep(1, end + 1, 1)) : join(untilStep(1, end - 1, -1))
+            let increment = p[0] < 1 ? -1 : 1
+            return join(untilStep(1, p[0] + increment, increment))
         case 2:
-            let start = p[0], end = p[1]
-            return end > start ? join(untilStep(start, end + 1, 1)) : join(untilStep(start, end - 1, -1))
+            let step = p[1] < p[0] ? -1 : 1
+            return join(untilStep(p[0], p[1] + step, step))
         case 3:
             let start = p[0], step = p[1], end = p[2]
-            if end > start {
-                return step > 0 ? join(untilStep(start, end + 1, step)) : ""
+            var increment = 1
+            if end < start {
+                increment = -1
+                if step > 0 { return "" }
             }
-            return step < 0 ? join(untilStep(start, end - 1, step)) : ""
+            return join(untilStep(start, end + increment, step))
         default: return ""
         }
     }

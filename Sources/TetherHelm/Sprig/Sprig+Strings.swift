@@ -296,12 +296,40 @@ extension Sprig {
     }
 
     /// xstrings `ToCamelCase`: `_`-separated words joined, each after the first capitalised.
+    /// xstrings' `ToCamelCase`: leading connectors (`_`, `-`, spaces) kept, the rune after a
+    /// connector upper-cased, every other rune lower-cased, doubled connectors kept once.
     static func camelcase(_ s: String) -> String {
-        var out = "", upperNext = true
-        for c in s {
-            if c == "_" { upperNext = true; continue }
-            if upperNext { out += c.uppercased(); upperNext = false } else { out.append(c) }
+        func isConnector(_ r: Unicode.Scalar) -> Bool { r == "-" || r == "_" || r.properties.isWhitespace }
+        func upper(_ r: Unicode.Scalar) -> String { String(r).uppercased().unicodeScalars.count == 1 ? String(r).uppercased() : String(r) }
+        func lower(_ r: Unicode.Scalar) -> String { String(r).lowercased().unicodeScalars.count == 1 ? String(r).lowercased() : String(r) }
+        var rest = Substring.UnicodeScalarView(s.unicodeScalars)
+        guard !rest.isEmpty else { return "" }
+        var out = ""
+        var r0: Unicode.Scalar = " ", r0Text = ""
+        while let r = rest.popFirst() {
+            r0 = r
+            if !isConnector(r) { r0Text = upper(r); break }
+            out.unicodeScalars.append(r)
+            r0Text = String(r)
         }
-        return out
+        if rest.isEmpty {
+            return out + r0Text
+        }
+        while let r = rest.popFirst() {
+            let r1 = r0, r1Text = r0Text
+            r0 = r
+            if isConnector(r0) && isConnector(r1) {
+                out += r1Text
+                r0Text = String(r0)
+                continue
+            }
+            if isConnector(r1) {
+                r0Text = upper(r0)
+            } else {
+                r0Text = lower(r0)
+                out += r1Text
+            }
+        }
+        return out + r0Text
     }
 }

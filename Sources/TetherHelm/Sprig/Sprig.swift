@@ -5,7 +5,12 @@ package import TetherTemplate
 /// and replaces `toJson`, `fromJson`, `toYaml`... with its own, which live elsewhere).
 ///
 /// Each function declares Sprig's Go parameter types, so the engine converts and refuses
-/// arguments exactly as Go's reflect call does. Errors carry Sprig's Go text; the engine
+/// arguments exactly as Go's reflect call does.
+///
+/// Not written yet (absent, so a template calling one fails at parse time with Go's
+/// `function "X" not defined`, never faked): `bcrypt`, `htpasswd`, `derivePassword`,
+/// `genPrivateKey`, `genCA`, `genCAWithKey`, `genSelfSignedCert`, `genSelfSignedCertWithKey`,
+/// `genSignedCert`, `genSignedCertWithKey`, `buildCustomCert`, `getHostByName`. TODO(issue 14). Errors carry Sprig's Go text; the engine
 /// wraps them as `error calling NAME: ...`.
 package enum Sprig {
     /// Every Sprig function Helm exposes, by the name templates call it.
@@ -15,7 +20,7 @@ package enum Sprig {
     /// - Returns: the functions by name.
     package static func functions() -> [String: TemplateFunction] {
         var all: [String: TemplateFunction] = [:]
-        for family in [strings, lists, dicts, math, defaults, reflection, encoding, paths, regex, semver, crypto, dates] {
+        for family in [strings, lists, dicts, math, defaults, reflection, encoding, paths, regex, semver, crypto, dates, url] {
             all.merge(family) { _, new in new }
         }
         return all

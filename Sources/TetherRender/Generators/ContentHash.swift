@@ -1,4 +1,3 @@
-import COpenSSL
 import TetherModel
 
 /// The content-hash name suffix kustomize gives generated ConfigMaps and
@@ -32,16 +31,7 @@ enum ContentHash {
         var json = try JSONEncoding(sortedKeys: true).string(.map(doc))
         // Go's json.Marshal escapes these for HTML safety; the hash depends on it.
         json = json.replacingAll("<", "\\u003c").replacingAll(">", "\\u003e").replacingAll("&", "\\u0026")
-        return encode(sha256Hex(Array(json.utf8)))
-    }
-
-    static func sha256Hex(_ bytes: [UInt8]) -> String {
-        var digest = [UInt8](repeating: 0, count: Int(SHA256_DIGEST_LENGTH))
-        bytes.withUnsafeBufferPointer { input in
-            _ = digest.withUnsafeMutableBufferPointer { SHA256(input.baseAddress, input.count, $0.baseAddress) }
-        }
-        let hexDigits = Array("0123456789abcdef")
-        return String(digest.flatMap { [hexDigits[Int($0 >> 4)], hexDigits[Int($0 & 15)]] })
+        return encode(Hex.encode(SHA256Digest.of(Array(json.utf8))))
     }
 
     static func encode(_ hex: String) -> String {

@@ -55,8 +55,10 @@ struct Build {
         let documents: [YAMLDocument]
         do {
             // kustomize reads kustomization files with YAML 1.1 rules, where
-            // unquoted yes/no/on/off/y/n are booleans (and so not strings).
-            documents = try YAMLDecoder(options: .init(recordPositions: true, yaml11Booleans: true)).decode(text, file: file)
+            // unquoted yes/no/on/off/y/n are booleans (and so not strings),
+            // and through go-yaml v2, where a repeated key's later value wins.
+            documents = try YAMLDecoder(options: .init(recordPositions: true, yaml11Booleans: true, duplicateKeys: .lastWins))
+                .decode(text, file: file)
         } catch {
             throw RenderError.wrapping(error)
         }
@@ -176,7 +178,7 @@ struct Build {
     ) throws {
         if Self.isRemote(entry) {
             throw RenderError(
-                .remoteRefused, "resource '\(entry)' is a remote URL; tether renders local files only. Vendor the base into the repository.",
+                .remoteRefused, "resource '\(Self.redacted(entry))' is a remote URL; tether renders local files only. Vendor the base into the repository.",
                 file: file)
         }
         guard !entry.hasPrefix("/"), let path = RootedPath.join(dir, entry) else {
@@ -208,7 +210,7 @@ struct Build {
             }
             let text = try readText(path)
             let decoded: [Resource]
-            do { decoded = try Resource.decodeStream(text, file: path) } catch { throw RenderError.wrapping(error) }
+            do { decoded = try Resource.decodeStream(text, file: path, validation: .kustomize) } catch { throw RenderError.wrapping(error) }
             guard decoded.count + objects.count <= renderer.limits.maxObjects else {
                 throw RenderError(.limitExceeded, "more than \(renderer.limits.maxObjects) objects. Split the input.", file: path)
             }
@@ -260,13 +262,28 @@ struct Build {
         }
     }
 
+    /// `entry` with the secret part of a URL's user information masked
+    /// (`https://user:***@host/…`, a lone token `https://***@host/…`), for
+    /// error messages.
+    static func redacted(_ entry: String) -> String {
+        let chars = Array(entry)
+        guard let colon = chars.indices.first(where: { chars[$0] == ":" && chars[($0 + 1)...].starts(with: ["/", "/"]) }) else {
+            return entry
+        }
+        let start = colon + 3
+        let end = chars[start...].firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" }) ?? chars.endIndex
+        guard let at = chars[start..<end].lastIndex(of: "@") else { return entry }
+        let user = chars[start..<at].firstIndex(of: ":").map { String(chars[start..<$0]) + ":***" } ?? "***"
+        return String(chars[..<start]) + user + String(chars[at...])
+    }
+
     static func isRemote(_ entry: String) -> Bool {
         entry.contains("://") || entry.hasPrefix("git@") || entry.hasPrefix("github.com/") || entry.contains("?ref=")
     }
 
     func subdirectory(_ entry: String, dir: String, file: String, field: String) throws -> String {
         if Self.isRemote(entry) {
-            throw RenderError(.remoteRefused, "\(field) entry '\(entry)' is a remote URL; tether renders local files only. Vendor it into the repository.", file: file)
+            throw RenderError(.remoteRefused, "\(field) entry '\(Self.redacted(entry))' is a remote URL; tether renders local files only. Vendor it into the repository.", file: file)
         }
         guard !entry.hasPrefix("/"), let path = RootedPath.join(dir, entry) else {
             throw RenderError(.outsideRoot, "\(field) entry '\(entry)' is outside the root. Use a relative path inside the repository.", file: file)

@@ -46,7 +46,7 @@ extension TransformContext {
         case .labels(let t): t.apply(&objects)
         case .namespace(let t): try t.apply(&objects)
         case .prefixSuffix(let t): t.apply(&objects)
-        case .image(let t): t.apply(&objects)
+        case .image(let t): try t.apply(&objects, file: file)
         case .replicas(let t): try t.apply(&objects, file: file)
         case .patches(let rules): for rule in rules { try applyPatch(rule, to: &objects) }
         case .replacements(let entries):

@@ -20,6 +20,9 @@ struct ImageTransformer {
         /// compared with the name part of the image.
         case literal(String)
         case regex(Regex<AnyRegexOutput>)
+        /// Not a valid regular expression: kubectl kustomize v5.5.0 fails
+        /// (it crashes) on the first container image it compares.
+        case invalid
     }
 
     init(rule: Kustomization.ImageRule, specs: [FieldSpec] = Self.defaultSpecs) {
@@ -28,10 +31,12 @@ struct ImageTransformer {
         let name = rule.name
         if name == "*" {
             matcher = .all
-        } else if name.contains(where: { "*+?()[]{}|^$\\".contains($0) }),
-            let regex = try? Regex("^(?:" + name + ")(:[a-zA-Z0-9_.{}-]*)?(@sha256:[a-zA-Z0-9_.{}-]*)?$")
-        {
-            matcher = .regex(regex)
+        } else if name.contains(where: { "*+?()[]{}|^$\\".contains($0) }) {
+            if let regex = try? Regex("^(?:" + name + ")(:[a-zA-Z0-9_.{}-]*)?(@sha256:[a-zA-Z0-9_.{}-]*)?$") {
+                matcher = .regex(regex)
+            } else {
+                matcher = .invalid
+            }
         } else {
             matcher = .literal(name)
         }
@@ -42,7 +47,16 @@ struct ImageTransformer {
         "spec/template/spec/initContainers[]/image",
     ].map { FieldSpec($0, create: false) }
 
-    func apply(_ objects: inout [RenderedObject]) {
+    /// - Throws: ``RenderError`` when the rule's name is not a valid
+    ///   regular expression and an object has a container image.
+    func apply(_ objects: inout [RenderedObject], file: String) throws {
+        if case .invalid = matcher {
+            guard let object = objects.first(where: { Self.hasContainerImage($0.resource.value) }) else { return }
+            throw RenderError(
+                .invalidKustomization,
+                "images: name '\(rule.name)' is not a valid regular expression, so it cannot be compared with the images of \(object.id) (kubectl kustomize v5.5.0 crashes on it). Fix the name, escaping regular-expression characters.",
+                file: file)
+        }
         // Most objects have no matching image: find that out without
         // touching (and so copying) anything.
         for i in objects.indices {
@@ -55,6 +69,26 @@ struct ImageTransformer {
                     if case .string(let image)? = field, let new = updated(image) { field = .string(new) }
                 }
             }
+        }
+    }
+
+    /// Whether a `containers` or `initContainers` list at any depth holds an
+    /// image at all (what kustomize compares with every rule).
+    private static func hasContainerImage(_ value: Value) -> Bool {
+        switch value {
+        case .map(let map):
+            return map.entries.contains { e in
+                if e.key == "containers" || e.key == "initContainers", case .list(let containers) = e.value,
+                    containers.contains(where: { $0["image"]?.stringValue != nil })
+                {
+                    return true
+                }
+                return hasContainerImage(e.value)
+            }
+        case .list(let items):
+            return items.contains(where: hasContainerImage)
+        default:
+            return false
         }
     }
 
@@ -117,6 +151,8 @@ struct ImageTransformer {
         case .regex(let regex):
             guard (try? regex.wholeMatch(in: image)) != nil else { return nil }
             (name, tag, digest) = Self.split(image)
+        case .invalid:
+            return nil
         }
         if let newName = rule.newName, !newName.isEmpty { name = newName }
         let newTag = rule.newTag ?? "", newDigest = rule.digest ?? ""

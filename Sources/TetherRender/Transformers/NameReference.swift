@@ -65,6 +65,7 @@ struct NameReference {
     }
 
     static func fix(_ objects: inout [RenderedObject], extra: [(target: FieldSpec, referrer: FieldSpec)] = []) throws {
+        for object in objects where object.resource.kind == "RoleBinding" { try checkSubjectNamespaces(object) }
         guard objects.contains(where: { !$0.previousIDs.isEmpty }) else { return }
         let resolver = NameReference(objects)
         var table = NameBackReference.table
@@ -90,6 +91,20 @@ struct NameReference {
                 if referrer == nil { referrer = Referrer(resolver: resolver, index: i, value: objects[i].resource.value) }
                 try referrer?.update(spec: spec, target: target, in: &objects[i].resource.value, origin: objects[i].resource.origin)
             }
+        }
+    }
+
+    /// kustomize reads the namespaces of a RoleBinding's ServiceAccount
+    /// subjects on every build, and fails on one that is there but not a
+    /// string (`namespace:` with no value).
+    private static func checkSubjectNamespaces(_ object: RenderedObject) throws {
+        guard case .list(let subjects)? = object.resource.value["subjects"] else { return }
+        for (i, subject) in subjects.enumerated() where subject["kind"]?.stringValue == "ServiceAccount" {
+            guard let namespace = subject["namespace"], namespace.stringValue == nil else { continue }
+            throw RenderError(
+                .invalidResource,
+                "\(object.id): subjects[\(i)].namespace is \(namespace.typeDescription), not a string (kustomize: namespace is blank for resource). Set the namespace or remove the key.",
+                at: object.resource.origin)
         }
     }
 

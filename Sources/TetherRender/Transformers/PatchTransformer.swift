@@ -48,7 +48,13 @@ extension TransformContext {
             }
             return
         }
-        for patch in values {
+        if values.count > 1 && rule.target != nil {
+            throw RenderError(
+                .invalidPatch,
+                "the patch holds \(values.count) strategic merge patches, and several in one `patches` entry may not set `target` (kustomize refuses it). Split them into one entry each, or remove the target.",
+                file: source)
+        }
+        for (n, patch) in values.enumerated() {
             guard patch.mapValue != nil else {
                 throw RenderError(.invalidPatch, "a strategic merge patch must be a map, not \(patch.typeDescription).", file: source)
             }
@@ -92,6 +98,14 @@ extension TransformContext {
                 if objects[i].resource.namespace != before.namespace {
                     objects[i].resource.setMetadata("namespace", before.namespace.isEmpty ? nil : before.namespace)
                 }
+            }
+            if let deleted = removed.first, n < values.count - 1, rule.target == nil, !rule.fromStrategicMergeList {
+                // kustomize v5.5.0 leaves the deleted object in place, empty,
+                // and crashes on the next patch of the same entry.
+                throw RenderError(
+                    .invalidPatch,
+                    "document \(n + 1) of the patch deletes \(objects[deleted].id) and more documents follow it in the same `patches` entry, which kubectl kustomize v5.5.0 cannot build (it crashes). Give each `$patch: delete` its own entry, or put it last.",
+                    file: source)
             }
             for i in removed.reversed() { objects.remove(at: i) }
         }

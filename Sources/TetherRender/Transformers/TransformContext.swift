@@ -68,7 +68,7 @@ struct TransformContext {
         }
         let imageSpecs = try specs(ImageTransformer.defaultSpecs, crd.images)
         for rule in k.images {
-            ImageTransformer(rule: rule, specs: imageSpecs).apply(&objects)
+            try ImageTransformer(rule: rule, specs: imageSpecs).apply(&objects, file: file)
             record("ImageTagTransformer", &objects)
         }
         for entry in k.replacements {

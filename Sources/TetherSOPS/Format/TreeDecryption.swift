@@ -111,7 +111,6 @@ struct TreeDecryption {
 extension String {
     /// Two upper-case hex digits.
     init(format2 byte: UInt8) {
-        let digits = Array("0123456789ABCDEF".utf8)
-        self = String(decoding: [digits[Int(byte >> 4)], digits[Int(byte & 0x0F)]], as: UTF8.self)
+        self = Hex.encode([byte], uppercase: true)
     }
 }

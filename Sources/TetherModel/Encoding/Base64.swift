@@ -2,18 +2,37 @@
 /// YAML for `!!binary`.
 package enum Base64 {
     private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
+    private static let urlAlphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
 
-    /// Encodes bytes with padding.
-    package static func encode<C: Collection>(_ bytes: C) -> String where C.Element == UInt8 {
+    /// Which alphabet and padding `encode` writes.
+    package enum Variant: Sendable {
+        /// RFC 4648 section 4: `+` and `/`, padded with `=`.
+        case standard
+        /// RFC 4648 section 5: `-` and `_`, without padding (ApplySet ids).
+        case urlUnpadded
+    }
+
+    /// Encodes bytes, with padding unless `variant` says otherwise.
+    package static func encode<C: Collection>(_ bytes: C, variant: Variant = .standard) -> String where C.Element == UInt8 {
+        let digits = variant == .standard ? alphabet : urlAlphabet
+        let pad: UInt8? = variant == .standard ? UInt8(ascii: "=") : nil
         var out = [UInt8]()
         out.reserveCapacity((bytes.count + 2) / 3 * 4)
         var it = bytes.makeIterator()
         while let b0 = it.next() {
             let b1 = it.next(), b2 = it.next()
-            out.append(alphabet[Int(b0 >> 2)])
-            out.append(alphabet[Int((b0 & 0x03) << 4 | (b1 ?? 0) >> 4)])
-            out.append(b1 == nil ? UInt8(ascii: "=") : alphabet[Int(((b1 ?? 0) & 0x0F) << 2 | (b2 ?? 0) >> 6)])
-            out.append(b2 == nil ? UInt8(ascii: "=") : alphabet[Int((b2 ?? 0) & 0x3F)])
+            out.append(digits[Int(b0 >> 2)])
+            out.append(digits[Int((b0 & 0x03) << 4 | (b1 ?? 0) >> 4)])
+            if b1 != nil {
+                out.append(digits[Int(((b1 ?? 0) & 0x0F) << 2 | (b2 ?? 0) >> 6)])
+            } else if let pad {
+                out.append(pad)
+            }
+            if b2 != nil {
+                out.append(digits[Int((b2 ?? 0) & 0x3F)])
+            } else if let pad {
+                out.append(pad)
+            }
         }
         return String(decoding: out, as: UTF8.self)
     }

@@ -1,28 +1,11 @@
-import COpenSSL
-
-/// SHA-256 over OpenSSL: the one hashing helper of the engine and the daemon (ApplySet
-/// ids, saved-plan Secret digests, webhook token comparison).
-package enum SHA256Digest {
-    /// Bytes in a digest.
-    package static let length = Int(SHA256_DIGEST_LENGTH)
-
-    /// The SHA-256 of `bytes`.
-    package static func of(_ bytes: [UInt8]) -> [UInt8] {
-        var digest = [UInt8](repeating: 0, count: length)
-        // A non-empty buffer, so the base address is never nil; the length passed is the real one.
-        let input = bytes.isEmpty ? [0] : bytes
-        input.withUnsafeBufferPointer { buffer in
-            _ = digest.withUnsafeMutableBufferPointer { SHA256(buffer.baseAddress, bytes.count, $0.baseAddress) }
-        }
-        return digest
-    }
-}
-
-/// Hexadecimal text: the one encoder and decoder of the engine and the daemon.
+/// Hexadecimal text: the one encoder and decoder.
 package enum Hex {
-    /// Lower-case hex of `bytes`.
-    package static func encode(_ bytes: [UInt8]) -> String {
-        let digits = Array("0123456789abcdef".utf8)
+    private static let lower = Array("0123456789abcdef".utf8)
+    private static let upper = Array("0123456789ABCDEF".utf8)
+
+    /// Hex of `bytes`, lower-case unless `uppercase` (SOPS escapes).
+    package static func encode<C: Collection>(_ bytes: C, uppercase: Bool = false) -> String where C.Element == UInt8 {
+        let digits = uppercase ? upper : lower
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count * 2)
         for byte in bytes {

@@ -1,0 +1,206 @@
+import Foundation
+package import TetherModel
+package import TetherTemplate
+
+/// Renders a chart as Helm v4's engine does (`pkg/engine`, with `pkg/chartutil`'s dependency
+/// and values processing): every template of the chart and its enabled subcharts parsed into
+/// one set (deeper paths first, so a parent's `define` wins), each non-partial template run
+/// with its own chart's scoped values, `missingkey=zero`, and every `<no value>` removed.
+///
+/// ```swift
+/// let chart = try Chart(directory: "charts/redis")
+/// let rendered = try HelmEngine(release: .init(name: "rel", namespace: "ns")).render(chart, values: [:])
+/// let text = try ManifestStream(rendered: rendered).text()   // what `helm template` prints
+/// ```
+package struct HelmEngine: Sendable {
+    /// The release the templates see as `.Release`.
+    package struct Release: Sendable {
+        package var name: String
+        package var namespace: String
+        package var revision: Int = 1
+        package var isUpgrade = false
+        package init(name: String, namespace: String) {
+            self.name = name
+            self.namespace = namespace
+        }
+    }
+
+    /// What `lookup` answers; offline rendering (`helm template`) answers an empty map.
+    package typealias Lookup = @Sendable (_ apiVersion: String, _ kind: String, _ namespace: String, _ name: String) throws -> TemplateValue
+
+    package var release: Release
+    package var capabilities: HelmCapabilities
+    package var lookup: Lookup
+
+    package init(release: Release, capabilities: HelmCapabilities = .default, lookup: @escaping Lookup = { _, _, _, _ in .map([:]) }) {
+        self.release = release
+        self.capabilities = capabilities
+        self.lookup = lookup
+    }
+
+    /// Renders every template.
+    /// - Parameters:
+    ///   - chart: the loaded chart.
+    ///   - values: the user's values (`-f` files and `--set`, already merged).
+    /// - Returns: template path (`chart/templates/x.yaml`) to rendered text, for every template
+    ///   that is not a partial, `NOTES.txt` included, as Helm's engine returns them.
+    /// - Throws: `HelmError` `.render` with Helm's message (file, line, column, action).
+    package func render(_ chart: Chart, values: [String: TemplateValue]) throws(HelmError) -> [String: String] {
+        let tree = try RenderTree(chart: chart, values: values)
+        var sources: [(path: String, text: String, data: TemplateValue?)] = []
+        collect(tree.root, values: tree.values, parentPath: nil, into: &sources)
+
+        var functions = TemplateFunctionTable(Sprig.functions())
+        functions.merge(HelmFunctions.table(lookup: lookup))
+        var set = TemplateSet(name: "gotpl", functions: functions, options: TemplateOptions(missingKey: .zero))
+        let order = sources.indices.sorted { a, b in
+            let da = sources[a].path.split(separator: "/").count, db = sources[b].path.split(separator: "/").count
+            if da != db { return da > db }
+            return sources[b].path.utf8.lexicographicallyPrecedes(sources[a].path.utf8)
+        }
+        for i in order {
+            do {
+                try set.parse(sources[i].text, name: sources[i].path)
+            } catch {
+                throw HelmError(.render, Self.message(for: error), path: sources[i].path, cause: error)
+            }
+        }
+        var out: [String: String] = [:]
+        for i in order {
+            guard let data = sources[i].data else { continue }
+            do {
+                let text = try set.execute(sources[i].path, data: data)
+                out[sources[i].path] = text.replacingOccurrences(of: "<no value>", with: "")
+            } catch {
+                throw HelmError(.render, Self.message(for: error), path: sources[i].path, cause: error)
+            }
+        }
+        return out
+    }
+
+    /// Adds the chart's templates (and its subcharts') with the data each runs with (`nil` for a
+    /// partial or a library chart's template, which are only parsed); returns the chart's
+    /// top-level object, which the parent sees as `.Subcharts.NAME`.
+    @discardableResult
+    private func collect(_ node: RenderTree.Node, values: [String: TemplateValue], parentPath: String?, into sources: inout [(path: String, text: String, data: TemplateValue?)]) -> TemplateValue {
+        let fullPath = parentPath.map { $0 + "/charts/" + node.name } ?? node.name
+        var subcharts: [String: TemplateValue] = [:]
+        for child in node.children {
+            let childValues = values[child.name]?.mapValue ?? [:]
+            subcharts[child.name] = collect(child, values: childValues, parentPath: fullPath, into: &sources)
+        }
+        var top: [String: TemplateValue] = [
+            "Values": .map(values),
+            "Release": releaseValue,
+            "Chart": chartValue(node, isRoot: parentPath == nil),
+            "Capabilities": .object(capabilities.object),
+            "Files": .object(FilesObject(files: node.chart.files)),
+            "Subcharts": .map(subcharts),
+        ]
+        let basePath = fullPath + "/templates"
+        for (name, text) in node.chart.templates {
+            let path = fullPath + "/" + name
+            let base = name.split(separator: "/").last.map(String.init) ?? name
+            let renders = !base.hasPrefix("_") && !node.chart.isLibrary
+            var data: TemplateValue?
+            if renders {
+                top["Template"] = .map(["Name": .string(path), "BasePath": .string(basePath)])
+                data = .map(top)
+            }
+            sources.append((path, text, data))
+        }
+        top["Template"] = nil
+        return .map(top)
+    }
+
+    private var releaseValue: TemplateValue {
+        .map([
+            "Name": .string(release.name), "Namespace": .string(release.namespace),
+            "Revision": .int(Int64(release.revision)), "IsUpgrade": .bool(release.isUpgrade),
+            "IsInstall": .bool(!release.isUpgrade), "Service": .string("Helm"),
+        ])
+    }
+
+    /// `.Chart`: the chart's metadata under Go's field names, with `IsRoot`.
+    private func chartValue(_ node: RenderTree.Node, isRoot: Bool) -> TemplateValue {
+        let m = node.chart.metadata
+        func string(_ key: String) -> TemplateValue { .string(m[key]?.stringValue ?? "") }
+        func strings(_ key: String) -> TemplateValue {
+            .list((m[key]?.listValue ?? []).map { .string($0.stringValue ?? "") }, .string)
+        }
+        var annotations: [String: TemplateValue] = [:]
+        if case .map(let entries)? = m["annotations"] {
+            for entry in entries.entries { annotations[entry.key] = .string(entry.value.stringValue ?? GoFormat.string(HelmValues.templateValue(entry.value))) }
+        }
+        let maintainers: [TemplateValue] = (m["maintainers"]?.listValue ?? []).map { item in
+            .map(["Name": .string(item["name"]?.stringValue ?? ""), "Email": .string(item["email"]?.stringValue ?? ""), "URL": .string(item["url"]?.stringValue ?? "")])
+        }
+        let dependencies: [TemplateValue] = node.dependencies.map { d in
+            .map([
+                "Name": .string(d["alias"]?.stringValue ?? d["name"]?.stringValue ?? ""),
+                "Version": .string(d["version"]?.stringValue ?? ""),
+                "Repository": .string(d["repository"]?.stringValue ?? ""),
+                "Condition": .string(d["condition"]?.stringValue ?? ""),
+                "Tags": .list((d["tags"]?.listValue ?? []).map { .string($0.stringValue ?? "") }, .string),
+                "Enabled": .bool(true),
+                "Alias": .string(d["alias"]?.stringValue ?? ""),
+            ])
+        }
+        return .map([
+            "Name": .string(node.name), "Version": string("version"), "AppVersion": string("appVersion"),
+            "APIVersion": string("apiVersion"), "Description": string("description"), "Type": string("type"),
+            "Home": string("home"), "Icon": string("icon"), "KubeVersion": string("kubeVersion"),
+            "Condition": string("condition"), "Tags": string("tags"),
+            "Deprecated": .bool(m["deprecated"]?.boolValue ?? false),
+            "Keywords": strings("keywords"), "Sources": strings("sources"),
+            "Maintainers": .list(maintainers), "Annotations": .map(annotations, .string),
+            "Dependencies": .list(dependencies), "IsRoot": .bool(isRoot),
+        ])
+    }
+
+    /// Helm's wording of a parse or execution failure.
+    static func message(for error: any Error) -> String {
+        guard let error = error as? TemplateError else { return "\(error)" }
+        if error.code == .parse, let line = error.line {
+            return "parse error at (\(error.templateName):\(line)): \(error.message)"
+        }
+        if let (failure, at) = innermostFailure(error) {
+            return "execution error at (\(at)): \(failure.message)"
+        }
+        var text = error.description
+        if text.hasPrefix("template: ") { text.removeFirst("template: ".count) }
+        if let line = error.line, let column = error.column {
+            let location = "\(error.templateName):\(line):\(column)"
+            if text.hasPrefix(location + ": ") {
+                text = location + " " + text.dropFirst(location.count + 2)
+            }
+        }
+        return text
+    }
+
+    /// The `fail`/`required` failure under `error`, with the position of the call that raised it.
+    private static func innermostFailure(_ error: TemplateError) -> (HelmTemplateFailure, String)? {
+        var current: any Error = error
+        var position: String?
+        while true {
+            if let t = current as? TemplateError {
+                if let line = t.line, let column = t.column { position = "\(t.templateName):\(line):\(column)" }
+                guard let cause = t.cause else { return nil }
+                current = cause
+            } else if let tpl = current as? TplFailure {
+                current = tpl.cause
+            } else if let failure = current as? HelmTemplateFailure {
+                return position.map { (failure, $0) }
+            } else {
+                return nil
+            }
+        }
+    }
+}
+
+extension Value {
+    fileprivate var boolValue: Bool? {
+        if case .bool(let b) = self { return b }
+        return nil
+    }
+}

@@ -1,0 +1,35 @@
+import TetherDaemon
+import TetherRender
+
+/// The command's flags with one `tether.yaml` target's fields laid over them, for
+/// `sync --config` and `diff --config` alike.
+struct TargetOptions {
+    var git: GitOptions
+    var cluster: ClusterOptions
+    var reconcile: ReconcileOptions
+
+    /// - Parameters: the command's option groups; the target's `source`, `ref`, `path`,
+    ///   `server`/`context`/`kubeconfig` and `namespace` replace theirs, and its name names the set.
+    init(_ target: TargetsFile.Target, git: GitOptions, cluster: ClusterOptions, reconcile: ReconcileOptions) {
+        self.git = git
+        if let source = target.source { self.git.source = source }
+        if let ref = target.ref { self.git.ref = ref }
+        self.cluster = cluster
+        if target.server != nil || target.context != nil || target.kubeconfig != nil {
+            self.cluster.server = target.server
+            self.cluster.context = target.context
+            self.cluster.kubeconfig = target.kubeconfig
+            self.cluster.emulator = nil
+        }
+        if let namespace = target.namespace { self.cluster.namespace = namespace }
+        self.reconcile = reconcile
+        self.reconcile.path = target.path
+        self.reconcile.name = target.name
+    }
+
+    /// The command's keys plus the target's `ageKeyFile` and `pgpKeyFile`.
+    static func decrypter(_ target: TargetsFile.Target, _ decryption: DecryptionOptions) throws -> any FileDecrypting {
+        try decryption.fileDecrypter(extraAgeKeyFiles: target.ageKeyFile.map { [$0] } ?? [],
+                                     extraPGPKeyFiles: target.pgpKeyFile.map { [$0] } ?? [])
+    }
+}

@@ -1,0 +1,74 @@
+import Foundation
+import Testing
+import TetherModel
+import TetherTemplate
+@testable import TetherHelm
+
+/// Whole charts of `../shared/helm`: each values case rendered natively as
+/// `helm template rel charts/CHART -f CASE.values.yaml -n ns` and compared byte for byte with
+/// Helm v4's output (`CASE.expected.yaml`).
+@Suite("Helm chart rendering (shared corpus)")
+struct HelmChartRenderTests {
+    /// Cases not yet byte-identical, with the reason; a fixed case fails the list.
+    static let knownFailures: Set<String> = [
+        // Sprig families not written yet: parsing fails at semverCompare / sha256sum /
+        // regexFind / genCA / dateInZone. With those functions present (checked locally with
+        // stand-ins) these render identically except for checksum annotations:
+        "argo-cd/defaults", "argo-cd/gke-ingress-no-crds", "argo-cd/ha-aws-alb",
+        "external-dns/aws-irsa", "external-dns/defaults", "external-dns/gcp-workload-identity",
+        "grafana/defaults", "grafana/gke-ingress-sidecars", "grafana/statefulset-existing-secret",
+        "ingress-nginx/aws-nlb", "ingress-nginx/azure-internal-daemonset", "ingress-nginx/defaults",
+        "metrics-server/addon-resizer", "metrics-server/defaults", "metrics-server/ha-cert-manager",
+        "prometheus-node-exporter/defaults", "prometheus-node-exporter/no-hostnetwork-netpol",
+        "prometheus-node-exporter/servicemonitor-rbac-proxy",
+        "promtail/defaults", "promtail/deployment-configmap", "promtail/loki-tenant-servicemonitor",
+        "secrets-store-csi-driver/defaults", "secrets-store-csi-driver/no-crds-custom-dirs",
+        "secrets-store-csi-driver/rotation-sync-windows",
+        "cluster-autoscaler/azure-workload-identity", "cluster-autoscaler/defaults", "cluster-autoscaler/gce-mig",
+        // Sprig (genCA) and a webhook document that differs (not yet diagnosed)
+        "aws-load-balancer-controller/defaults", "aws-load-balancer-controller/irsa-cert-manager",
+        // the values file has an integer key (`10:`), which TetherModel's decoder refuses
+        "cluster-autoscaler/aws-autodiscovery",
+        // Sprig, and `$_ := set .Values.global.redis "password" ...` then `.Values.global.redis.password`:
+        // a write through a field of dot is not seen later (maps are values in the engine)
+        "redis/defaults", "redis/sentinel-metrics", "redis/standalone-internal-lb",
+    ]
+
+    static func render(_ item: HelmCorpus.Case) throws -> String {
+        let chart = try Chart(directory: HelmCorpus.root.appendingPathComponent("charts/\(item.chart)").path)
+        let text = try String(contentsOf: item.file("values.yaml"), encoding: .utf8)
+        let values = try HelmValues.parse(text, file: item.file("values.yaml").path)
+        let rendered = try HelmEngine(release: .init(name: "rel", namespace: "ns")).render(chart, values: values)
+        return try ManifestStream(rendered: rendered).text()
+    }
+
+    @Test("every shared values case renders as helm template prints it", arguments: HelmCorpus.cases)
+    func renders(_ item: HelmCorpus.Case) throws {
+        let check = {
+            do {
+                let got = try Self.render(item)
+                let expected = try String(contentsOf: item.file("expected.yaml"), encoding: .utf8)
+                #expect(got == expected, "\(item): \(Self.firstDifference(got, expected))")
+            } catch {
+                Issue.record("\(item) failed: \(error)")
+            }
+        }
+        if Self.knownFailures.contains(item.description) {
+            withKnownIssue("listed in knownFailures") { check() }
+        } else {
+            check()
+        }
+    }
+
+    /// The first differing line, with its number, for a readable failure.
+    static func firstDifference(_ got: String, _ expected: String) -> String {
+        let a = got.split(separator: "\n", omittingEmptySubsequences: false)
+        let b = expected.split(separator: "\n", omittingEmptySubsequences: false)
+        for i in 0..<max(a.count, b.count) {
+            let x = i < a.count ? String(a[i]) : "<end>"
+            let y = i < b.count ? String(b[i]) : "<end>"
+            if x != y { return "line \(i + 1): got \(x.debugDescription), Helm \(y.debugDescription)" }
+        }
+        return "identical"
+    }
+}

@@ -2,11 +2,13 @@
 """Browser test of the dashboard: headless Chromium through chromedriver (W3C WebDriver over
 HTTP on 127.0.0.1, no Python packages needed) against a running `tether run`.
 
-Usage: dashboard_browser_test.py DASHBOARD_URL TARGET KUBECONFIG SCREENSHOT_DIR
+Usage: dashboard_browser_test.py DASHBOARD_URL TARGET KUBECONFIG SCREENSHOT_DIR REPO
 
 Checks: the overview lists the target as synced and healthy; after `kubectl scale` on the
 storefront Deployment, the target page shows the drift and its correction without a reload
-within 2 s. Saves overview.png and target.png in SCREENSHOT_DIR. Exits non-zero on failure.
+within 2 s; after a new commit to REPO (the overlay gains a Secret), the history shows it,
+and the Secret's diff page shows its value masked. Saves dashboard-overview.png and
+dashboard-target.png in SCREENSHOT_DIR. Exits non-zero on failure.
 """
 import base64, json, os, socket, subprocess, sys, time, urllib.request
 
@@ -47,7 +49,7 @@ class Driver:
         finally: self.proc.terminate()
 
 def main():
-    url, target, kubeconfig, shots = sys.argv[1:5]
+    url, target, kubeconfig, shots, repo = sys.argv[1:6]
     os.makedirs(shots, exist_ok=True)
     driver = Driver()
     failures = []
@@ -82,11 +84,47 @@ def main():
         if driver.js("return window.__notReloaded === true") is not True:
             failures.append("the page reloaded")
         driver.screenshot(os.path.join(shots, "dashboard-target.png"))
+        failures += new_commit(driver, url, target, repo)
     finally:
         driver.quit()
     for failure in failures: print("FAIL:", failure)
-    print(f"{2 - min(2, len(failures))} passed, {min(2, len(failures))} failed")
+    checks = 4
+    print(f"{checks - min(checks, len(failures))} passed, {min(checks, len(failures))} failed")
     return 1 if failures else 0
+
+SECRET_VALUE = "hunter2-browser-test"
+
+def new_commit(driver, url, target, repo):
+    """Commits a Secret into the overlay; the history must list the commit without a reload,
+    and the Secret's diff must not show its value."""
+    overlay = os.path.join(repo, "overlays", "aws")
+    with open(os.path.join(overlay, "db-secret.yaml"), "w") as f:
+        f.write("apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\n  namespace: shop\n"
+                f"stringData:\n  password: {SECRET_VALUE}\n")
+    path = os.path.join(overlay, "kustomization.yaml")
+    text = open(path).read().replace("- ../../base\n", "- ../../base\n- db-secret.yaml\n", 1)
+    open(path, "w").write(text)
+    git = ["git", "-C", repo, "-c", "user.name=Dana Example", "-c", "user.email=dana@example.com"]
+    subprocess.run(git + ["add", "-A"], check=True)
+    subprocess.run(git + ["commit", "-qm", "Add the database Secret"], check=True)
+    failures = []
+    first = ""
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        first = driver.js("var r = document.querySelector('#history tbody tr'); return r ? r.innerText : ''")
+        if "Add the database Secret" in first: break
+        time.sleep(0.2)
+    print("newest history row:", first.replace("\t", " | "))
+    if "Add the database Secret" not in first or "succeeded" not in first:
+        failures.append(f"the history does not show the new commit as synced: {first!r}")
+    if driver.js("return window.__notReloaded === true") is not True:
+        failures.append("the page reloaded before the history showed the commit")
+    driver.go(f"{url}/targets/{target}/diff/Secret/shop/db")
+    page = driver.js("return document.body.innerText")
+    print("Secret diff page:", page.replace("\n", " / ")[:300])
+    if SECRET_VALUE in page or "***" not in page or "password" not in page:
+        failures.append("the Secret's diff page does not show the value masked as ***")
+    return failures
 
 if __name__ == "__main__":
     sys.exit(main())

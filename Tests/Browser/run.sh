@@ -33,4 +33,4 @@ for _ in $(seq 1 100); do
   sleep 0.2
 done
 curl -sf "http://127.0.0.1:$listen/readyz" >/dev/null || { echo "tether run did not become ready:"; cat "$work/tether.log"; exit 1; }
-python3 Tests/Browser/dashboard_browser_test.py "http://127.0.0.1:$listen" overlays-aws "$work/kubeconfig" "$shots"
+python3 Tests/Browser/dashboard_browser_test.py "http://127.0.0.1:$listen" overlays-aws "$work/kubeconfig" "$shots" "$work/repo"

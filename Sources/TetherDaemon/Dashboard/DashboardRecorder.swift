@@ -194,10 +194,11 @@ package final class DashboardRecorder: ReconcileObserver {
             }
             var counts: [String: Int] = [:]
             var changes: [Change] = []
+            var planned: [String: ResourceID] = [:]
+            for id in diffs?.keys ?? [:].keys { planned[id.description] = id }
             for object in outcome.objects {
                 counts[object.state, default: 0] += 1
-                guard object.state != "unchanged", let id = diffs?.keys.first(where: { $0.description == object.id })
-                    ?? Self.resourceID(object.id) else { continue }
+                guard object.state != "unchanged", let id = planned[object.id] ?? Self.resourceID(object.id) else { continue }
                 changes.append(Change(id: id, state: object.state, message: object.message, diff: diffs?[id]))
             }
             let entry = SyncEntry(number: state.nextSync, trigger: trigger.description, startedAt: running?.startedAt ?? Date(),

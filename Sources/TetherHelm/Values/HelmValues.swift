@@ -65,7 +65,7 @@ package enum HelmValues {
     package static func coalesced(_ values: [String: TemplateValue], over defaults: [String: TemplateValue]) -> [String: TemplateValue] {
         var out = values
         for (key, defaultValue) in defaults {
-            guard let userValue = values[key] else { out[key] = defaultValue; continue }
+            guard let userValue = values[key] else { out[key] = withoutNulls(defaultValue); continue }
             if userValue.isNull {
                 out[key] = nil
             } else if case .map(let userMap, _) = userValue, case .map(let defaultMap, _) = defaultValue {
@@ -81,11 +81,20 @@ package enum HelmValues {
         var out = values
         for (key, value) in values where value.isNull { out[key] = nil }
         for (key, defaultValue) in defaults {
-            guard let userValue = values[key] else { out[key] = defaultValue; continue }
+            guard let userValue = values[key] else { out[key] = withoutNulls(defaultValue); continue }
             if case .map(let userMap, _) = userValue, case .map(let defaultMap, _) = defaultValue {
                 out[key] = .map(coalescedTables(userMap, over: defaultMap))
             }
         }
         return out
+    }
+
+    /// A chart default copied in whole: `null` entries of its maps are dropped, at every depth
+    /// (Helm's rendered values never hold them: `a: {b: null}` renders as an empty, false `a`).
+    static func withoutNulls(_ value: TemplateValue) -> TemplateValue {
+        guard case .map(let entries, let type) = value else { return value }
+        var out: [String: TemplateValue] = [:]
+        for (key, item) in entries where !item.isNull { out[key] = withoutNulls(item) }
+        return .map(out, type)
     }
 }

@@ -189,8 +189,8 @@ struct CancellationAcceptanceTests {
             !(audit[$0]["userAgent"] as? String ?? "").hasPrefix("tether/") && (audit[$0]["write"] as? Bool) == true
                 && (audit[$0]["resource"] as? String) == "configmaps"
         }
-        if intruder.count <= cut { print("drift writes in the audit: \(intruder.count) of \(audit.count) entries; agents: \(Set(audit.map { $0["userAgent"] as? String ?? "" }))") }
         let cut = Int((deadline.timeIntervalSince(failedAt) / 0.2).rounded(.up)) + 1
+        if intruder.count <= cut { print("drift writes in the audit: \(intruder.count) of \(audit.count) entries; agents: \(Set(audit.map { $0["userAgent"] as? String ?? "" }))") }
         guard cut < intruder.count else { return nil }
         return audit[intruder[cut]...].filter { entry in
             (entry["write"] as? Bool) == true && (entry["userAgent"] as? String ?? "").hasPrefix("tether/")

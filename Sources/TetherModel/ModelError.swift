@@ -10,7 +10,7 @@ package struct ModelError: Error, Sendable, CustomStringConvertible {
     package struct Code: Hashable, Sendable, CustomStringConvertible {
         private enum Raw: String, Sendable {
             case invalidYAML, invalidJSON, duplicateKey, notAnObject, missingField
-            case invalidField, limitExceeded, unsupportedValue
+            case invalidField, limitExceeded, unsupportedValue, invalidPointer
         }
         private let raw: Raw
         private init(_ raw: Raw) { self.raw = raw }
@@ -22,6 +22,8 @@ package struct ModelError: Error, Sendable, CustomStringConvertible {
         package static let invalidField = Code(.invalidField)
         package static let limitExceeded = Code(.limitExceeded)
         package static let unsupportedValue = Code(.unsupportedValue)
+        /// A JSON pointer that does not parse (RFC 6901).
+        package static let invalidPointer = Code(.invalidPointer)
         package var description: String { raw.rawValue }
     }
 

@@ -50,7 +50,11 @@ package struct JSONPatch: Sendable, Hashable {
             guard let text = item[member]?.stringValue else {
                 throw PatchError(.invalidPatch, "\"\(op)\" operation needs a \"\(member)\" string.", at: index)
             }
-            return try JSONPointer(text)
+            do {
+                return try JSONPointer(text)
+            } catch {
+                throw PatchError(.invalidPath, error.message, at: text)
+            }
         }
         func value() throws(PatchError) -> Value {
             guard let v = item["value"] else {

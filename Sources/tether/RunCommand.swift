@@ -130,7 +130,19 @@ struct RunCommand: AsyncParsableCommand {
         if dashboard.dashboard { configuration.observer = recorder }
 
         let status = DaemonStatus(staleAfter: .seconds(staleAfter ?? interval * 3 + 60))
-        let reconciler = ContinuousReconciler(configuration: configuration, client: client, metrics: metrics, logger: logger)
+        var elector: LeaderElector?
+        if leaderElect {
+            var lease = LeaderElectionConfiguration(leaseName: "tether-" + engine.name, namespace: leaseNamespace ?? engine.parentNamespace,
+                                                    identity: identity)
+            lease.leaseDuration = .seconds(leaseDuration)
+            lease.renewDeadline = .seconds(renewDeadline)
+            lease.retryPeriod = .seconds(retryPeriod)
+            elector = try LeaderElector(client: client, configuration: lease, metrics: metrics, status: status, logger: logger)
+        }
+        // With leader election every write of the reconciler is sent only while the Lease
+        // is held (the elector renews it through the ungated client).
+        let reconciler = ContinuousReconciler(configuration: configuration, client: elector?.memberClient(client) ?? client,
+                                              metrics: metrics, logger: logger)
         var schedule = SyncScheduler<ContinuousClock>.Configuration()
         schedule.interval = .seconds(interval)
         schedule.resyncInterval = .seconds(resync)
@@ -157,13 +169,7 @@ struct RunCommand: AsyncParsableCommand {
                 printError("tether run: serving /healthz, /readyz, /metrics, /status\(receiver == nil ? "" : " and /hooks/*") on http://\(address)\(dashboard.dashboard ? " (dashboard at /)" : "")")
             }
         var services: [any Service] = [http]
-        if leaderElect {
-            var lease = LeaderElectionConfiguration(leaseName: "tether-" + engine.name, namespace: leaseNamespace ?? engine.parentNamespace,
-                                                    identity: identity)
-            lease.leaseDuration = .seconds(leaseDuration)
-            lease.renewDeadline = .seconds(renewDeadline)
-            lease.retryPeriod = .seconds(retryPeriod)
-            let elector = try LeaderElector(client: client, configuration: lease, metrics: metrics, status: status, logger: logger)
+        if let elector {
             services.append(LeaderService(elector: elector, scheduler: scheduler, reconciler: reconciler))
         } else {
             services.append(scheduler)

@@ -166,12 +166,9 @@ struct CancellationAcceptanceTests {
         #expect(Date() > deadline)
         let late = Self.writesAfterRenewDeadline(audit, failedAt: failedAt, deadline: deadline, cluster: cluster)
         #expect(late != nil, "the test's own drift writes reach past the renew deadline")
-        // Known issue (found by this test, 2026-12-07): the replica still applied 8 drift
-        // corrections more than 2.8 s after its renewals began to fail. Remove the
-        // withKnownIssue once fixed (a fix makes this fail).
-        withKnownIssue("writes continue after the renew deadline") {
-            #expect(late?.isEmpty == true, "writes after the renew deadline: \(late ?? [])")
-        }
+        // Found by this test before the fix: 8 drift corrections more than 2.8 s after the
+        // renewals began to fail. Every write of the reconciler is now gated on the Lease.
+        #expect(late?.isEmpty == true, "writes after the renew deadline: \(late ?? [])\n\(daemon.output.suffix(3000))")
         // (Failed requests are not in the audit; the daemon's log says what happened.)
         #expect(daemon.output.contains("fault plan") && daemon.output.contains("leader lease not renewed within the renew deadline"),
                 "the renewal failed and the term ended: \(daemon.output.suffix(1500))")

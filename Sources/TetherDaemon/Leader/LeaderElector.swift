@@ -39,6 +39,9 @@ package final class LeaderElector: Sendable {
     /// What this replica last saw of the Lease, and when (monotonic). Only `run`'s task
     /// touches it, but it lives in a Mutex so the class is Sendable without `@unchecked`.
     private let observed = Mutex<(record: LeaseRecord, at: ContinuousClock.Instant)?>(nil)
+    /// Until when the current term may write: the start of the last successful acquire or
+    /// renewal plus the renew deadline; nil outside a term.
+    private let heldUntil = Mutex<ContinuousClock.Instant?>(nil)
 
     /// - Parameters:
     ///   - client: the API client (in-cluster config in a Pod).
@@ -123,6 +126,27 @@ package final class LeaderElector: Sendable {
         }
     }
 
+    /// Whether this replica may write as the leader at this moment: it is in a term, and
+    /// its last successful acquire or renewal started less than the renew deadline ago.
+    ///
+    /// The term itself ends at that instant (`renewUntilLost`), but cancelling the work
+    /// takes a moment and a write may already be queued; `memberClient(_:)` checks this
+    /// just before each write is sent, so none leaves after the deadline.
+    package var holdsLease: Bool {
+        heldUntil.withLock { until in until.map { ContinuousClock.now < $0 } ?? false }
+    }
+
+    /// `client` with its writes gated on `holdsLease`: what the reconciler writes members,
+    /// the ApplySet parent and Events with. The elector itself writes the Lease through
+    /// the ungated client it was made with.
+    package func memberClient(_ client: KubeClient) -> KubeClient {
+        let lease = "\(configuration.namespace)/\(configuration.leaseName)"
+        return client.gatingWrites(KubeClient.WriteGate(
+            reason: "this replica no longer holds the leader Lease \(lease) (not renewed within the renew deadline)") { [self] in
+            holdsLease
+        })
+    }
+
     /// Whether the last observed record says this replica holds the Lease.
     package var isLeaderByLastObservation: Bool {
         observed.withLock { $0?.record.holderIdentity == configuration.identity }
@@ -142,8 +166,11 @@ package final class LeaderElector: Sendable {
         var lastFailure: String?
         while true {
             try Task.checkCancellation()
+            let started = ContinuousClock.now
             switch await attempt(timeout: configuration.renewDeadline) {
-            case .held: return
+            case .held:
+                heldUntil.withLock { $0 = started.advanced(by: configuration.renewDeadline) }
+                return
             case .heldByOther(let holder):
                 lastFailure = nil
                 logger.debug("leader lease held by another replica", metadata: ["lease.holder": "\(holder)"])
@@ -162,23 +189,32 @@ package final class LeaderElector: Sendable {
         }
     }
 
-    /// Renews every retry period; returns when the Lease is lost or the task is cancelled.
+    /// Renews every retry period; returns when the Lease is lost or the task is cancelled,
+    /// and at the latest at the renew deadline of the last successful renewal (an attempt
+    /// is bounded by the time left). The term's writes stop there (`holdsLease`), whether
+    /// or not the work has noticed its cancellation yet.
     private func renewUntilLost() async {
-        var lastRenewal = ContinuousClock.now
+        defer { heldUntil.withLock { $0 = nil } }
         while !Task.isCancelled {
-            do {
-                try await Task.sleep(for: configuration.retryPeriod)
-            } catch {
-                return
+            guard let held = heldUntil.withLock({ $0 }) else { return }
+            // Every retry period, and at the deadline at the latest, so a failing renewal
+            // ends the term on time rather than up to a retry period later.
+            let pause = min(configuration.retryPeriod, ContinuousClock.now.duration(to: held))
+            if pause > .zero {
+                do {
+                    try await Task.sleep(for: pause)
+                } catch {
+                    return
+                }
             }
-            let remaining = ContinuousClock.now.duration(to: lastRenewal.advanced(by: configuration.renewDeadline))
-            guard remaining > .zero else {
+            let started = ContinuousClock.now
+            guard let until = heldUntil.withLock({ $0 }), started < until else {
                 logger.warning("leader lease not renewed within the renew deadline")
                 return
             }
-            switch await attempt(timeout: remaining) {
+            switch await attempt(timeout: started.duration(to: until)) {
             case .held:
-                lastRenewal = .now
+                heldUntil.withLock { $0 = started.advanced(by: configuration.renewDeadline) }
             case .heldByOther(let holder):
                 if Task.isCancelled { return }
                 logger.warning("leader lease taken by another replica", metadata: ["lease.holder": "\(holder)"])

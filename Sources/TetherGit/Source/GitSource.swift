@@ -1,4 +1,5 @@
 import Foundation
+import TetherModel
 
 /// A validated git source location: a local directory or a remote URL.
 ///
@@ -169,25 +170,21 @@ package struct GitSource: Sendable, Hashable, CustomStringConvertible {
         return (host, port)
     }
 
-    /// Masks user information: `user:secret` becomes `user:***` for SSH and `***` otherwise.
+    /// Masks user information: `user:secret` becomes `user:***` for SSH and `***` otherwise;
+    /// also returns what the redactor must remove from messages, and the login name.
     private static func maskUserinfo(_ userinfo: String?, keepUser: Bool) -> (String?, [String], String?) {
         guard let userinfo, !userinfo.isEmpty else { return (nil, [], nil) }
+        let masked = URLUserinfo.mask(userinfo[...], showing: keepUser ? .user : .nothing)
         if let colon = userinfo.firstIndex(of: ":") {
             let name = String(userinfo[..<colon])
             let secret = String(userinfo[userinfo.index(after: colon)...])
-            if keepUser { return ("\(name):***", [secret, userinfo], name) }
-            return ("***", [userinfo, secret, name], name)
+            return (masked, keepUser ? [secret, userinfo] : [userinfo, secret, name], name)
         }
-        if keepUser { return (userinfo, [], userinfo) }
-        return ("***", [userinfo], userinfo)
+        return (masked, keepUser ? [] : [userinfo], userinfo)
     }
 
     /// Best-effort masking for text that failed to parse.
     static func mask(_ text: String) -> String {
-        guard let schemeEnd = text.range(of: "://") else { return text }
-        let rest = text[schemeEnd.upperBound...]
-        let authorityEnd = rest.firstIndex(of: "/") ?? rest.endIndex
-        guard let at = rest[..<authorityEnd].lastIndex(of: "@") else { return text }
-        return String(text[..<schemeEnd.upperBound]) + "***" + String(rest[at...])
+        URLUserinfo.masked(text)
     }
 }

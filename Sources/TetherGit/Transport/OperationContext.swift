@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Deadlines and abort state for one blocking libgit2 operation (a fetch or an ls-remote).
 ///
@@ -14,9 +15,9 @@ import Foundation
 /// - libgit2 callbacks (progress, sideband, credentials, certificate) return a negative
 ///   value once the operation is aborted.
 ///
-/// `@unchecked Sendable`: every mutable field is read and written only under `lock`; the
-/// watchdog thread, the libgit2 thread and the cancellation handler share it.
-final class OperationContext: @unchecked Sendable {
+/// The watchdog thread, the libgit2 thread and the cancellation handler share it; its
+/// mutable state lives in one `Mutex`.
+final class OperationContext: Sendable {
     /// Why an operation was stopped.
     enum AbortReason: Sendable, Equatable {
         case connectTimeout, idleTimeout, totalTimeout, cancelled
@@ -25,47 +26,49 @@ final class OperationContext: @unchecked Sendable {
     let timeouts: GitTimeouts
     private let clock = ContinuousClock()
     private let totalDeadline: ContinuousClock.Instant
-    private let lock = NSLock()
-    private var lastActivity: ContinuousClock.Instant
-    private var sockets: Set<Int32> = []
-    private var reason: AbortReason?
-    private var finished = false
+    private struct State {
+        var lastActivity: ContinuousClock.Instant
+        var sockets: Set<Int32> = []
+        var reason: AbortReason?
+        var finished = false
+    }
+    private let state: Mutex<State>
 
     /// Creates a context whose total deadline starts now.
     init(timeouts: GitTimeouts) {
         self.timeouts = timeouts
         let now = clock.now
         self.totalDeadline = now.advanced(by: timeouts.total)
-        self.lastActivity = now
+        state = Mutex(State(lastActivity: now))
     }
 
     /// The reason the operation was aborted, if it was.
-    var abortReason: AbortReason? { lock.withLock { reason } }
+    var abortReason: AbortReason? { state.withLock { $0.reason } }
 
     /// Records progress (bytes moved or a callback fired); resets the idle deadline.
     func touch() {
-        lock.withLock { lastActivity = clock.now }
+        state.withLock { [clock] in $0.lastActivity = clock.now }
     }
 
     /// Registers a socket so the watchdog can shut it down on abort.
     func register(socket: Int32) {
-        let alreadyAborted = lock.withLock { () -> Bool in
-            sockets.insert(socket)
-            return reason != nil
+        let alreadyAborted = state.withLock { state -> Bool in
+            state.sockets.insert(socket)
+            return state.reason != nil
         }
         if alreadyAborted { _ = shutdown(socket, Int32(SHUT_RDWR)) }
     }
 
     /// Forgets a socket before it is closed, so a reused descriptor number is never touched.
     func unregister(socket: Int32) {
-        _ = lock.withLock { sockets.remove(socket) }
+        _ = state.withLock { $0.sockets.remove(socket) }
     }
 
     /// Aborts the operation: records the first reason and shuts down its sockets.
     func abort(_ newReason: AbortReason) {
-        let toShutDown = lock.withLock { () -> Set<Int32> in
-            if reason == nil { reason = newReason }
-            return sockets
+        let toShutDown = state.withLock { state -> Set<Int32> in
+            if state.reason == nil { state.reason = newReason }
+            return state.sockets
         }
         for socket in toShutDown { _ = shutdown(socket, Int32(SHUT_RDWR)) }
     }
@@ -75,10 +78,10 @@ final class OperationContext: @unchecked Sendable {
     @discardableResult
     func checkDeadlines() -> Bool {
         let now = clock.now
-        let expired: AbortReason? = lock.withLock {
-            if reason != nil { return nil }
+        let expired: AbortReason? = state.withLock { state in
+            if state.reason != nil { return nil }
             if now >= totalDeadline { return .totalTimeout }
-            if now - lastActivity >= timeouts.idle { return .idleTimeout }
+            if now - state.lastActivity >= timeouts.idle { return .idleTimeout }
             return nil
         }
         if let expired { abort(expired) }
@@ -115,10 +118,10 @@ final class OperationContext: @unchecked Sendable {
         OperationContext.current = self
         defer {
             OperationContext.current = nil
-            lock.withLock { finished = true }
+            state.withLock { $0.finished = true }
         }
         let watchdog = Thread { [self] in
-            while !lock.withLock({ finished }) {
+            while !state.withLock({ $0.finished }) {
                 checkDeadlines()
                 Thread.sleep(forTimeInterval: 0.05)
             }

@@ -34,7 +34,25 @@ package final class KubeClient: Sendable {
     let transport: CurlTransport
     let credentials: CredentialSource
     let throttle: RequestThrottle
-    let discovery = DiscoveryCache()
+    let discovery: DiscoveryCache
+    /// Checked before every write is sent; nil lets every write through.
+    let writeGate: WriteGate?
+
+    /// A condition every write (any method but GET, HEAD and OPTIONS) must meet at the
+    /// moment it is sent, such as "this replica still holds its leader Lease". It is
+    /// checked after rate limiting and before each attempt, so a write that waited in the
+    /// queue past the condition's end is never sent.
+    package struct WriteGate: Sendable {
+        /// Whether writes may be sent now; called on the requesting task, so it must be cheap.
+        package var isOpen: @Sendable () -> Bool
+        /// Why a write was not sent, for its `KubeError` (code `cancelled`).
+        package var reason: String
+
+        package init(reason: String, isOpen: @escaping @Sendable () -> Bool) {
+            self.reason = reason
+            self.isOpen = isOpen
+        }
+    }
 
     /// Creates a client. No request is sent until the first operation.
     /// - Parameters:
@@ -50,6 +68,25 @@ package final class KubeClient: Sendable {
         transport = CurlTransport(maxIdleHandles: options.maxConcurrentRequests)
         credentials = CredentialSource(config: config, logger: logger)
         throttle = RequestThrottle(qps: options.qps, burst: options.burst, maxInFlight: options.maxConcurrentRequests)
+        discovery = DiscoveryCache()
+        writeGate = nil
+    }
+
+    private init(sharing client: KubeClient, writeGate: WriteGate) {
+        config = client.config
+        options = client.options
+        logger = client.logger
+        transport = client.transport
+        credentials = client.credentials
+        throttle = client.throttle
+        discovery = client.discovery
+        self.writeGate = writeGate
+    }
+
+    /// The same client (connections, rate limit, credentials and discovery shared) whose
+    /// writes are sent only while `gate` is open; reads and watches are not affected.
+    package func gatingWrites(_ gate: WriteGate) -> KubeClient {
+        KubeClient(sharing: self, writeGate: gate)
     }
 
     /// Responses, HTTP/2 use and connections opened so far, to check connection reuse.
@@ -102,6 +139,10 @@ package final class KubeClient: Sendable {
             try await throttle.acquireRate()
             await throttle.acquireSlot()
             let started = ContinuousClock.now
+            if let writeGate, !["GET", "HEAD", "OPTIONS"].contains(call.method), !writeGate.isOpen() {
+                await throttle.release()
+                throw KubeError(.cancelled, "not sent: \(writeGate.reason)", operation: call.operation, resource: call.resource)
+            }
             let result: Result<HTTPResponse, KubeError>
             do throws(KubeError) {
                 let credential = try await credentials.current()

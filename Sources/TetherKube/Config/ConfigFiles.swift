@@ -15,23 +15,18 @@ enum ConfigFiles {
     static func validatedServer(_ text: String, where location: String) throws(KubeError) -> String {
         var trimmed = text.trimmingCharacters(in: .whitespaces)
         while trimmed.hasSuffix("/") { trimmed.removeLast() }
-        guard var components = URLComponents(string: trimmed), let scheme = components.scheme?.lowercased(),
+        guard let components = URLComponents(string: trimmed), let scheme = components.scheme?.lowercased(),
               scheme == "https" || scheme == "http", components.host?.isEmpty == false else {
             throw KubeError(.config, "\(location): server '\(redactedURL(text))' is not an http(s) URL. Use https://host:port.")
         }
-        components.user = nil
-        components.password = nil
-        return components.string ?? trimmed
+        return URLUserinfo.removed(trimmed)
     }
 
     /// A URL with userinfo, query and fragment removed, for messages.
     static func redactedURL(_ text: String) -> String {
-        guard var components = URLComponents(string: text) else { return "<unparseable URL>" }
-        components.user = nil
-        components.password = nil
-        components.query = nil
-        components.fragment = nil
-        return components.string ?? "<unparseable URL>"
+        guard URLComponents(string: text) != nil else { return "<unparseable URL>" }
+        let plain = URLUserinfo.removed(text)
+        return String(plain[..<(plain.firstIndex(where: { $0 == "?" || $0 == "#" }) ?? plain.endIndex)])
     }
 
     /// Resolves `path` against `directory` the way kubectl resolves paths inside a kubeconfig.

@@ -1,5 +1,6 @@
 internal import CCurl
 import Foundation
+import Synchronization
 
 /// Runs buffered (non-streaming) transfers through one libcurl multi handle on one
 /// dedicated thread.
@@ -14,15 +15,16 @@ import Foundation
 /// Watches do not come here: their write callback blocks to push back on a slow
 /// consumer, which would stall every other transfer on this thread.
 final class CurlMultiLoop: @unchecked Sendable {
-    // @unchecked: `submitted`, `cancelCheck` and `stopping` are only accessed under
-    // `lock`; `multi` is only used on the loop thread, except `curl_multi_wakeup`, which
-    // libcurl documents as callable from any thread; the loop-thread state (`idle`,
-    // `active`) is only touched by `run()`.
-    private let lock = NSLock()
+    // @unchecked: `multi` is only used on the loop thread, except `curl_multi_wakeup`,
+    // which libcurl documents as callable from any thread; the loop-thread state (`idle`,
+    // `active`) is only touched by `run()`. What other threads hand over is in `inbox`.
+    private struct Inbox {
+        var submitted: [Job] = []
+        var cancelCheck = false
+        var stopping = false
+    }
+    private let inbox = Mutex(Inbox())
     private let multi: UnsafeMutableRawPointer
-    private var submitted: [Job] = []
-    private var cancelCheck = false
-    private var stopping = false
     private var idle: [CurlEasy] = []
     private var active: [UnsafeMutableRawPointer: Active] = [:]
     private let maxIdle: Int
@@ -59,32 +61,32 @@ final class CurlMultiLoop: @unchecked Sendable {
 
     /// Queues a transfer; `job.complete` is called on the loop thread when it ends.
     func submit(_ job: Job) {
-        lock.withLock { submitted.append(job) }
+        inbox.withLock { $0.submitted.append(job) }
         curl_multi_wakeup(multi)
     }
 
     /// Makes the loop look at cancellation flags now rather than at curl's next progress
     /// callback (up to a second away).
     func checkCancellation() {
-        lock.withLock { cancelCheck = true }
+        inbox.withLock { $0.cancelCheck = true }
         curl_multi_wakeup(multi)
     }
 
     /// Ends the loop: running transfers fail as cancelled, the thread exits and frees the
     /// handles. Called when the owning transport goes away.
     func stop() {
-        lock.withLock { stopping = true }
+        inbox.withLock { $0.stopping = true }
         curl_multi_wakeup(multi)
     }
 
     private func run() {
         while true {
-            let (jobs, checkFlags, stop) = lock.withLock {
+            let (jobs, checkFlags, stop) = inbox.withLock { inbox in
                 defer {
-                    submitted = []
-                    cancelCheck = false
+                    inbox.submitted = []
+                    inbox.cancelCheck = false
                 }
-                return (submitted, cancelCheck, stopping)
+                return (inbox.submitted, inbox.cancelCheck, inbox.stopping)
             }
             if stop {
                 shutDown(pending: jobs)

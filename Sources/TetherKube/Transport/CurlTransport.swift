@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Sends requests through libcurl. Buffered HTTPS requests go through one multi handle
 /// on one thread (`CurlMultiLoop`), which multiplexes them as HTTP/2 streams over one
@@ -90,20 +91,18 @@ package struct TransportStatistics: Sendable, Equatable {
 }
 
 /// Lock-protected `TransportStatistics`, updated after every transfer.
-private final class TransportCounters: @unchecked Sendable {
-    // @unchecked: `value` is only read and written under `lock`.
-    private let lock = NSLock()
-    private var value = TransportStatistics()
+private final class TransportCounters: Sendable {
+    private let value = Mutex(TransportStatistics())
 
     func record(_ response: HTTPResponse) {
-        lock.withLock {
+        value.withLock { value in
             value.responses += 1
             if response.httpVersion == 2 { value.http2Responses += 1 }
             value.connectionsOpened += response.newConnections
         }
     }
 
-    var snapshot: TransportStatistics { lock.withLock { value } }
+    var snapshot: TransportStatistics { value.withLock { $0 } }
 }
 
 /// An easy handle with the thread that runs its transfers, handed to exactly one transfer
@@ -163,23 +162,21 @@ final class TransferThread: @unchecked Sendable {
 /// Idle easy handles, kept so their live connections (keep-alive, HTTP/2) are reused.
 /// A lock, not an actor: checkout and checkin happen on every request and are a few
 /// instructions each, not worth two executor hops.
-final class CurlHandlePool: @unchecked Sendable {
-    // @unchecked: `idle` is only read and written under `lock`.
-    private let lock = NSLock()
-    private var idle: [CurlHandleLease] = []
+final class CurlHandlePool: Sendable {
+    private let idle = Mutex<[CurlHandleLease]>([])
     private let maxIdle: Int
 
     init(maxIdle: Int) { self.maxIdle = max(1, maxIdle) }
 
     func checkout() -> CurlHandleLease? {
-        if let lease = lock.withLock({ idle.popLast() }) { return lease }
+        if let lease = idle.withLock({ $0.popLast() }) { return lease }
         return CurlEasy().map(CurlHandleLease.init)
     }
 
-    var idleCount: Int { lock.withLock { idle.count } }
+    var idleCount: Int { idle.withLock { $0.count } }
 
     func checkin(_ lease: CurlHandleLease) {
-        lock.withLock {
+        idle.withLock { idle in
             if idle.count < maxIdle { idle.append(lease) }
         }
     }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// One HTTP request as the transport sends it. Credentials travel separately in
 /// `authorization` so that printing a request cannot leak them.
@@ -49,10 +50,8 @@ struct HTTPResponse: Sendable {
 }
 
 /// A flag a transfer thread polls from curl's progress callback; set from any task.
-final class CancellationFlag: @unchecked Sendable {
-    // @unchecked: `value` is only read and written under `lock`.
-    private let lock = NSLock()
-    private var value = false
-    func cancel() { lock.withLock { value = true } }
-    var isCancelled: Bool { lock.withLock { value } }
+final class CancellationFlag: Sendable {
+    private let value = Atomic<Bool>(false)
+    func cancel() { value.store(true, ordering: .releasing) }
+    var isCancelled: Bool { value.load(ordering: .acquiring) }
 }

@@ -266,15 +266,7 @@ struct Build {
     /// (`https://user:***@host/…`, a lone token `https://***@host/…`), for
     /// error messages.
     static func redacted(_ entry: String) -> String {
-        let chars = Array(entry)
-        guard let colon = chars.indices.first(where: { chars[$0] == ":" && chars[($0 + 1)...].starts(with: ["/", "/"]) }) else {
-            return entry
-        }
-        let start = colon + 3
-        let end = chars[start...].firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" }) ?? chars.endIndex
-        guard let at = chars[start..<end].lastIndex(of: "@") else { return entry }
-        let user = chars[start..<at].firstIndex(of: ":").map { String(chars[start..<$0]) + ":***" } ?? "***"
-        return String(chars[..<start]) + user + String(chars[at...])
+        URLUserinfo.masked(entry, showing: .userBeforePassword)
     }
 
     static func isRemote(_ entry: String) -> Bool {

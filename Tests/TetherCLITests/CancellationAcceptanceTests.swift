@@ -175,7 +175,7 @@ struct CancellationAcceptanceTests {
         print("Lease renewal lost: \(late?.count ?? -1) writes after the renew deadline")
     }
 
-    /// Member writes by tether (not the Lease, not Events) the emulator answered after the
+    /// Member writes by tether (not the Lease, not Events) the emulator received after the
     /// renew deadline (nil when the test's drift writes do not reach past it); entries are
     /// ordered, and the drift writes of the test mark time.
     static func writesAfterRenewDeadline(_ audit: [[String: Any]], failedAt: Date, deadline: Date, cluster: SyncCommandTests.Emulator) -> [String]? {
@@ -192,6 +192,9 @@ struct CancellationAcceptanceTests {
         return audit[intruder[cut]...].filter { entry in
             (entry["write"] as? Bool) == true && (entry["userAgent"] as? String ?? "").hasPrefix("tether/")
                 && !["leases", "events"].contains(entry["resource"] as? String ?? "")
-        }.map { "\($0["verb"] ?? "") \($0["resource"] ?? "")/\($0["namespace"] ?? "")/\($0["name"] ?? "")" }
+                // A request the fault plan answers is logged before its resource is
+                // resolved: the elector's own Lease attempts are told apart by path.
+                && !(entry["path"] as? String ?? "").contains("/leases/")
+        }.map { "\($0["verb"] ?? "") \($0["path"] ?? "") -> \($0["code"] ?? "")" }
     }
 }

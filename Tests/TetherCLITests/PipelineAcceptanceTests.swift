@@ -71,11 +71,23 @@ struct PipelineAcceptanceTests {
     }
 
     /// tether's requests up to and including its last write: the whole of one sync (a
-    /// `tether run` cycle starts its watches only after it).
+    /// `tether run` cycle starts its watches only after it). Reads between two writes are
+    /// sorted: the inventory lists run concurrently, so only their set is the pipeline's,
+    /// while writes (one at a time with `--concurrency 1`) keep their order.
     static func syncRequests(_ audit: [[String: Any]]) -> [String] {
         let own = audit.filter { ($0["userAgent"] as? String ?? "").hasPrefix("tether/") && ($0["verb"] as? String) != "watch" }
         guard let last = own.lastIndex(where: { ($0["write"] as? Bool) == true }) else { return [] }
-        return own[...last].map(request)
+        var sequence: [String] = []
+        var reads: [String] = []
+        for entry in own[...last] {
+            if (entry["method"] as? String) == "GET" {
+                reads.append(request(entry))
+            } else {
+                sequence += reads.sorted() + [request(entry)]
+                reads = []
+            }
+        }
+        return sequence
     }
 
     @Test("the same Git-to-cluster scenario through tether sync and through one tether run cycle sends the same requests (audit logs)")

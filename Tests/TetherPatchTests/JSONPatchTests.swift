@@ -111,6 +111,9 @@ struct JSONPatchTests {
         #expect(try JSONPointer("/a~1b/c~0d/~01").tokens == ["a/b", "c~d", "~1"])
         #expect(try JSONPointer("").tokens == [])
         #expect(try JSONPointer("/a~1b/c~0d").description == "/a~1b/c~0d")
-        #expect(throws: PatchError.self) { try JSONPointer("/a~2") }
+        #expect(throws: ModelError.self) { try JSONPointer("/a~2") }
+        // In a patch the pointer's error is the patch's, at the pointer.
+        let error = #expect(throws: PatchError.self) { try JSONPatch(operations: [["op": "remove", "path": "a"]]) }
+        #expect(error.map { "\($0)" }?.contains("must be empty or start with") == true, "\(String(describing: error))")
     }
 }

@@ -11,6 +11,8 @@ import TetherModel
 ///   `$deleteFromPrimitiveList/` are copied into the output as plain keys.
 /// - Merge lists put the patch's elements first (in patch order), then the
 ///   original's remaining elements.
+/// - Elements without the merge key (an `env` entry with no `name`) follow
+///   kyaml's element walk: see ``mergeByKey(_:_:key:_:at:)``.
 /// - Lists keyed by several `x-kubernetes-list-map-keys` (container ports:
 ///   `containerPort` and `protocol`) match on all keys, a missing key
 ///   matching only a missing key; a patch element that matches an original
@@ -58,7 +60,7 @@ struct KustomizeMerger {
             let keys = schema.listMapKeys.count > 1 ? schema.listMapKeys : schema.mergeKey.map { [$0] } ?? []
             switch keys.count {
             case 0: return .list(mergePrimitives(original, p))
-            case 1: return try mergeByKey(original, p, key: keys[0], schema.elements, at: path)
+            case 1: return try mergeByKey(dest, p, key: keys[0], schema.elements, at: path)
             default: return try mergeByKeys(original, p, keys: keys, schema.elements, at: path)
             }
         default:
@@ -83,30 +85,53 @@ struct KustomizeMerger {
         return v.scalarText
     }
 
-    /// A single-key merge list (containers by name).
-    private func mergeByKey(_ original: [Value], _ patch: [Value], key: String, _ element: PatchSchema.Node?, at path: FieldPath) throws(PatchError) -> Value? {
-        var order: [String] = []
-        for item in patch + original {
-            if let k = keyText(item, key), !order.contains(k) { order.append(k) }
+    /// A single-key merge list (containers by name), as kyaml's
+    /// `setAssociativeSequenceElements` builds it (checked against
+    /// kustomize v5.5.0):
+    /// - the list merged into is the original, or the patch's own list when
+    ///   the original is missing or null;
+    /// - keys are visited patch first, then the original's; elements without
+    ///   the key count as one key, `""`, at the place of the first of them;
+    ///   visiting it removes every element that has the key from the list
+    ///   merged into (later keys then find no original to merge with);
+    /// - each other key merges its original and patch elements, in visiting
+    ///   order; an element merged to nothing is removed;
+    /// - finally the list merged into is folded into the result: an element
+    ///   with the key replaces its merged copy, one without it replaces the
+    ///   whole result (so the last keyless element is all that remains).
+    private func mergeByKey(_ dest: Value?, _ patch: [Value], key: String, _ element: PatchSchema.Node?, at path: FieldPath) throws(PatchError) -> Value? {
+        let original = dest?.listValue
+        var into = original ?? patch
+        var visits: [String?] = []
+        for item in patch + (original ?? []) {
+            let k = keyText(item, key)
+            if !visits.contains(k) { visits.append(k) }
         }
         var items: [Value] = []
-        for k in order {
-            let d = original.first { keyText($0, key) == k }
-            let p = patch.first { keyText($0, key) == k }
-            let index = patch.firstIndex { keyText($0, key) == k } ?? original.firstIndex { keyText($0, key) == k } ?? 0
-            var merged: Value?
-            if let p {
-                merged = try merge(d, p, element, at: path.appending(index: index))
-            } else {
-                merged = d
-            }
-            guard var m = merged, m.mapValue?.isEmpty == false else { continue }
-            if m[key] == nil, let source = (p ?? d)?[key] { m[key] = source }
-            items.append(m)
+        func set(_ value: Value, _ k: String) {
+            if let at = items.firstIndex(where: { keyText($0, key) == k }) { items[at] = value } else { items.append(value) }
         }
-        // Elements without the key cannot be matched; kyaml keeps the
-        // original's at the end.
-        items += original.filter { keyText($0, key) == nil }
+        for visit in visits {
+            guard let k = visit else {
+                into.removeAll { $0[key] != nil }
+                continue
+            }
+            let d = into.first { keyText($0, key) == k }
+            let p = patch.first { keyText($0, key) == k }
+            let index = patch.firstIndex { keyText($0, key) == k } ?? into.firstIndex { keyText($0, key) == k } ?? 0
+            let merged = try p.map { p throws(PatchError) in try merge(d, p, element, at: path.appending(index: index)) } ?? d
+            guard var m = merged, m.mapValue?.isEmpty == false else {
+                into.removeAll { keyText($0, key) == k }
+                continue
+            }
+            if m[key] == nil, let source = (p ?? d)?[key] { m[key] = source }
+            set(m, k)
+            // kyaml merges into the original's node in place.
+            if let at = into.firstIndex(where: { keyText($0, key) == k }) { into[at] = m }
+        }
+        for item in into where !item.isNull && item.mapValue?.isEmpty != true {
+            if let k = keyText(item, key) { set(item, k) } else { items = [item] }
+        }
         return .list(items)
     }
 

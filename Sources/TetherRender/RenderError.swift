@@ -11,7 +11,7 @@ package struct RenderError: Error, Sendable, CustomStringConvertible {
     package struct Code: Hashable, Sendable, CustomStringConvertible {
         private enum Raw: String, Sendable {
             case invalidKustomization, unsupportedField, fileNotFound, outsideRoot, remoteRefused
-            case cycle, limitExceeded, invalidResource, conflict, noMatch, invalidPatch, io
+            case cycle, limitExceeded, invalidResource, conflict, noMatch, invalidPatch, io, encrypted
         }
         private let raw: Raw
         private init(_ raw: Raw) { self.raw = raw }
@@ -39,6 +39,8 @@ package struct RenderError: Error, Sendable, CustomStringConvertible {
         package static let invalidPatch = Code(.invalidPatch)
         /// Reading a file failed.
         package static let io = Code(.io)
+        /// An input file is SOPS-encrypted and no decrypter was given.
+        package static let encrypted = Code(.encrypted)
         package var description: String { raw.rawValue }
     }
 

@@ -23,7 +23,5 @@ extension KrustyCorpusTests {
 
     /// Cases Tether does not yet render like kustomize v5.5.0, with the
     /// reason. Remove an entry when its case passes.
-    static let knownFailures: [String: String] = [
-        "nameprefixsuffixpatch__TestNamePrefixSuffixPatch": "a strategic merge patch env element without its merge key (name) is dropped by TetherPatch; kyaml keeps it when the target has no env list",
-    ]
+    static let knownFailures: [String: String] = [:]
 }

@@ -71,6 +71,7 @@ struct Build {
 
     func readText(_ path: String) throws -> String {
         let bytes = try fs.read(path, maxBytes: renderer.limits.maxFileBytes)
+        try EncryptedFile.refuse(bytes, path: path)
         cache.bytesRead += bytes.count
         guard cache.bytesRead <= renderer.limits.maxTotalBytes else {
             throw RenderError(

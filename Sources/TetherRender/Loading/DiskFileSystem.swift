@@ -20,7 +20,9 @@ package struct DiskFileSystem: FileSystem {
         root = resolved
     }
 
-    private static func realPath(_ path: String) -> String? {
+    /// `realpath(3)`: the absolute path with symbolic links resolved, or `nil`
+    /// when nothing exists there.
+    package static func realPath(_ path: String) -> String? {
         guard let p = realpath(path, nil) else { return nil }
         defer { free(p) }
         return String(cString: p)

@@ -120,6 +120,8 @@ struct TransformContext {
 
     func readBytes(_ entry: String, field: String) throws -> (path: String, bytes: [UInt8]) {
         let path = try build.filePath(entry, dir: dir, file: file, field: field)
-        return (path, try build.fs.read(path, maxBytes: build.renderer.limits.maxFileBytes))
+        let bytes = try build.fs.read(path, maxBytes: build.renderer.limits.maxFileBytes)
+        try EncryptedFile.refuse(bytes, path: path)
+        return (path, bytes)
     }
 }

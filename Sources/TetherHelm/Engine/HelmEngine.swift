@@ -1,5 +1,5 @@
 import Foundation
-package import TetherModel
+import TetherModel
 package import TetherTemplate
 
 /// Renders a chart as Helm v4's engine does (`pkg/engine`, with `pkg/chartutil`'s dependency

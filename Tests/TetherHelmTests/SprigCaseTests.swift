@@ -22,9 +22,7 @@ struct SprigCaseTests {
     }
 
     /// Cases we know we get wrong, with the reason; must stay empty or shrink.
-    static let knownFailures: Set<String> = [
-        "sprig/issue_188_test.go:TestIssue188#1",
-    ]
+    static let knownFailures: Set<String> = []
 
     static func load(_ file: String) -> [Case] {
         guard let text = try? String(contentsOfFile: "\(directory)/\(file)", encoding: .utf8) else { return [] }

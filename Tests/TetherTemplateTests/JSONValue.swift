@@ -19,7 +19,7 @@ struct JSONReader {
     /// The top-level object of one JSON line, by key.
     static func object(_ text: String) throws -> [String: TemplateValue] {
         guard case .map(let entries, _) = try parse(text) else { throw Failure(description: "not an object: \(text.prefix(80))") }
-        return entries
+        return entries.entries
     }
 
     private init(bytes: [UInt8]) { self.bytes = bytes }

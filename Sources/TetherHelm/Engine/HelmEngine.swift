@@ -1,5 +1,5 @@
 import Foundation
-package import TetherModel
+import TetherModel
 package import TetherTemplate
 
 /// Renders a chart as Helm v4's engine does (`pkg/engine`, with `pkg/chartutil`'s dependency
@@ -47,8 +47,11 @@ package struct HelmEngine: Sendable {
     /// - Throws: `HelmError` `.render` with Helm's message (file, line, column, action).
     package func render(_ chart: Chart, values: [String: TemplateValue]) throws(HelmError) -> [String: String] {
         let tree = try RenderTree(chart: chart, values: values)
-        var sources: [(path: String, text: String, data: TemplateValue?)] = []
-        collect(tree.root, values: tree.values, parentPath: nil, into: &sources)
+        var sources: [Source] = []
+        // One values tree for the whole render, as Helm's: a change a template makes to it
+        // (`set .Values.x ...`) is seen by the templates that run after it, and a subchart's
+        // `.Values` is the very map its parent sees as `.Values.NAME`.
+        collect(tree.root, values: TemplateMap(tree.values).deepCopy(), release: releaseValue, parentPath: nil, into: &sources)
 
         var functions = TemplateFunctionTable(Sprig.functions())
         functions.merge(HelmFunctions.table(lookup: lookup))
@@ -67,9 +70,11 @@ package struct HelmEngine: Sendable {
         }
         var out: [String: String] = [:]
         for i in order {
-            guard let data = sources[i].data else { continue }
+            guard let scope = sources[i].scope else { continue }
+            // Helm sets `.Template` on the chart's shared top-level map before each template.
+            scope.setValue(.map(["Name": .string(sources[i].path), "BasePath": .string(sources[i].basePath)]), forKey: "Template")
             do {
-                let text = try set.execute(sources[i].path, data: data)
+                let text = try set.execute(sources[i].path, data: .map(scope))
                 out[sources[i].path] = text.replacingOccurrences(of: "<no value>", with: "")
             } catch {
                 throw HelmError(.render, Self.message(for: error), path: sources[i].path, cause: error)
@@ -78,39 +83,41 @@ package struct HelmEngine: Sendable {
         return out
     }
 
-    /// Adds the chart's templates (and its subcharts') with the data each runs with (`nil` for a
-    /// partial or a library chart's template, which are only parsed); returns the chart's
-    /// top-level object, which the parent sees as `.Subcharts.NAME`.
+    /// A template to parse, and the top-level map it runs with (`nil` for a partial or a
+    /// library chart's template, which are only parsed).
+    private struct Source {
+        var path: String
+        var text: String
+        var basePath: String
+        var scope: TemplateMap?
+    }
+
+    /// Adds the chart's templates (and its subcharts') with the top-level map they share, as
+    /// Helm's `recAllTpls` does; returns that map, which the parent sees as `.Subcharts.NAME`.
     @discardableResult
-    private func collect(_ node: RenderTree.Node, values: [String: TemplateValue], parentPath: String?, into sources: inout [(path: String, text: String, data: TemplateValue?)]) -> TemplateValue {
+    private func collect(_ node: RenderTree.Node, values: TemplateMap, release: TemplateValue, parentPath: String?, into sources: inout [Source]) -> TemplateValue {
         let fullPath = parentPath.map { $0 + "/charts/" + node.name } ?? node.name
         var subcharts: [String: TemplateValue] = [:]
         for child in node.children {
-            let childValues = values[child.name]?.mapValue ?? [:]
-            subcharts[child.name] = collect(child, values: childValues, parentPath: fullPath, into: &sources)
+            // Helm's `vals.Table("Values." + name)`: the parent's map itself, or a new empty one.
+            let childValues = values[child.name]?.mapReference ?? TemplateMap()
+            subcharts[child.name] = collect(child, values: childValues, release: release, parentPath: fullPath, into: &sources)
         }
-        var top: [String: TemplateValue] = [
-            "Values": .map(values),
-            "Release": releaseValue,
+        let top = TemplateMap([
+            "Values": .map(values, .any),
+            "Release": release,
             "Chart": chartValue(node, isRoot: parentPath == nil),
             "Capabilities": .object(capabilities.object),
             "Files": .object(FilesObject(files: node.chart.files)),
             "Subcharts": .map(subcharts),
-        ]
+        ])
         let basePath = fullPath + "/templates"
         for (name, text) in node.chart.templates {
-            let path = fullPath + "/" + name
             let base = name.split(separator: "/").last.map(String.init) ?? name
             let renders = !base.hasPrefix("_") && !node.chart.isLibrary
-            var data: TemplateValue?
-            if renders {
-                top["Template"] = .map(["Name": .string(path), "BasePath": .string(basePath)])
-                data = .map(top)
-            }
-            sources.append((path, text, data))
+            sources.append(Source(path: fullPath + "/" + name, text: text, basePath: basePath, scope: renders ? top : nil))
         }
-        top["Template"] = nil
-        return .map(top)
+        return .map(top, .any)
     }
 
     private var releaseValue: TemplateValue {

@@ -34,7 +34,7 @@ package enum HelmYAML {
             return .string(Base64.encode(items.map { v -> UInt8 in if case .uint(let u, _) = v { return UInt8(truncatingIfNeeded: u) }; return 0 }))
         case .list(let items, _): return .list(items.map(modelValue))
         case .map(let entries, _):
-            let keys = TemplateValue.sortedKeys(entries)
+            let keys = entries.sortedKeys
             return .map(OrderedMap(keys.map { ($0, modelValue(entries[$0]!)) }))
         case .object(let object):
             if let underlying = object.underlying { return modelValue(underlying) }
@@ -134,7 +134,7 @@ package enum HelmYAML {
             let subPath = path + [key]
             if !out.isEmpty { out += "\n" }
             out += String(repeating: "  ", count: path.count) + "[" + subPath.map(tomlKey).joined(separator: ".") + "]\n"
-            writeTable(sub, path: subPath, into: &out)
+            writeTable(sub.entries, path: subPath, into: &out)
         }
     }
 
@@ -178,7 +178,7 @@ package enum HelmYAML {
         case .list(let items, _):
             return "[" + items.compactMap(tomlValue).joined(separator: ", ") + "]"
         case .map(let entries, _):
-            let keys = TemplateValue.sortedKeys(entries)
+            let keys = entries.sortedKeys
             return "{" + keys.compactMap { k in tomlValue(entries[k]!).map { tomlKey(k) + " = " + $0 } }.joined(separator: ", ") + "}"
         default: return nil
         }

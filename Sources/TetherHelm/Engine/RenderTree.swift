@@ -113,7 +113,7 @@ struct RenderTree {
             var sub: [String: TemplateValue]
             switch out[child.name] {
             case nil, .null?: sub = [:]
-            case .map(let m, _)?: sub = m
+            case .map(let m, _)?: sub = m.entries
             case let other?:
                 throw HelmError(.invalidValues, "type mismatch on \(child.name): \(other.typeName). Make `\(child.name):` a map of the subchart's values.")
             }
@@ -130,7 +130,7 @@ struct RenderTree {
             if case .map(let table, _) = value {
                 if let existing = out[key] {
                     guard case .map(let existingTable, _) = existing else { continue }
-                    out[key] = .map(HelmValues.merged(existingTable, with: table))  // `coalesceTablesFullKey` with merge on: nothing is deleted
+                    out[key] = .map(HelmValues.merged(existingTable.entries, with: table.entries))  // `coalesceTablesFullKey` with merge on: nothing is deleted
                 } else {
                     out[key] = value
                 }

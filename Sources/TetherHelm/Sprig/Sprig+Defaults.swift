@@ -16,7 +16,7 @@ extension Sprig {
         f["ternary"] = TemplateFunction([.any, .any, .bool]) { a, _ in if case .bool(true) = a[2] { a[0] } else { a[1] } }
         let deepCopy = TemplateFunction([.any]) { a, _ in
             guard !a[0].isNull else { throw SprigError("copy: cannot copy nil") }
-            return a[0]
+            return a[0].deepCopy()
         }
         f["deepCopy"] = deepCopy
         f["mustDeepCopy"] = deepCopy

@@ -1,8 +1,8 @@
 import TetherTemplate
 
-/// Sprig's dictionary functions (dict.go). Go maps are shared references, so `set`, `unset`
-/// and the merges change their argument in Go; here they return the changed map (see
-/// /work/notes/sprig-engine-bugs.md: the engine's maps are values).
+/// Sprig's dictionary functions (dict.go). Maps are references (``TemplateMap``): `dict`,
+/// `pick` and `omit` make a new map; `set`, `unset` and the merges change the map they are
+/// given and return it, so every other path to it sees the change, as in Go.
 extension Sprig {
     static var dicts: [String: TemplateFunction] {
         var f: [String: TemplateFunction] = [:]
@@ -18,14 +18,12 @@ extension Sprig {
         }
         f["get"] = TemplateFunction([map, .string]) { a, _ in a[0].mapValue?[str(a, 1)] ?? .string("") }
         f["set"] = TemplateFunction([map, .string, .any]) { a, _ in
-            var d = a[0].mapValue ?? [:]
-            d[str(a, 1)] = a[2]
-            return .map(d)
+            try target(a[0]).setValue(a[2], forKey: str(a, 1))
+            return a[0]
         }
         f["unset"] = TemplateFunction([map, .string]) { a, _ in
-            var d = a[0].mapValue ?? [:]
-            d[str(a, 1)] = nil
-            return .map(d)
+            try target(a[0]).removeValue(forKey: str(a, 1))
+            return a[0]
         }
         f["hasKey"] = TemplateFunction([map, .string]) { a, _ in .bool(a[0].mapValue?[str(a, 1)] != nil) }
         f["pluck"] = TemplateFunction([.string], variadic: map) { a, _ in
@@ -51,11 +49,8 @@ extension Sprig {
             return .map(d)
         }
         f["dig"] = TemplateFunction(variadic: .any) { a, _ in try dig(a) }
-        var merge = TemplateFunction([map], variadic: map) { a, _ in .map(mergeMaps(a, overwrite: false)) }
-        var mergeOverwrite = TemplateFunction([map], variadic: map) { a, _ in .map(mergeMaps(a, overwrite: true)) }
-        for name in ["set", "unset"] { f[name]?.mutatesFirstArgument = true }
-        merge.mutatesFirstArgument = true
-        mergeOverwrite.mutatesFirstArgument = true
+        let merge = TemplateFunction([map], variadic: map) { a, _ in try mergeMaps(a, overwrite: false) }
+        let mergeOverwrite = TemplateFunction([map], variadic: map) { a, _ in try mergeMaps(a, overwrite: true) }
         f["merge"] = merge
         f["mustMerge"] = merge
         f["mergeOverwrite"] = mergeOverwrite
@@ -82,26 +77,35 @@ extension Sprig {
         return def
     }
 
-    /// mergo's `Merge` (WithOverride for mergeOverwrite) of every source into the first map:
-    /// nested maps merge deeply; without override only missing or empty values are filled.
-    static func mergeMaps(_ a: [TemplateValue], overwrite: Bool) -> [String: TemplateValue] {
-        var dst = a[0].mapValue ?? [:]
-        for src in a.dropFirst() { dst = deepMerge(dst, src.mapValue ?? [:], overwrite: overwrite) }
-        return dst
+    /// The map a mutating function changes. Go's nil map (a `map[string]interface {}`
+    /// parameter given `nil`) panics on assignment, which Go's template engine reports.
+    static func target(_ value: TemplateValue) throws -> TemplateMap {
+        guard let map = value.mapReference else { throw SprigError("assignment to entry in nil map") }
+        return map
     }
 
-    static func deepMerge(_ dst: [String: TemplateValue], _ src: [String: TemplateValue], overwrite: Bool) -> [String: TemplateValue] {
-        var out = dst
+    /// mergo's `Merge` (WithOverride for mergeOverwrite) of every source into the first map,
+    /// which is changed in place and returned: nested maps merge deeply (into the destination's
+    /// own nested map); a key the destination lacks gets the source's value itself (the same
+    /// map, when it is one); without override only missing or empty values are filled.
+    static func mergeMaps(_ a: [TemplateValue], overwrite: Bool) throws -> TemplateValue {
+        let dst = try target(a[0])
+        for src in a.dropFirst() {
+            if let source = src.mapReference, source !== dst { merge(source, into: dst, overwrite: overwrite) }
+        }
+        return a[0]
+    }
+
+    static func merge(_ src: TemplateMap, into dst: TemplateMap, overwrite: Bool) {
         for (k, sv) in src {
-            guard let dv = dst[k] else { out[k] = sv; continue }
-            if let dm = dv.mapValue, let sm = sv.mapValue, case .map = dv {
-                out[k] = .map(deepMerge(dm, sm, overwrite: overwrite))
+            guard let dv = dst[k] else { dst.setValue(sv, forKey: k); continue }
+            if case .map(let dm, _) = dv, let sm = sv.mapReference {
+                if sm !== dm { merge(sm, into: dm, overwrite: overwrite) }
             } else if overwrite {
-                if !isEmpty(sv) || dv.isNull { out[k] = sv }
+                if !isEmpty(sv) || dv.isNull { dst.setValue(sv, forKey: k) }
             } else if isEmpty(dv), !dv.isTruthy, dv.mapValue == nil {
-                out[k] = sv
+                dst.setValue(sv, forKey: k)
             }
         }
-        return out
     }
 }

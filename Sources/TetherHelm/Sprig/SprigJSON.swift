@@ -35,7 +35,7 @@ enum SprigJSON {
         case .map(let entries, _):
             if entries.isEmpty { out += "{}"; return }
             out += "{"
-            for (i, key) in TemplateValue.sortedKeys(entries).enumerated() {
+            for (i, key) in entries.sortedKeys.enumerated() {
                 if i > 0 { out += "," }
                 if let inner { out += inner }
                 quote(key, into: &out, escapeHTML: escapeHTML)

@@ -47,7 +47,7 @@ package enum HelmValues {
         var out = base
         for (key, value) in top {
             if case .map(let topMap, _) = value, case .map(let baseMap, _)? = out[key] {
-                out[key] = .map(merged(baseMap, with: topMap))
+                out[key] = .map(merged(baseMap.entries, with: topMap.entries))
             } else {
                 out[key] = value
             }
@@ -69,7 +69,7 @@ package enum HelmValues {
             if userValue.isNull {
                 out[key] = nil
             } else if case .map(let userMap, _) = userValue, case .map(let defaultMap, _) = defaultValue {
-                out[key] = .map(coalescedTables(userMap, over: defaultMap))
+                out[key] = .map(coalescedTables(userMap.entries, over: defaultMap.entries))
             }
         }
         return out
@@ -83,7 +83,7 @@ package enum HelmValues {
         for (key, defaultValue) in defaults {
             guard let userValue = values[key] else { out[key] = withoutNulls(defaultValue); continue }
             if case .map(let userMap, _) = userValue, case .map(let defaultMap, _) = defaultValue {
-                out[key] = .map(coalescedTables(userMap, over: defaultMap))
+                out[key] = .map(coalescedTables(userMap.entries, over: defaultMap.entries))
             }
         }
         return out

@@ -10,7 +10,6 @@ struct Callee: Sendable {
     var params: [Param]
     var variadic: Param?
     var isBuiltin: Bool
-    var mutatesFirstArgument = false
     var body: @Sendable (_ args: [Val], _ context: TemplateCallContext) throws -> Val
 
     init(params: [Param], variadic: Param?, body: @escaping @Sendable (_ args: [Val], _ context: TemplateCallContext) throws -> Val) {
@@ -24,7 +23,6 @@ struct Callee: Sendable {
         self.params = function.parameters.map { .typed($0) }
         self.variadic = function.variadic.map { .typed($0) }
         self.isBuiltin = false
-        self.mutatesFirstArgument = function.mutatesFirstArgument
         self.body = { args, context in
             let result = try function.body(args.map { $0.value ?? .null }, context)
             return Val(result, boxed: false)

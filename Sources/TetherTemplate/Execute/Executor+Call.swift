@@ -50,19 +50,7 @@ extension Executor {
         }
         let context = TemplateCallContext(templates: set, templateName: tree.name, execution: execution)
         do {
-            let result = try callee.body(argv, context)
-            if callee.mutatesFirstArgument, let value = result.value {
-                switch args.first {
-                case .variable(let ref)?: writeBack(ref, value)
-                case .field(_, let idents)?:
-                    if let current = changedDot ?? dot.value {
-                        changedDot = Self.replacing(current, at: idents[...], with: value)
-                    }
-                case .dot?: changedDot = value
-                default: break
-                }
-            }
-            return result
+            return try callee.body(argv, context)
         } catch {
             here = node
             throw failure("error calling \(name): \(error)", code: .function, cause: error)
@@ -183,27 +171,5 @@ extension Executor {
         case (.object(let o), .named(let n)): return o.typeName == n
         default: return false
         }
-    }
-
-    /// Stores a mutating function's result back into the variable (or the variable's field
-    /// path) its first argument named: Go's shared-map semantics for `set $d "k" v`.
-    mutating func writeBack(_ ref: VariableRef, _ value: TemplateValue) {
-        guard let name = ref.idents.first,
-              let i = vars.lastIndex(where: { $0.name == name }) else { return }
-        if ref.idents.count == 1 {
-            vars[i].value.value = value
-        } else if let current = vars[i].value.value {
-            vars[i].value.value = Self.replacing(current, at: ref.idents.dropFirst(), with: value)
-        }
-    }
-
-    static func replacing(_ container: TemplateValue, at path: ArraySlice<String>, with value: TemplateValue) -> TemplateValue {
-        guard let key = path.first, case .map(var entries, let type) = container else { return container }
-        if path.count == 1 {
-            entries[key] = value
-        } else if let child = entries[key] {
-            entries[key] = replacing(child, at: path.dropFirst(), with: value)
-        }
-        return .map(entries, type)
     }
 }

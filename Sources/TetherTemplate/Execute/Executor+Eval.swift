@@ -126,7 +126,7 @@ extension Executor {
         let typeName = receiver.goTypeName
         if value.isNull { throw failure("nil pointer evaluating \(typeName).\(name)") }
         let hasArgs = args.count > 1 || !final.isMissing
-        var mapEntries: [String: TemplateValue]?
+        var mapEntries: TemplateMap?
         var mapValueType = TemplateType.any
         switch value {
         case .object(let object):

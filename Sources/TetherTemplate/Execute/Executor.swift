@@ -63,10 +63,6 @@ struct Executor {
     var output = ""
     var vars: [(name: String, value: Val)] = []
     var here = Here.none
-    /// Dot after a mutating function (`set .Values.x "k" v`) changed a map under it: the
-    /// following actions of the same scope see the change, as they would through Go's shared
-    /// map. Cleared when a `with` or `range` body (another dot) ends.
-    var changedDot: TemplateValue?
 
     init(set: TemplateSet, execution: TemplateExecution) {
         self.set = set
@@ -114,10 +110,8 @@ struct Executor {
     mutating func walk(_ dot: Val, _ walkable: Walkable) throws -> Flow {
         switch walkable {
         case .list(let list):
-            var dot = dot
             for node in list.nodes {
                 let flow = try walk(dot, .node(node))
-                if let changed = changedDot { dot = Val(changed, boxed: dot.boxed) }
                 if flow != .normal { return flow }
             }
             return .normal
@@ -166,12 +160,7 @@ struct Executor {
         defer { vars.removeLast(vars.count - mark) }
         let value = try evalPipeline(dot, b.pipe)
         if truth(value) {
-            if isWith {
-                let saved = changedDot
-                changedDot = nil
-                defer { changedDot = saved }
-                return try walk(value, .list(b.list))
-            }
+            if isWith { return try walk(value, .list(b.list)) }
             return try walk(dot, .list(b.list))
         } else if let elseList = b.elseList {
             return try walk(dot, .list(elseList))
@@ -184,8 +173,6 @@ struct Executor {
         try checkStack()
         let outerMark = vars.count
         defer { vars.removeLast(vars.count - outerMark) }
-        let savedDot = changedDot
-        defer { changedDot = savedDot }
         var collection = try evalPipeline(dot, r.pipe).value
         if case .object(let object)? = collection, let underlying = object.underlying { collection = underlying }
         let mark = vars.count
@@ -209,7 +196,6 @@ struct Executor {
                 }
             }
             defer { this.vars.removeLast(this.vars.count - mark) }
-            this.changedDot = nil
             return try this.walk(element, .list(r.list)) != .breakLoop
         }
         switch collection {
@@ -218,7 +204,7 @@ struct Executor {
                 if try !iterate(&self, index: Val(.int(Int64(i))), element: Val(item, boxed: elementType == .any)) { break }
             }
         case .map(let entries, let valueType)?:
-            for key in TemplateValue.sortedKeys(entries) {
+            for key in entries.sortedKeys {
                 let element = Val(entries[key], boxed: valueType == .any)
                 if try !iterate(&self, index: Val(.string(key)), element: element) { break }
             }

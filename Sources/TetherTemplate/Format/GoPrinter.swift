@@ -253,7 +253,7 @@ struct GoPrinter {
             output += "]"
         case .map(let entries, _):
             output += flags.sharpV ? value.typeName + "{" : "map["
-            for (i, key) in TemplateValue.sortedKeys(entries).enumerated() {
+            for (i, key) in entries.sortedKeys.enumerated() {
                 if i > 0 { output += flags.sharpV ? ", " : " " }
                 printValue(.string(key), verb, depth: depth + 1)
                 output += ":"

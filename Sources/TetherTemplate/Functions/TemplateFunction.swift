@@ -29,11 +29,6 @@ package struct TemplateFunction: Sendable {
     package var goTypeName: String
     /// What runs.
     package var body: Body
-    /// Whether the function changes the map it gets first (Sprig's `set`, `unset`, `merge`...)
-    /// and returns that map. Go maps are shared references, so the change is seen through every
-    /// name for the map; here maps are values, so when the first argument is a variable (or a
-    /// field path of one, `$x.a.b`) the engine stores the result back there.
-    package var mutatesFirstArgument = false
 
     /// Makes a function.
     /// - Parameters:

@@ -29,9 +29,10 @@ package enum TemplateValue: Sendable {
     case string(String)
     /// A Go slice; `elementType` is `.any` for `[]interface {}`, `.string` for `[]string`, ...
     case list([TemplateValue], TemplateType = .any)
-    /// A Go map with string keys; iteration and printing are in sorted key order, as Go's
-    /// `range` and `fmt` do. `valueType` is `.any` for `map[string]interface {}`.
-    case map([String: TemplateValue], TemplateType = .any)
+    /// A Go map with string keys, a reference as in Go (see ``TemplateMap``); iteration and
+    /// printing are in sorted key order, as Go's `range` and `fmt` do. `valueType` is `.any`
+    /// for `map[string]interface {}`. `.map([...])` makes a new map.
+    case map(TemplateMap, TemplateType = .any)
     /// A host object with fields and methods (`.Release`, `.Files`, a semver version...).
     case object(any TemplateObject)
 
@@ -115,10 +116,11 @@ extension TemplateValue {
         }
     }
 
-    /// The entries, or `nil` when this is not a map (or an object over a map).
+    /// The entries now (a snapshot), or `nil` when this is not a map (or an object over a
+    /// map). Use ``mapReference`` to change the map.
     package var mapValue: [String: TemplateValue]? {
         switch self {
-        case .map(let entries, _): return entries
+        case .map(let map, _): return map.entries
         case .object(let object): return object.underlying?.mapValue
         default: return nil
         }

@@ -39,7 +39,7 @@ extension EmulatorResponder {
             resource: call.type.groupResource,
             namespace: allNamespaces || !call.type.namespaced ? nil : call.namespace,
             labels: try LabelSelector(parsing: call.query["labelSelector"] ?? ""),
-            fields: try FieldSelector(parsing: call.query["fieldSelector"] ?? ""))
+            fields: try FieldSelector(parsing: call.query["fieldSelector"] ?? "", type: call.type))
     }
 
     func list(_ call: ResourceRequest, allNamespaces: Bool) async throws -> Response {

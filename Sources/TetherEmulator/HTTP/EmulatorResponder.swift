@@ -84,9 +84,17 @@ struct EmulatorResponder: HTTPResponder {
             return try await openAPI(segments, accept: request.headers[.accept])
         case .coreVersions:
             entry.verb = "discovery"
+            if let version = Discovery.aggregatedVersion(accept: request.headers[.accept]) {
+                return try Self.aggregatedDiscovery(Discovery.aggregated(await store.registry, core: true, version: version),
+                                                    version: version, request: request)
+            }
             return Self.json(Discovery.coreVersions(serverAddress: request.head.authority ?? "127.0.0.1"))
         case .groupList:
             entry.verb = "discovery"
+            if let version = Discovery.aggregatedVersion(accept: request.headers[.accept]) {
+                return try Self.aggregatedDiscovery(Discovery.aggregated(await store.registry, core: false, version: version),
+                                                    version: version, request: request)
+            }
             return Self.json(Discovery.groupList(await store.registry))
         case .group(let name):
             entry.verb = "discovery"
@@ -104,6 +112,19 @@ struct EmulatorResponder: HTTPResponder {
             entry.verb = "unknown"
             throw Self.notFoundPath
         }
+    }
+
+    /// An aggregated discovery document with its ETag (the hash of its bytes)
+    /// and `Vary: Accept`; a matching `If-None-Match` gets 304, as the API server answers.
+    static func aggregatedDiscovery(_ document: Value, version: String, request: Request) throws -> Response {
+        let bytes = try JSONEncoding().bytes(document)
+        let etag = "\"" + Hex.encode(SHA256Digest.of(bytes).prefix(16)) + "\""
+        var headers: HTTPFields = [.contentType: Discovery.aggregatedContentType(version: version), .eTag: etag]
+        headers[.vary] = "Accept"
+        if request.headers[.ifNoneMatch] == etag {
+            return Response(status: .notModified, headers: headers)
+        }
+        return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 
     static let notFoundPath = EmulatorError(.notFound, "the server could not find the requested resource")

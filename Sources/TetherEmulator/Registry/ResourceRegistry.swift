@@ -89,6 +89,7 @@ package struct ResourceRegistry: Sendable {
             throw error
         }
         unregister(group: group, plural: plural)
+        let storageVersion = versions.first { $0["storage"]?.boolValue == true }?["name"]?.stringValue
         for version in versions {
             guard let versionName = version["name"]?.stringValue, version["served"]?.boolValue ?? true else { continue }
             var subresources: [ResourceType.Subresource] = []
@@ -109,6 +110,10 @@ package struct ResourceRegistry: Sendable {
                 singular: names["singular"]?.stringValue ?? kind.lowercased(),
                 builtIn: false, schema: version[path: ["schema", "openAPIV3Schema"]])
             type.scalePaths = scalePaths
+            type.storageVersion = storageVersion
+            type.selectableFields = Set((version["selectableFields"]?.listValue ?? []).compactMap {
+                $0["jsonPath"]?.stringValue.map { String($0.drop(while: { $0 == "." })) }
+            })
             types.append(type)
         }
     }

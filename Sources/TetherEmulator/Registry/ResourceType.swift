@@ -32,6 +32,11 @@ package struct ResourceType: Sendable, Hashable {
     /// The server-side apply schema of a custom resource, built from `schema`
     /// (list types, list-map keys, map types); built-in kinds use `PatchSchema`'s table.
     package private(set) var applyNode: PatchSchema.Node?
+    /// A custom resource version's `selectableFields`, as field labels
+    /// (`spec.color` for the JSON path `.spec.color`); built-in kinds use FieldSelector's table.
+    package var selectableFields: Set<String> = []
+    /// The version objects are stored in, when not `version` (a CRD's `storage: true` version).
+    package var storageVersion: String?
     /// A custom resource's `scale` subresource paths; built-in kinds use `spec.replicas`.
     package var scalePaths: ScalePaths?
 
@@ -69,6 +74,38 @@ package struct ResourceType: Sendable, Hashable {
     /// The verbs every emulated resource supports.
     static let verbs: [Value] = ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"]
 
+    /// discovery.StorageVersionHash: the first 8 bytes of the SHA-256 of
+    /// `group/version/kind` of the storage version, in standard base64.
+    package var storageVersionHash: String {
+        let digest = SHA256Digest.of(Array((group + "/" + (storageVersion ?? version) + "/" + kind).utf8))
+        return Base64.encode(Array(digest.prefix(8)))
+    }
+
+    /// The `APIResourceDiscovery` entry of aggregated discovery
+    /// (apidiscovery.k8s.io/v2): the resource with its subresources nested.
+    package var aggregatedDiscoveryEntry: Value {
+        var entry = OrderedMap()
+        entry["resource"] = .string(plural)
+        entry["responseKind"] = ["group": .string(group), "version": .string(version), "kind": .string(kind)]
+        entry["scope"] = namespaced ? "Namespaced" : "Cluster"
+        entry["singularResource"] = .string(singular)
+        entry["verbs"] = createOnly ? ["create"] : .list(Self.verbs)
+        if !shortNames.isEmpty { entry["shortNames"] = .list(shortNames.map(Value.string)) }
+        if !categories.isEmpty { entry["categories"] = .list(categories.map(Value.string)) }
+        if !subresources.isEmpty {
+            entry["subresources"] = .list(subresources.map { sub -> Value in
+                var item = OrderedMap()
+                item["subresource"] = .string(sub.rawValue)
+                item["responseKind"] = sub == .scale
+                    ? ["group": "autoscaling", "version": "v1", "kind": "Scale"]
+                    : ["group": .string(group), "version": .string(version), "kind": .string(kind)]
+                item["verbs"] = ["get", "patch", "update"]
+                return .map(item)
+            })
+        }
+        return .map(entry)
+    }
+
     /// The `APIResource` entries for discovery: the resource and its subresources.
     package var discoveryEntries: [Value] {
         var main = OrderedMap()
@@ -79,6 +116,7 @@ package struct ResourceType: Sendable, Hashable {
         main["verbs"] = createOnly ? ["create"] : .list(Self.verbs)
         if !shortNames.isEmpty { main["shortNames"] = .list(shortNames.map(Value.string)) }
         if !categories.isEmpty { main["categories"] = .list(categories.map(Value.string)) }
+        if !createOnly { main["storageVersionHash"] = .string(storageVersionHash) }
         var entries: [Value] = [.map(main)]
         for sub in subresources {
             var entry = OrderedMap()

@@ -117,52 +117,6 @@ package struct LabelSelector: Sendable, Hashable {
     }
 }
 
-/// A parsed `fieldSelector`: `metadata.name` and `metadata.namespace` with
-/// `=`, `==` and `!=`, the fields every resource supports.
-package struct FieldSelector: Sendable, Hashable {
-    package struct Requirement: Sendable, Hashable {
-        package var field: String
-        package var value: String
-        package var negated: Bool
-    }
-
-    package var requirements: [Requirement]
-
-    /// - Throws: `EmulatorError` with code `.badRequest` for other fields or operators.
-    package init(parsing text: String) throws(EmulatorError) {
-        var requirements: [Requirement] = []
-        for term in text.split(separator: ",") {
-            let term = String(term).trimmed
-            var negated = false
-            let parts: (String, String)
-            if let r = term.range(of: "!=") {
-                negated = true
-                parts = (String(term[..<r.lowerBound]), String(term[r.upperBound...]))
-            } else if let r = term.range(of: "==") ?? term.range(of: "=") {
-                parts = (String(term[..<r.lowerBound]), String(term[r.upperBound...]))
-            } else {
-                throw .badRequest("invalid selector: '\(text)'; can't understand '\(term)'")
-            }
-            let field = parts.0.trimmed
-            guard field == "metadata.name" || field == "metadata.namespace" else {
-                throw .badRequest("field label not supported: \(field)")
-            }
-            requirements.append(Requirement(field: field, value: parts.1.trimmed, negated: negated))
-        }
-        self.requirements = requirements
-    }
-
-    package init() { requirements = [] }
-
-    /// Whether an object with this name and namespace is selected.
-    package func matches(name: String, namespace: String) -> Bool {
-        requirements.allSatisfy { r in
-            let actual = r.field == "metadata.name" ? name : namespace
-            return (actual == r.value) != r.negated
-        }
-    }
-}
-
 extension StringProtocol {
     var trimmed: String {
         var s = Substring(self)

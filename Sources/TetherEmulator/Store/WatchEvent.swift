@@ -50,9 +50,8 @@ package struct Selection: Sendable {
         if labels.requirements.isEmpty, fields.requirements.isEmpty {
             return self.namespace.map { $0 == namespace } ?? true
         }
-        let name = object[path: ["metadata", "name"]]?.stringValue ?? ""
         if let wanted = self.namespace, wanted != namespace { return false }
-        guard fields.matches(name: name, namespace: namespace) else { return false }
+        guard fields.matches(object) else { return false }
         var labelMap: [String: String] = [:]
         for entry in object[path: ["metadata", "labels"]]?.mapValue ?? OrderedMap() {
             labelMap[entry.key] = entry.value.scalarText ?? ""

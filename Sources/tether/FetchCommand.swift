@@ -54,8 +54,9 @@ struct FetchCommand: AsyncParsableCommand {
         switch output {
         case .text:
             if let revision = checkout.revision {
-                printError("\(source): \(revision.sha) \(revision.subject) (\(revision.author), \(revision.date.formatted(.iso8601)))\(checkout.changed ? "" : " — unchanged")")
+                printError("\(source): \(revision.label) \(revision.subject) (\(revision.author), \(revision.date.formatted(.iso8601)))\(checkout.changed ? "" : " — unchanged")")
             }
+            if let warning = UncommittedWarning.text(checkout.revision, source: source) { printError(warning) }
             return checkout.directory
         case .json:
             var object: Value = ["source": .string(source.redactedURL), "directory": .string(checkout.directory), "changed": .bool(checkout.changed)]
@@ -63,6 +64,7 @@ struct FetchCommand: AsyncParsableCommand {
                 object["revision"] = [
                     "sha": .string(revision.sha), "author": .string(revision.author),
                     "subject": .string(revision.subject), "date": .string(revision.date.formatted(.iso8601)),
+                    "dirty": .bool(revision.isDirty), "uncommitted": .list(revision.uncommitted.map(Value.string)),
                 ]
             }
             return try JSONEncoding(pretty: true).string(object)

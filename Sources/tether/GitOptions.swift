@@ -11,7 +11,7 @@ struct GitOptions: ParsableArguments {
     var source: String
 
     @Option(name: .long, help: ArgumentHelp(
-        "Branch, tag:NAME, branch:NAME or a full commit SHA. Default: the remote's default branch.", valueName: "ref"))
+        "A tag or branch (refused when both exist), refs/heads/NAME, refs/tags/NAME, semver:RANGE (highest matching tag) or a full commit SHA. Default: the remote's default branch.", valueName: "ref"))
     var ref: String?
 
     @Option(name: .long, help: ArgumentHelp(

@@ -36,6 +36,7 @@ struct ReconcileSession {
                                              reconciler: Reconciler(client: client, options: options, logger: logger), logger: logger)
             let rendered = try await pipeline.render(try await pipeline.fetch())
             if rendered.path != reconcile.path { printError("cloud detected from the Nodes: rendering \(rendered.path)") }
+            if let warning = UncommittedWarning.text(rendered.desired.revision, source: source) { printError(warning) }
             return ReconcileSession(pipeline: pipeline, rendered: rendered, emulator: emulator, phases: rendered.phases)
         } catch {
             await emulator?.stop()

@@ -104,6 +104,10 @@ struct RunCommand: AsyncParsableCommand {
     private func serve(logger: Logger) async throws {
         let (source, sourceOptions) = try git.resolved()
         try ListenCheck.check(try ListenAddress(listen))
+        if source.kind == .localDirectory,
+           let warning = UncommittedWarning.text(try await GitRepositoryCache(logger: logger).sync(source, options: sourceOptions).revision, source: source) {
+            printError(warning)
+        }
         let registry = PrometheusCollectorRegistry()
         let metrics = DaemonMetrics(factory: DaemonMetrics.prometheusFactory(registry: registry))
         let (connected, emulator) = try await cluster.connect(logger: logger)

@@ -57,7 +57,7 @@ struct GitSourceTests {
 
     @Test("parses CLI ref forms")
     func parsesRefs() throws {
-        #expect(try GitReference(parsing: "main") == .branch("main"))
+        #expect(try GitReference(parsing: "main") == .name("main"))
         #expect(try GitReference(parsing: "tag:v1.2.3") == .tag("v1.2.3"))
         #expect(try GitReference(parsing: String(repeating: "A1", count: 20)) == .commit(String(repeating: "a1", count: 20)))
         #expect(throws: GitError.self) { try GitReference.commit("abc123").validate() }

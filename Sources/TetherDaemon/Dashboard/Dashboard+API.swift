@@ -23,8 +23,11 @@ extension Dashboard {
         map["path"] = .string(target.path)
         map["parent"] = .string(target.parent)
         let revision = recorder.appliedRevision
-        map["revision"] = .string(revision?.sha ?? history.first(where: \.succeeded)?.revisionSHA ?? "")
-        map["revisionShort"] = .string(String((revision?.sha ?? history.first(where: \.succeeded)?.revisionSHA ?? "").prefix(8)))
+        map["revision"] = .string(revision?.label ?? history.first(where: \.succeeded)?.revisionSHA ?? "")
+        map["revisionShort"] = .string(String((revision?.sha ?? history.first(where: \.succeeded)?.revisionSHA ?? "").prefix(8))
+                                       + (revision?.isDirty == true ? "-dirty" : ""))
+        // A directory source with uncommitted edits: the daemon follows commits only.
+        map["dirty"] = .bool(revision?.isDirty ?? false)
         map["author"] = .string(revision?.author ?? "")
         map["message"] = .string(revision?.subject ?? "")
         map["committedAt"] = .string(revision.map { DaemonStatus.timestamp($0.date) } ?? "")

@@ -40,7 +40,8 @@ package struct ReconcilePipeline: Sendable {
     package struct Fetched: Sendable {
         package var checkout: GitCheckout
         package var duration: Duration
-        package var revision: String? { checkout.revision?.sha }
+        /// The revision as recorded: the SHA, `-dirty` for a work tree with uncommitted edits.
+        package var revision: String? { checkout.revision?.label }
     }
 
     /// The rendered objects and the cluster reads started for planning them.
@@ -107,7 +108,7 @@ package struct ReconcilePipeline: Sendable {
     /// - Returns: the plan, and the phases so far with `plan` appended.
     package func plan(_ rendered: Rendered, detail: Reconciler.PlanDetail = .sync) async throws(EngineError) -> (Plan, [SyncReport.Phase]) {
         let start = ContinuousClock.now
-        let plan = try await reconciler.plan(desired: rendered.desired.objects, revision: rendered.desired.revision?.sha,
+        let plan = try await reconciler.plan(desired: rendered.desired.objects, revision: rendered.desired.revision?.label,
                                              detail: detail, prefetched: rendered.prefetched)
         return (plan, rendered.phases + [SyncReport.Phase(name: "plan", duration: ContinuousClock.now - start)])
     }

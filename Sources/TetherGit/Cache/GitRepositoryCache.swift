@@ -30,7 +30,8 @@ package final class GitRepositoryCache: Sendable {
     /// Brings the checkout of `source` up to date with the pinned ref.
     ///
     /// A local directory is used in place; when it is a git work tree its `HEAD` commit is the
-    /// revision. Remote sources are cached, fetched only when the remote ref moved, and
+    /// revision, with the uncommitted paths in `GitRevision.uncommitted` (`changed` follows
+    /// `HEAD` only: edits that are not committed do not count as a new revision). Remote sources are cached, fetched only when the remote ref moved, and
     /// switched atomically. On any error the previous checkout stays in place and usable.
     /// - Parameters:
     ///   - source: where the repository lives.
@@ -109,6 +110,11 @@ package final class GitRepositoryCache: Sendable {
         var revision: GitRevision?
         if let repository = Repository.openWorkTree(at: directory), let head = repository.target(of: "HEAD") {
             revision = try? repository.revision(of: (try? repository.peeledCommit(of: head)) ?? head)
+            do {
+                revision?.uncommitted = try repository.uncommittedPaths()
+            } catch {
+                throw GitError(.library, "cannot read the work tree's status: \(error.message). Check that the repository is readable (git status).", url: source.redactedURL)
+            }
         }
         let previous = localRevisions.withLock { revisions in revisions.updateValue(revision?.sha ?? "", forKey: directory) }
         let changed = revision == nil || previous != revision?.sha

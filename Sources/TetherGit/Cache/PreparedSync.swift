@@ -46,29 +46,13 @@ struct PreparedSync: Sendable {
     }
 
     /// The remote ref to fetch for the pinned reference, and the object it points at.
-    /// - Throws: `GitError` `.refNotFound`.
+    /// - Throws: `GitError` `.refNotFound`, or `.invalidInput` for an ambiguous name
+    ///   (`GitReference.remoteName(among:defaultBranch:url:)`).
     func resolve(_ listing: RemoteListing) throws(GitError) -> (name: String, oid: String) {
-        let name: String
-        switch options.reference {
-        case .defaultBranch, .commit(_, branch: nil):
-            guard let branch = listing.defaultBranch else {
-                throw GitError(.refNotFound, "the remote does not advertise a default branch (HEAD). Pin a branch explicitly.", url: source.redactedURL)
-            }
-            name = branch
-        case .branch(let branch), .commit(_, branch: let branch?):
-            name = "refs/heads/" + branch
-        case .tag(let tag):
-            name = "refs/tags/" + tag
-        }
+        let name = try options.reference.remoteName(among: listing.refs.keys, defaultBranch: listing.defaultBranch, url: source.redactedURL)
         guard let oid = listing.refs[name] else {
-            throw GitError(.refNotFound, "\(describe(name)) does not exist on the remote. Check the spelling or push it first.", url: source.redactedURL)
+            throw GitError(.refNotFound, "\(GitReference.describe(name)) does not exist on the remote. Check the spelling or push it first.", url: source.redactedURL)
         }
         return (name, oid)
-    }
-
-    private func describe(_ refName: String) -> String {
-        if refName.hasPrefix("refs/heads/") { return "branch '\(refName.dropFirst(11))'" }
-        if refName.hasPrefix("refs/tags/") { return "tag '\(refName.dropFirst(10))'" }
-        return "ref '\(refName)'"
     }
 }

@@ -10,8 +10,20 @@ package struct GitRevision: Sendable, Hashable, CustomStringConvertible {
     package var date: Date
     /// First line of the commit message.
     package var subject: String
+    /// For a directory source that is a git work tree: the paths that differ from this
+    /// commit (uncommitted edits and untracked files), which were read as they are.
+    /// Empty for a clean tree and for every fetched source.
+    package var uncommitted: [String] = []
 
-    package var description: String { sha }
+    /// Whether the files read are not exactly this commit (`uncommitted` is not empty).
+    package var isDirty: Bool { !uncommitted.isEmpty }
+
+    /// The revision as every output records it: the SHA, with `-dirty` appended when the
+    /// files read include uncommitted edits (as `git describe --dirty` does), so a report
+    /// never passes a work tree off as a commit.
+    package var label: String { isDirty ? "\(sha)-dirty" : sha }
+
+    package var description: String { label }
 }
 
 /// How the pinned ref moved since the previous sync.

@@ -118,7 +118,9 @@ package struct LabelSelector: Sendable, Hashable {
 }
 
 /// A parsed `fieldSelector`: `metadata.name` and `metadata.namespace` with
-/// `=`, `==` and `!=`, the fields every resource supports.
+/// `=`, `==` and `!=`, the fields every resource supports, and the fields the API server
+/// indexes for Events (`involvedObject.*`, `reason`, `type`, `source`, …), which
+/// `kubectl describe` selects by.
 package struct FieldSelector: Sendable, Hashable {
     package struct Requirement: Sendable, Hashable {
         package var field: String
@@ -144,7 +146,7 @@ package struct FieldSelector: Sendable, Hashable {
                 throw .badRequest("invalid selector: '\(text)'; can't understand '\(term)'")
             }
             let field = parts.0.trimmed
-            guard field == "metadata.name" || field == "metadata.namespace" else {
+            guard field == "metadata.name" || field == "metadata.namespace" || Self.eventFields[field] != nil else {
                 throw .badRequest("field label not supported: \(field)")
             }
             requirements.append(Requirement(field: field, value: parts.1.trimmed, negated: negated))
@@ -153,6 +155,25 @@ package struct FieldSelector: Sendable, Hashable {
     }
 
     package init() { requirements = [] }
+
+    /// The Event fields the API server selects by, and where each is in the object.
+    static let eventFields: [String: [String]] = [
+        "involvedObject.kind": ["involvedObject", "kind"], "involvedObject.namespace": ["involvedObject", "namespace"],
+        "involvedObject.name": ["involvedObject", "name"], "involvedObject.uid": ["involvedObject", "uid"],
+        "involvedObject.apiVersion": ["involvedObject", "apiVersion"],
+        "involvedObject.resourceVersion": ["involvedObject", "resourceVersion"],
+        "involvedObject.fieldPath": ["involvedObject", "fieldPath"], "reason": ["reason"], "type": ["type"],
+        "source": ["source", "component"], "reportingComponent": ["reportingComponent"],
+    ]
+
+    /// Whether `object` is selected (every field, Event fields included).
+    package func matches(_ object: Value) -> Bool {
+        requirements.allSatisfy { r in
+            let path = Self.eventFields[r.field] ?? r.field.split(separator: ".").map(String.init)
+            let actual = object[path: path]?.scalarText ?? ""
+            return (actual == r.value) != r.negated
+        }
+    }
 
     /// Whether an object with this name and namespace is selected.
     package func matches(name: String, namespace: String) -> Bool {

@@ -52,7 +52,7 @@ package struct Selection: Sendable {
         }
         let name = object[path: ["metadata", "name"]]?.stringValue ?? ""
         if let wanted = self.namespace, wanted != namespace { return false }
-        guard fields.matches(name: name, namespace: namespace) else { return false }
+        guard fields.matches(name: name, namespace: namespace), fields.matches(object) else { return false }
         var labelMap: [String: String] = [:]
         for entry in object[path: ["metadata", "labels"]]?.mapValue ?? OrderedMap() {
             labelMap[entry.key] = entry.value.scalarText ?? ""

@@ -66,8 +66,9 @@ package struct TargetsFile: Sendable {
             throw EngineError(.invalidConfig, "\(file): expected one YAML document with a 'targets' list",
                               hint: "Write targets: followed by a list of {name, path, context or server}.")
         }
-        for key in top.keys where key != "targets" {
-            throw EngineError(.invalidConfig, "\(document.location(of: "/" + key)): unknown field '\(key)'", hint: "Only 'targets' is allowed at the top.")
+        // `notifications:` is read by `tether run --notify-config` (NotificationConfig).
+        for key in top.keys where key != "targets" && key != "notifications" {
+            throw EngineError(.invalidConfig, "\(document.location(of: "/" + key)): unknown field '\(key)'", hint: "Only 'targets' and 'notifications' are allowed at the top.")
         }
         guard case .list(let items)? = top["targets"], !items.isEmpty else {
             throw EngineError(.invalidConfig, "\(document.location): 'targets' must be a non-empty list")

@@ -130,7 +130,9 @@ package final class ContinuousReconciler: Sendable {
             let planned = try await pipeline.plan(current)
             var plan = planned.0
             configuration.observer?.planned(plan)
-            var result = try await pipeline.apply(plan, phases: planned.1).result
+            let applied = try await pipeline.apply(plan, phases: planned.1)
+            var result = applied.result
+            configuration.observer?.applied(result, phases: applied.report.phases)
             if await forceCorrectableConflicts(result, plan: plan) {
                 // Plan and apply again: the objects taken back are now unchanged, and the
                 // parent records this sync's real result.
@@ -138,6 +140,9 @@ package final class ContinuousReconciler: Sendable {
                 result = try await reconciler.apply(plan)
             }
             remember(plan)
+            if let refusal = result.pruneRefusal, result.failures.isEmpty {
+                return await failed("prune refused: \(refusal)", revision: revision)
+            }
             if !result.succeeded {
                 let failures = result.failures.prefix(3).map { "\($0.id): \($0.message ?? $0.outcome.rawValue)" }.joined(separator: "; ")
                 return await failed("\(result.failures.count) object(s) failed: \(failures)", revision: revision)
@@ -167,7 +172,6 @@ package final class ContinuousReconciler: Sendable {
     func failed(_ message: String, revision: String?) async -> SyncOutcome {
         state.withLock { $0.applied = nil }
         logger.error("sync failed", metadata: ["revision": "\(revision ?? "-")", "error": "\(message)"])
-        await recordEvent(reason: "SyncFailed", message: message, type: "Warning")
         return .failed(message, revision: revision)
     }
 
@@ -312,32 +316,11 @@ package final class ContinuousReconciler: Sendable {
                 self.metrics?.recordDriftCorrections(1)
                 self.logger.notice("drift corrected", metadata: ["object": "\(id)", "result": "\(outcome.outcome.rawValue)"])
                 self.configuration.observer?.driftCorrected(id, what: live == nil ? "deleted" : "changed", failure: nil)
-                await self.recordEvent(reason: "DriftCorrected", message: "\(id) was \(live == nil ? "deleted" : "changed") and has been restored", type: "Normal")
             } else {
                 self.logger.error("drift correction failed", metadata: ["object": "\(id)", "error": "\(result.first?.message ?? "?")"])
                 self.configuration.observer?.driftCorrected(id, what: live == nil ? "deleted" : "changed",
                                                             failure: result.first?.message ?? "the correction failed")
             }
-        }
-    }
-
-    // MARK: Events
-
-    /// Records a Kubernetes Event on the ApplySet parent; failures to do so are logged only.
-    func recordEvent(reason: String, message: String, type: String) async {
-        let parent = ApplySetParent(name: configuration.engine.parentName, namespace: configuration.engine.parentNamespace)
-        let now = Date().formatted(.iso8601)
-        let event: Value = [
-            "apiVersion": "v1", "kind": "Event",
-            "metadata": ["generateName": "tether-", "namespace": .string(parent.id.namespace)],
-            "involvedObject": ["apiVersion": "v1", "kind": "ConfigMap", "name": .string(parent.id.name), "namespace": .string(parent.id.namespace)],
-            "reason": .string(reason), "message": .string(String(message.prefix(1024))), "type": .string(type),
-            "source": ["component": "tether"], "firstTimestamp": .string(now), "lastTimestamp": .string(now), "count": 1,
-        ]
-        do {
-            _ = try await client.create(Resource(unchecked: event))
-        } catch {
-            logger.debug("cannot record an event", metadata: ["error": "\(error)"])
         }
     }
 }

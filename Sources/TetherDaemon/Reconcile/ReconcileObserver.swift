@@ -15,6 +15,9 @@ package protocol ReconcileObserver: Sendable {
     func fetched(_ revision: GitRevision?)
     /// The sync planned these changes; entries still carry `live` and `merged`.
     func planned(_ plan: Plan)
+    /// The plan was applied (and pruned): every object's result, the refused prune budget
+    /// if any, and the timed stages so far (`fetch`, `render`, `plan`, `apply`, `prune`).
+    func applied(_ result: SyncResult, phases: [SyncReport.Phase])
     /// The sync ended. `planned(_:)` was not called when the revision was already applied
     /// (nothing planned) or the fetch or render failed.
     func syncFinished(_ trigger: SyncTrigger, outcome: SyncOutcome, duration: Duration)
@@ -22,4 +25,9 @@ package protocol ReconcileObserver: Sendable {
     func driftDetected(_ id: ResourceID, what: String, policy: DriftPolicy)
     /// A correction of a drifted member ended; `failure` is nil when it was restored.
     func driftCorrected(_ id: ResourceID, what: String, failure: String?)
+}
+
+extension ReconcileObserver {
+    /// Observers that need only the summary in `syncFinished` skip the per-object results.
+    package func applied(_ result: SyncResult, phases: [SyncReport.Phase]) {}
 }

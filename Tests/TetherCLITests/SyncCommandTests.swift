@@ -119,7 +119,7 @@ struct SyncCommandTests {
         defer { try? FileManager.default.removeItem(at: tree) }
         let first = try Self.tether("sync", tree, emulator)
         #expect(first.status == 0, "\(first.stderr)")
-        let rendered = try CLI.run(["render", "overlays/aws"], in: tree).stdout.components(separatedBy: "\n---\n").count
+        let rendered = try CLI.run(["render", "overlays/aws", "--root", "."], in: tree).stdout.components(separatedBy: "\n---\n").count
         #expect(first.stdout.contains("plan: \(rendered) to create, 0 to update, 0 to prune, 0 unchanged"), "\(first.stdout)")
         #expect(first.stdout.contains("\(rendered) created, 0 configured, 0 pruned, 0 unchanged"), "\(first.stdout)")
         let deployments = try emulator.kubectl(["get", "deployments", "-n", "shop", "--show-labels"])

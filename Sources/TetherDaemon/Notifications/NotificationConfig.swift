@@ -42,7 +42,7 @@ package struct NotificationConfig: Sendable {
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)
         } catch {
-            throw EngineError(.invalidConfig, "\(path): cannot read the file", hint: "Check the path given to --notify-config.", cause: error)
+            throw EngineError(.invalidConfig, "\(path): cannot read the file", hint: "Check that the notifications file exists and is readable.", cause: error)
         }
         return try parse(text, file: path)
     }

@@ -11,14 +11,8 @@ import TetherTemplate
 struct HelmChartRenderTests {
     /// Cases not yet byte-identical, with the reason; a fixed case fails the list.
     static let knownFailures: Set<String> = [
-        // genSelfSignedCert is not implemented yet (the template fails to parse)
-        "metrics-server/addon-resizer", "metrics-server/defaults", "metrics-server/ha-cert-manager",
-        // genCA is referenced (the case gives the PEM, but the template still calls it)
-        "aws-load-balancer-controller/defaults", "aws-load-balancer-controller/irsa-cert-manager",
         // the values file has an integer key (`10:`), which TetherModel's decoder refuses
         "cluster-autoscaler/aws-autodiscovery",
-        // genCA/genSignedCert are not implemented yet (tls-secret.yaml fails to parse)
-        "redis/defaults", "redis/sentinel-metrics", "redis/standalone-internal-lb",
     ]
 
     static func render(_ item: HelmCorpus.Case) throws -> String {

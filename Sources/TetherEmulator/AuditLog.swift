@@ -23,6 +23,8 @@ package struct AuditEntry: Sendable, Hashable {
     package var userAgent: String
     /// The authenticated user (`system:anonymous` without authentication).
     package var user: String = "system:anonymous"
+    /// The HTTP version the request came over: `HTTP/2.0` on an h2 stream, else `HTTP/1.1`.
+    package var protocolVersion: String = "HTTP/1.1"
 
     /// The verbs that change stored state when they succeed.
     package static let writeVerbs: Set<String> = ["create", "update", "patch", "apply", "delete", "deletecollection"]
@@ -48,6 +50,7 @@ package struct AuditEntry: Sendable, Hashable {
         map["user"] = .string(user)
         map["code"] = .int(code)
         map["userAgent"] = .string(userAgent)
+        map["protocol"] = .string(protocolVersion)
         map["write"] = .bool(isWrite)
         return .map(map)
     }

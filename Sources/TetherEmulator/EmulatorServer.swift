@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import HummingbirdCore
+import HummingbirdHTTP2
 import HummingbirdTLS
 import NIOSSL
 package import Logging
@@ -9,7 +10,8 @@ import ServiceLifecycle
 import TetherModel
 
 /// A Kubernetes API emulator that runs inside the current process: the
-/// object store behind an HTTP/1.1 server that kubectl and client-go accept.
+/// object store behind an HTTP server that kubectl and client-go accept:
+/// HTTP/1.1 in plain text; with TLS, HTTP/2 or HTTP/1.1 by ALPN, as kube-apiserver offers.
 ///
 /// ```swift
 /// let server = EmulatorServer()
@@ -175,7 +177,9 @@ package actor EmulatorServer {
             return try material.serverConfiguration()
         }
         do {
-            security.server = try .tls(.http1(), tlsConfiguration: configuration)
+            // ALPN offers h2 and http/1.1 (HTTP2UpgradeChannel), as kube-apiserver's
+            // listener does; client-go negotiates h2 unless DISABLE_HTTP2 is set.
+            security.server = try .http2Upgrade(tlsConfiguration: configuration)
         } catch {
             throw EmulatorError(.configuration, "\(directory): cannot set up TLS: \(error)")
         }

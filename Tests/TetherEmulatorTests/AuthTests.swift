@@ -86,6 +86,54 @@ extension EmulatorSuites {
             await again.stop()
         }
 
+        /// kube-apiserver's secure listener offers h2 and http/1.1 by ALPN
+        /// (k8s.io/apiserver/pkg/server/secure_serving.go: NextProtos); client-go
+        /// negotiates h2, so watches and requests share one multiplexed connection.
+        @Test("the TLS listener speaks HTTP/2 by ALPN (kubectl, curl --http2) and keeps HTTP/1.1; client certificates work over both")
+        func http2() async throws {
+            let root = try Self.temporaryDirectory()
+            defer { try? FileManager.default.removeItem(at: root) }
+            let tls = root.appendingPathComponent("tls")
+            var options = EmulatorOptions()
+            options.tlsDirectory = tls.path
+            let server = EmulatorServer(options: options)
+            let address = try await server.start(listen: "127.0.0.1:0")
+            defer { Task { await server.stop() } }
+            let kubeconfig = try #require(await server.kubeconfigPath)
+            let cache = root.appendingPathComponent("cache").path
+            func kubectl(_ arguments: [String], timeout: Double = 30) async throws -> EmulatorHarness.Output {
+                try await EmulatorHarness.run("/usr/bin/env", ["kubectl", "--kubeconfig", kubeconfig, "--cache-dir", cache] + arguments,
+                                              stdin: nil, timeout: timeout)
+            }
+            var out = try await kubectl(["create", "namespace", "h2"])
+            #expect(out.status == 0, "\(out.stderr)")
+            // A watch and writes at once, over the same h2 connection kind.
+            async let watched = kubectl(["-n", "h2", "get", "configmaps", "-w", "--output-watch-events", "-o", "name",
+                                         "--request-timeout=5s"], timeout: 8)
+            for _ in 0..<100 {
+                if await server.audit.entries.contains(where: { $0.verb == "watch" && $0.namespace == "h2" }) { break }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            out = try await kubectl(["-n", "h2", "create", "configmap", "c", "--from-literal=k=v"])
+            #expect(out.status == 0, "\(out.stderr)")
+            let watch = try await watched
+            #expect(watch.stdout.contains("configmap/c"), "\(watch.stdout) \(watch.stderr)")
+            let kubectlEntries = await server.audit.entries.filter { $0.userAgent.hasPrefix("kubectl") }
+            #expect(!kubectlEntries.isEmpty && kubectlEntries.allSatisfy { $0.protocolVersion == "HTTP/2.0" },
+                    "\(kubectlEntries.map { "\($0.verb) \($0.protocolVersion)" })")
+            #expect(kubectlEntries.allSatisfy { $0.user == "kubernetes-admin" }, "client certificate read from the h2 connection")
+
+            let credentials = ["--cacert", tls.appendingPathComponent("ca.crt").path,
+                               "--cert", tls.appendingPathComponent("admin.crt").path,
+                               "--key", tls.appendingPathComponent("admin.key").path]
+            for (flag, version) in [("--http2", "2"), ("--http1.1", "1.1")] {
+                let r = try await EmulatorHarness.run("/usr/bin/env", ["curl", "-sS", flag, "-o", "/dev/null", "-w", "%{http_version} %{http_code}"]
+                                                      + credentials + ["https://\(address)/api/v1/namespaces/h2/configmaps/c"],
+                                                      stdin: nil, timeout: 20)
+                #expect(r.stdout == "\(version) 200", "\(flag): \(r.stdout) \(r.stderr)")
+            }
+        }
+
         @Test("--token-file alone: plain HTTP, bearer tokens name the user, no token gets 401")
         func tokenFile() async throws {
             let root = try Self.temporaryDirectory()

@@ -28,7 +28,10 @@ struct Authenticator: Sendable {
     /// The verified client certificate's subject, read on the channel's event loop.
     private static func certificateUser(_ channel: any Channel) async -> UserInfo? {
         let der = try? await channel.eventLoop.submit { () throws -> [UInt8]? in
-            try channel.pipeline.syncOperations.handler(type: NIOSSLServerHandler.self).peerCertificate?.toDERBytes()
+            // Over HTTP/2 the request arrives on a stream channel; TLS is on its parent, the connection.
+            let connection = (try? channel.pipeline.syncOperations.handler(type: NIOSSLServerHandler.self)) != nil
+                ? channel : channel.parent ?? channel
+            return try connection.pipeline.syncOperations.handler(type: NIOSSLServerHandler.self).peerCertificate?.toDERBytes()
         }.get()
         guard let certificate = der ?? nil else { return nil }
         return CertificateSubject.user(fromDER: certificate)

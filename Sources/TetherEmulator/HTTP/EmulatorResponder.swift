@@ -48,6 +48,8 @@ struct EmulatorResponder: HTTPResponder {
             method: request.method.rawValue, path: path, query: request.uri.query ?? "", verb: "",
             resource: nil, namespace: "", name: "", subresource: "", code: 0,
             userAgent: request.headers[.userAgent] ?? "", user: user.name)
+        // An HTTP/2 request is served on a stream channel whose parent is the connection.
+        if context.channel.parent != nil { entry.protocolVersion = "HTTP/2.0" }
         let format = ResponseFormat.negotiated(accept: request.headers[.accept])
         let response = await ResponseFormat.$current.withValue(format) {
             do {

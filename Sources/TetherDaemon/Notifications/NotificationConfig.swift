@@ -1,8 +1,8 @@
 import Foundation
 package import TetherEngine
-import TetherModel
+package import TetherModel
 
-/// The `notifications:` section of `tether.yaml` (docs/notifications.md):
+/// The `notifications:` section of `tether.yaml`:
 ///
 /// ```yaml
 /// notifications:
@@ -35,31 +35,10 @@ package struct NotificationConfig: Sendable {
 
     static let fields: Set<String> = ["type", "url", "urlFile", "secretFile", "tokenFile", "repository", "severity", "context"]
 
-    /// Reads the `notifications:` section of a `tether.yaml` (none: an empty config).
+    /// The `notifications:` section of a decoded `tether.yaml` (none: an empty config);
+    /// `TargetsFile.parse` reads the file once and calls this.
     /// - Throws: `EngineError` `invalidConfig` with `file:line:column` and what to fix.
-    package static func read(_ path: String) throws(EngineError) -> NotificationConfig {
-        let text: String
-        do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
-        } catch {
-            throw EngineError(.invalidConfig, "\(path): cannot read the file", hint: "Check that the notifications file exists and is readable.", cause: error)
-        }
-        return try parse(text, file: path)
-    }
-
-    package static func parse(_ text: String, file: String) throws(EngineError) -> NotificationConfig {
-        let document: YAMLDocument
-        do {
-            let documents = try YAMLDecoder(options: YAMLDecoder.Options(recordPositions: true)).decode(text, file: file)
-            guard documents.count == 1, let first = documents.first else {
-                throw EngineError(.invalidConfig, "\(file): expected one YAML document")
-            }
-            document = first
-        } catch let error as EngineError {
-            throw error
-        } catch {
-            throw EngineError(.invalidConfig, "\(file): not valid YAML", cause: error)
-        }
+    package static func parse(_ document: YAMLDocument) throws(EngineError) -> NotificationConfig {
         guard case .map(let section)? = document.value["notifications"] else {
             if document.value["notifications"] == nil { return NotificationConfig() }
             throw EngineError(.invalidConfig, "\(document.location(of: "/notifications")): 'notifications' must be a map with 'providers'")
@@ -79,7 +58,7 @@ package struct NotificationConfig: Sendable {
         return config
     }
 
-    /// Parses `--notify-on` / `on:` names (`synced`, `failed`, `drift`, `all`).
+    /// Parses `on:` names (`synced`, `failed`, `drift`, `all`).
     package static func kinds(_ names: [String], at location: String) throws(EngineError) -> Set<Notification.Kind> {
         var kinds = Set<Notification.Kind>()
         for name in names.map({ $0.trimmingCharacters(in: .whitespaces) }) where !name.isEmpty {

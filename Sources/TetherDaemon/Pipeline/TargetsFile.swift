@@ -40,6 +40,8 @@ package struct TargetsFile: Sendable {
     }
 
     package var targets: [Target]
+    /// The file's `notifications:` section (empty when it has none).
+    package var notifications = NotificationConfig()
 
     static let fields: Set<String> = ["name", "source", "ref", "path", "context", "kubeconfig", "server", "namespace", "ageKeyFile", "pgpKeyFile"]
 
@@ -66,7 +68,6 @@ package struct TargetsFile: Sendable {
             throw EngineError(.invalidConfig, "\(file): expected one YAML document with a 'targets' list",
                               hint: "Write targets: followed by a list of {name, path, context or server}.")
         }
-        // `notifications:` is read by `tether run --notify-config` (NotificationConfig).
         for key in top.keys where key != "targets" && key != "notifications" {
             throw EngineError(.invalidConfig, "\(document.location(of: "/" + key)): unknown field '\(key)'", hint: "Only 'targets' and 'notifications' are allowed at the top.")
         }
@@ -105,6 +106,6 @@ package struct TargetsFile: Sendable {
                                   kubeconfig: strings["kubeconfig"], server: strings["server"], namespace: strings["namespace"],
                                   ageKeyFile: strings["ageKeyFile"], pgpKeyFile: strings["pgpKeyFile"], location: location))
         }
-        return TargetsFile(targets: targets)
+        return TargetsFile(targets: targets, notifications: try NotificationConfig.parse(document))
     }
 }

@@ -75,12 +75,7 @@ enum SprigX509 {
 
     /// The key as Sprig's `pemBlockForKey` prints it.
     static func pem(_ key: Key) -> String {
-        let length = i2d_PrivateKey(key.pointer, nil)
-        var der = [UInt8](repeating: 0, count: Int(max(0, length)))
-        der.withUnsafeMutableBufferPointer { buffer in
-            var p = buffer.baseAddress
-            _ = i2d_PrivateKey(key.pointer, &p)
-        }
+        let der = der { i2d_PrivateKey(key.pointer, $0) }
         let type: String
         switch key.type {
         case EVP_PKEY_RSA: type = "RSA PRIVATE KEY"
@@ -205,13 +200,17 @@ enum SprigX509 {
 
     /// The certificate as `pem.Encode` prints a `CERTIFICATE` block.
     static func pem(_ cert: Certificate) -> String {
-        let length = i2d_X509(cert.pointer, nil)
-        var der = [UInt8](repeating: 0, count: Int(max(0, length)))
-        der.withUnsafeMutableBufferPointer { buffer in
+        pemBlock("CERTIFICATE", der { i2d_X509(cert.pointer, $0) })
+    }
+
+    /// The DER bytes an OpenSSL `i2d_*` function writes: called once for the length, once to fill.
+    private static func der(_ encode: (UnsafeMutablePointer<UnsafeMutablePointer<UInt8>?>?) -> Int32) -> [UInt8] {
+        var bytes = [UInt8](repeating: 0, count: Int(max(0, encode(nil))))
+        bytes.withUnsafeMutableBufferPointer { buffer in
             var p = buffer.baseAddress
-            _ = i2d_X509(cert.pointer, &p)
+            _ = encode(&p)
         }
-        return pemBlock("CERTIFICATE", der)
+        return bytes
     }
 
     /// The first PEM block's certificate, with Sprig's messages.

@@ -86,7 +86,7 @@ struct YAMLErrorTests {
         } throws: { error in
             (error as? ModelError)?.code == .limitExceeded
         }
-        #expect(ContinuousClock.now - start < .seconds(1))
+        #expect(ContinuousClock.now - start < .seconds(10), "a hang guard, not a speed target: figures live in Benchmarks/")
     }
 
     @Test("deep nesting is refused before it can overflow the stack")
@@ -112,12 +112,12 @@ struct YAMLErrorTests {
         }
     }
 
-    @Test("a 50 MB document is refused within a second by the default limits")
+    @Test("a 50 MB document is refused promptly by the default limits")
     func fiftyMegabytes() {
         let big = Self.head + "data:\n  a: " + String(repeating: "x", count: 50 << 20) + "\n"
         let start = ContinuousClock.now
         #expect(throws: ModelError.self) { _ = try YAMLDecoder().decode(big, file: "big.yaml") }
-        #expect(ContinuousClock.now - start < .seconds(1))
+        #expect(ContinuousClock.now - start < .seconds(10), "a hang guard, not a speed target: figures live in Benchmarks/")
     }
 
     @Test("empty and null documents are skipped; List kinds are flattened")

@@ -92,7 +92,7 @@ struct AdversarialTests {
             ], code: .noMatch, fragment: "unable to find field"),
     ]
 
-    @Test("hostile input ends in a clear error within a second", arguments: cases)
+    @Test("hostile input ends in a clear error promptly", arguments: cases)
     func hostile(_ c: Case) {
         let start = ContinuousClock.now
         let error = #expect(throws: RenderError.self) {
@@ -101,7 +101,7 @@ struct AdversarialTests {
         let elapsed = ContinuousClock.now - start
         #expect(error?.code == c.code, "\(error.map(String.init(describing:)) ?? "no error")")
         #expect(error?.description.contains(c.fragment) == true, "\(error.map(String.init(describing:)) ?? "no error")")
-        #expect(elapsed < .seconds(1), "took \(elapsed)")
+        #expect(elapsed < .seconds(10), "a hang guard, not a speed target (figures live in Benchmarks/): took \(elapsed)")
     }
 
     @Test("a large file included through many bases ends in a limit error")
@@ -117,11 +117,9 @@ struct AdversarialTests {
         files["kustomization.yaml"] = top
         var limits = Renderer.Limits()
         limits.maxTotalBytes = 8 << 20
-        let start = ContinuousClock.now
         let error = #expect(throws: RenderError.self) { try Renderer(fileSystem: MemoryFileSystem(files), limits: limits).renderText("") }
         #expect(error?.code == .limitExceeded)
         #expect(error?.description.contains("add up to more than") == true, "\(error.map(String.init(describing:)) ?? "no error")")
-        #expect(ContinuousClock.now - start < .seconds(1))
     }
 
     @Test("a symbolic link out of the root is refused")

@@ -31,14 +31,16 @@ let package = Package(
         .systemLibrary(name: "CGit2", pkgConfig: "libgit2", providers: [.apt(["libgit2-dev"])]),
         .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        // The generated Kubernetes tables (protobuf messages, patch schema), data compiled in.
+        .target(name: "CKubernetesTables", exclude: ["protobuf-table.txt", "patch-schema.txt"]),
 
         // MARK: Libraries, bottom up
         .target(name: "TetherModel", dependencies: ["CYAML", "COpenSSL"], swiftSettings: swiftSettings),
-        .target(name: "TetherPatch", dependencies: ["TetherModel"], swiftSettings: swiftSettings),
+        .target(name: "TetherPatch", dependencies: ["TetherModel", "CKubernetesTables"], swiftSettings: swiftSettings),
         .target(
             name: "TetherEmulator",
             dependencies: [
-                "TetherModel", "TetherPatch",
+                "TetherModel", "TetherPatch", "CKubernetesTables",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "HummingbirdHTTP2", package: "hummingbird"),
@@ -48,7 +50,7 @@ let package = Package(
             swiftSettings: swiftSettings),
         .target(name: "TetherRender", dependencies: ["TetherModel", "TetherPatch"], swiftSettings: swiftSettings),
         // MARK: Helm: Go text/template, then Helm (Sprig, built-ins, charts, values, output)
-        .target(name: "TetherTemplate", swiftSettings: swiftSettings),
+        .target(name: "TetherTemplate", dependencies: ["TetherModel"], swiftSettings: swiftSettings),
         .target(name: "TetherHelm", dependencies: ["TetherTemplate", "TetherModel", "COpenSSL"], swiftSettings: swiftSettings),
         // MARK: SOPS decryption and encryption (age, PGP through gpg, AES-256-GCM, MAC, stores)
         .target(

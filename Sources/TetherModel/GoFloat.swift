@@ -2,69 +2,10 @@
 /// decide Tether's output bytes: the YAML encoder of `kubectl kustomize`
 /// (`FormatFloat(f, 'g', -1, 64)`) and Go's `encoding/json`.
 package enum GoFloat {
-    /// Shortest round-trip decimal digits of `d` (no leading or trailing
-    /// zeros) and the decimal point position: value = 0.DIGITS × 10^point.
-    private static func shortestDigits(_ d: Double) -> (digits: [UInt8], point: Int) {
-        // Swift's description is the shortest round-trip representation, the
-        // same digit string Go's shortest formatting picks.
-        let text = Array(abs(d).description.utf8)
-        var digits: [UInt8] = []
-        var point = 0
-        var seenDot = false
-        var exponent = 0
-        var i = 0
-        while i < text.count {
-            let c = text[i]
-            if c == UInt8(ascii: "e") || c == UInt8(ascii: "E") {
-                exponent = Int(String(decoding: text[(i + 1)...], as: UTF8.self)) ?? 0
-                break
-            } else if c == UInt8(ascii: ".") {
-                seenDot = true
-            } else {
-                digits.append(c)
-                if !seenDot { point += 1 }
-            }
-            i += 1
-        }
-        // Strip leading zeros (moving the point) and trailing zeros.
-        var lead = 0
-        while lead < digits.count - 1 && digits[lead] == UInt8(ascii: "0") { lead += 1 }
-        digits.removeFirst(lead)
-        point -= lead
-        while digits.count > 1 && digits.last == UInt8(ascii: "0") { digits.removeLast() }
-        if digits == [UInt8(ascii: "0")] { return (digits, 1) }
-        return (digits, point + exponent)
-    }
-
-    private static func exponentForm(_ digits: [UInt8], _ point: Int, negative: Bool, minExponentDigits: Int) -> String {
-        var out = negative ? "-" : ""
-        out.unicodeScalars.append(Unicode.Scalar(digits[0]))
-        if digits.count > 1 {
-            out += "."
-            out += String(decoding: digits[1...], as: UTF8.self)
-        }
-        let exp = point - 1
-        out += exp < 0 ? "e-" : "e+"
-        var e = String(abs(exp))
-        while e.count < minExponentDigits { e = "0" + e }
-        return out + e
-    }
-
-    private static func fixedForm(_ digits: [UInt8], _ point: Int, negative: Bool) -> String {
-        var out = negative ? "-" : ""
-        if point <= 0 {
-            out += "0."
-            out += String(repeating: "0", count: -point)
-            out += String(decoding: digits, as: UTF8.self)
-        } else if point >= digits.count {
-            out += String(decoding: digits, as: UTF8.self)
-            out += String(repeating: "0", count: point - digits.count)
-        } else {
-            out += String(decoding: digits[..<point], as: UTF8.self)
-            out += "."
-            out += String(decoding: digits[point...], as: UTF8.self)
-        }
-        return out
+    /// `strconv.FormatFloat(d, verb, -1, 64)`, with negative zero written as zero: the
+    /// JSON and YAML round trips kustomize and SOPS make drop the sign of -0.
+    private static func shortest(_ d: Double, _ verb: Character) -> String {
+        GoFloatFormat.format(d == 0 ? 0 : d, verb: verb, precision: -1, bitSize: 64)
     }
 
     /// Go's `strconv.FormatFloat(d, 'g', -1, 64)`, with YAML's spellings of
@@ -72,24 +13,14 @@ package enum GoFloat {
     package static func gFormat(_ d: Double) -> String {
         if d.isNaN { return ".nan" }
         if d.isInfinite { return d < 0 ? "-.inf" : ".inf" }
-        let (digits, point) = shortestDigits(d)
-        let negative = d.sign == .minus && !(digits == [UInt8(ascii: "0")])
-        let exp = point - 1
-        if exp < -4 || exp >= 6 {
-            return exponentForm(digits, point, negative: negative, minExponentDigits: 2)
-        }
-        return fixedForm(digits, point, negative: negative)
+        return shortest(d, "g")
     }
 
     /// Go's `strconv.FormatFloat(d, 'f', -1, 64)`: the shortest round-trip
     /// digits, never an exponent (`1234568000`, `0.2`, `3.14`). SOPS hashes and
     /// encrypts floats in this form.
     package static func fFormat(_ d: Double) -> String {
-        if d.isNaN { return "NaN" }
-        if d.isInfinite { return d < 0 ? "-Inf" : "+Inf" }
-        let (digits, point) = shortestDigits(d)
-        let negative = d.sign == .minus && !(digits == [UInt8(ascii: "0")])
-        return fixedForm(digits, point, negative: negative)
+        shortest(d, "f")
     }
 
     /// The text `kubectl kustomize` prints for a float that survived its
@@ -100,15 +31,14 @@ package enum GoFloat {
         return gFormat(d)
     }
 
-    /// Go's `encoding/json` spelling of a float64.
+    /// Go's `encoding/json` spelling of a float64: `'f'` form, `'e'` form below 1e-6 and
+    /// from 1e21 with a one-digit negative exponent (`1e-7`, not `1e-07`).
     package static func jsonText(_ d: Double) -> String {
         let magnitude = abs(d)
-        let (digits, point) = shortestDigits(d)
-        let negative = d.sign == .minus && !(digits == [UInt8(ascii: "0")])
-        if magnitude != 0 && (magnitude < 1e-6 || magnitude >= 1e21) {
-            return exponentForm(digits, point, negative: negative, minExponentDigits: 1)
-        }
-        return fixedForm(digits, point, negative: negative)
+        guard magnitude != 0 && (magnitude < 1e-6 || magnitude >= 1e21) else { return shortest(d, "f") }
+        var text = shortest(d, "e")
+        if let e = text.lastIndex(of: "e"), text[e...].hasPrefix("e-0") { text.remove(at: text.index(e, offsetBy: 2)) }
+        return text
     }
 
     /// The integer text Go's JSON-then-YAML round trip turns `d` into, if
@@ -129,8 +59,7 @@ package enum GoFloat {
     private static func integerValue(_ d: Double) -> Value? {
         guard d.isFinite, d == d.rounded(.towardZero), abs(d) < 1e21 else { return nil }
         if d == 0 { return .int(0) }
-        let (digits, point) = shortestDigits(d)
-        var text = Array(fixedForm(digits, point, negative: false).utf8)
+        var text = Array(shortest(abs(d), "f").utf8)
         if d < 0 { text.insert(UInt8(ascii: "-"), at: 0) }
         return ScalarResolver.parseInteger(text)
     }

@@ -14,7 +14,7 @@ import UnixSignals
 /// `tether run`: the daemon — sync on start, on every poll interval (cheap when
 /// nothing changed), on signed webhooks and on the full-resync timer, and correct drift
 /// between syncs.
-struct RunCommand: AsyncParsableCommand {
+struct RunCommand: AsyncParsableCommand, PipelineCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
         abstract: "Keep the cluster equal to the source: poll, webhooks, periodic resync and drift correction.",
@@ -27,12 +27,7 @@ struct RunCommand: AsyncParsableCommand {
             SIGTERM or SIGINT lets a running sync finish (up to --shutdown-timeout).
             """)
 
-    @OptionGroup var global: GlobalOptions
-    @OptionGroup var git: GitOptions
-    @OptionGroup var cluster: ClusterOptions
-    @OptionGroup var reconcile: ReconcileOptions
-    @OptionGroup var pruning: PruneOptions
-    @OptionGroup var decryption: DecryptionOptions
+    @OptionGroup var pipelineOptions: PipelineOptions
     @OptionGroup var dashboard: DashboardOptions
 
     @Option(name: .long, help: ArgumentHelp("Poll the source this often (90s, 1m, 1h; a bare number is seconds).", valueName: "duration"),

@@ -8,7 +8,7 @@ import TetherModel
 import TetherSOPS
 
 /// `tether sync`: render the source and make the cluster match it.
-struct SyncCommand: AsyncParsableCommand {
+struct SyncCommand: AsyncParsableCommand, PipelineCommand {
     static let configuration = CommandConfiguration(
         commandName: "sync",
         abstract: "Apply the rendered source to the cluster with server-side apply, and prune what left it.",
@@ -26,12 +26,7 @@ struct SyncCommand: AsyncParsableCommand {
             SIGTERM: stopped after the objects in flight; run it again to finish).
             """)
 
-    @OptionGroup var global: GlobalOptions
-    @OptionGroup var git: GitOptions
-    @OptionGroup var cluster: ClusterOptions
-    @OptionGroup var reconcile: ReconcileOptions
-    @OptionGroup var pruning: PruneOptions
-    @OptionGroup var decryption: DecryptionOptions
+    @OptionGroup var pipelineOptions: PipelineOptions
 
     @Flag(name: .long, help: "Print the plan without changing anything.")
     var dryRun = false

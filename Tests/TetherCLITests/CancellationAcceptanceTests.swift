@@ -7,11 +7,14 @@ import Testing
 /// emulator's request audit.
 ///
 /// By default the runs are small (1,000 objects, 10 moments each); with
-/// `TETHER_ACCEPTANCE_FULL=1` they are the issue's sizes (10,000 objects, 30 moments).
+/// `TETHER_ACCEPTANCE_FULL=1` they are the issue's sizes (a first sync of 10,000 objects
+/// and a prune of 1,000, 30 moments each).
 @Suite("issue 17 acceptance: SIGTERM at random moments, Lease renewal lost", .serialized, .timeLimit(.minutes(60)))
 struct CancellationAcceptanceTests {
     static let full = ProcessInfo.processInfo.environment["TETHER_ACCEPTANCE_FULL"] == "1"
     static let objects = full ? 10_000 : 1_000
+    /// The issue's prune is of 1,000 objects at either size.
+    static let pruneObjects = 1_000
     static let moments = full ? 30 : 10
 
     /// The ApplySet parent `tether-NAME` in tether-system: its id, group-kinds and namespaces.
@@ -95,7 +98,7 @@ struct CancellationAcceptanceTests {
     @Test("SIGTERM at random moments during a prune of many objects: clean exit, the inventory still covers what is left, the next run converges")
     func sigtermDuringPrune() throws {
         guard CLI.kubectl != nil else { print("notice: kubectl missing; skipping"); return }
-        let tree = try ShutdownTests.manyObjects(Self.objects)
+        let tree = try ShutdownTests.manyObjects(Self.pruneObjects)
         defer { try? FileManager.default.removeItem(at: tree) }
         let cluster = try SyncCommandTests.Emulator()
         let prune = ["--source", tree.path, "--path", ".", "--server", cluster.url, "--name", "prune", "--prune", "--force-prune"]
@@ -104,7 +107,7 @@ struct CancellationAcceptanceTests {
             let moment = "prune, moment \(round + 1)/\(Self.moments)"
             // Every object, at full speed; then all but one are to be pruned, slowly.
             try cluster.setFaults(nil)
-            try Self.writeObjects(tree, count: Self.objects)
+            try Self.writeObjects(tree, count: Self.pruneObjects)
             let full = try CLI.run(["sync"] + prune)
             #expect(full.status == 0, "\(moment): setup sync: \(full.stderr.suffix(600))")
             try Self.writeObjects(tree, count: 1)

@@ -172,6 +172,74 @@ struct LeaderElectionTests {
         await emulator.stop()
     }
 
+    @Test("writes through the member client are refused once the term ends (renewals failing), and none reaches the API server")
+    func memberClientStopsWritingWithTheLease() async throws {
+        let emulator = EmulatorServer(logger: quietLogger("emulator"))
+        let address = try await emulator.start(listen: "127.0.0.1:0")
+        let client = try Self.client(address)
+        let configuration = Self.configuration(lease: "gate", identity: "a")
+        let elector = try LeaderElector(client: client, configuration: configuration, logger: quietLogger("a"))
+        let member = elector.memberClient(client)
+        let apply = ApplyOptions(fieldManager: "tether", force: true)
+        func configMap(_ name: String) throws -> Resource {
+            try Resource.make("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: \(name), namespace: default}\ndata: {a: '1'}\n")
+        }
+        /// Sends `write` through the member client and checks it was refused by the gate.
+        func expectRefused(_ what: String, _ write: () async throws(KubeError) -> Void) async {
+            do throws(KubeError) {
+                try await write()
+                Issue.record("\(what) was sent without the Lease")
+            } catch {
+                #expect(error.code == .cancelled, "\(what): \(error)")
+                #expect(error.message.contains("no longer holds the leader Lease default/gate"), "\(what): \(error)")
+            }
+        }
+        func configMapWrites(since start: Int) async -> [String] {
+            await emulator.audit.entries.dropFirst(start).filter { $0.isWrite && $0.resource?.resource == "configmaps" }
+                .map { "\($0.verb) \($0.name) -> \($0.code)" }
+        }
+
+        // Before the first term nothing is written.
+        #expect(!elector.holdsLease)
+        var start = await emulator.audit.entries.count
+        let early = try configMap("early"), late = try configMap("late"), lateCreate = try configMap("late-create")
+        await expectRefused("an apply before the term") { _ = try await member.apply(early, options: apply) }
+        #expect(await configMapWrites(since: start).isEmpty)
+
+        let leaders = Leaders()
+        let task = Self.candidate(elector, leaders: leaders)
+        try await waitUntil("a holds the Lease") { elector.holdsLease }
+        _ = try await member.apply(try configMap("in-term"), options: apply)
+
+        // Every Lease renewal (an update) fails from now on: the term ends at the renew
+        // deadline of the last renewal that went through.
+        var faults = FaultPlan()
+        faults.errorRate = ["update": 1.0]
+        await emulator.faults.set(faults)
+        let failing = ContinuousClock.now
+        try await waitUntil("the term ends", timeout: .seconds(5)) { !elector.holdsLease }
+        #expect(failing.duration(to: .now) < configuration.renewDeadline + .milliseconds(500))
+
+        // What a straggling writer (a drift correction that has not seen its cancellation
+        // yet) would send now is refused before it leaves the process.
+        start = await emulator.audit.entries.count
+        await expectRefused("an apply after the term") { _ = try await member.apply(late, options: apply) }
+        await expectRefused("a create after the term") { _ = try await member.create(lateCreate) }
+        await expectRefused("a delete after the term") { _ = try await member.delete(Self.configMapKind, name: "in-term", namespace: "default") }
+        #expect(await configMapWrites(since: start).isEmpty, "writes that reached the emulator after the term")
+        // Reads still go through, and the cluster itself takes the same write from the
+        // ungated client: the refusal is the gate's.
+        #expect(try await member.get(Self.configMapKind, name: "in-term", namespace: "default").value[path: ["data", "a"]] == "1")
+        _ = try await client.apply(late, options: apply)
+        #expect(await configMapWrites(since: start) == ["apply late -> 200"])
+
+        task.cancel()
+        _ = try? await task.value
+        await emulator.stop()
+    }
+
+    static let configMapKind = GroupVersionKind(group: "", version: "v1", kind: "ConfigMap")
+
     @Test("a Lease that cannot be written is reported once as a warning, not every retry period")
     func persistentFailure() async throws {
         let emulator = EmulatorServer(logger: quietLogger("emulator"))

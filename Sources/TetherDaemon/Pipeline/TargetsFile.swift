@@ -82,17 +82,7 @@ package struct TargetsFile: Sendable {
             guard case .map(let fields) = item else {
                 throw EngineError(.invalidConfig, "\(location): each target must be a map with name and path")
             }
-            var strings: [String: String] = [:]
-            for entry in fields.entries {
-                guard Self.fields.contains(entry.key) else {
-                    throw EngineError(.invalidConfig, "\(document.location(of: pointer + "/" + entry.key)): unknown field '\(entry.key)'",
-                                      hint: "Allowed: \(Self.fields.sorted().joined(separator: ", ")).")
-                }
-                guard let value = entry.value.scalarText, !value.isEmpty else {
-                    throw EngineError(.invalidConfig, "\(document.location(of: pointer + "/" + entry.key)): '\(entry.key)' must be a non-empty string")
-                }
-                strings[entry.key] = value
-            }
+            let strings = try ConfigFields.strings(fields, allowed: Self.fields, at: pointer, in: document)
             guard let name = strings["name"], let path = strings["path"] else {
                 throw EngineError(.invalidConfig, "\(location): a target needs 'name' and 'path'")
             }

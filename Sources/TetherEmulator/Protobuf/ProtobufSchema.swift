@@ -50,7 +50,7 @@ struct ProtobufSchema: Sendable {
             return try ProtobufSchema(table: kubernetesTable)
         } catch {
             // The table is generated and committed: a bad line is a programmer error.
-            preconditionFailure("KubernetesProtobufTable.swift: \(error)")
+            preconditionFailure("CKubernetesTables/protobuf-table.txt: \(error)")
         }
     }()
 

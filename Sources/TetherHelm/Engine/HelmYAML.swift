@@ -75,7 +75,7 @@ package enum HelmYAML {
     /// `fromJson`: the object as a map, or `{"Error": message}`.
     static func fromJSON(_ text: String) -> TemplateValue {
         do {
-            let value = SprigJSON.convert(try JSONParsing().value(from: text))
+            let value = HelmValues.templateValue(try JSONParsing().value(from: text))
             if case .map = value { return value }
             if case .null = value { return .map([:]) }
             return .map(["Error": .string("json: cannot unmarshal \(jsonKind(value)) into Go value of type map[string]interface {}")])
@@ -87,7 +87,7 @@ package enum HelmYAML {
     /// `fromJsonArray`: the array as a list, or `[message]`.
     static func fromJSONArray(_ text: String) -> TemplateValue {
         do {
-            let value = SprigJSON.convert(try JSONParsing().value(from: text))
+            let value = HelmValues.templateValue(try JSONParsing().value(from: text))
             if case .list = value { return value }
             if case .null = value { return .list([]) }
             return .list([.string("json: cannot unmarshal \(jsonKind(value)) into Go value of type []interface {}")])

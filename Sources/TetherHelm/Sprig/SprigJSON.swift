@@ -78,25 +78,9 @@ enum SprigJSON {
     /// - Throws: `SprigError` with the parser's message when the text is not JSON.
     static func decode(_ text: String) throws -> TemplateValue {
         do {
-            return convert(try JSONParsing().value(from: text))
+            return HelmValues.templateValue(try JSONParsing().value(from: text))
         } catch {
             throw SprigError("\(error)")
-        }
-    }
-
-    static func convert(_ v: Value) -> TemplateValue {
-        switch v {
-        case .null: return .null
-        case .bool(let b): return .bool(b)
-        case .int(let i): return .float(Double(i))
-        case .uint(let u): return .float(Double(u))
-        case .float(let d): return .float(d)
-        case .string(let s): return .string(s)
-        case .list(let l): return .list(l.map(convert))
-        case .map(let m):
-            var d: [String: TemplateValue] = [:]
-            for e in m.entries { d[e.key] = convert(e.value) }
-            return .map(d)
         }
     }
 }

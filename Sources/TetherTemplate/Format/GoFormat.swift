@@ -1,3 +1,5 @@
+import TetherModel
+
 /// Go's `fmt` for template values: what `print`, `printf`, `println` and `{{.}}` produce, for
 /// every kind of value (`%v` of a float64 is `strconv`'s shortest `'g'` form with an exponent
 /// from 1e+21 up, maps print as `map[a:1 b:2]` in sorted key order, slices as `[a b]`, nil

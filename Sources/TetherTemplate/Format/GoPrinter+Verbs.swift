@@ -1,3 +1,5 @@
+import TetherModel
+
 /// Integer, float, complex and string verbs (Go's `fmtInteger`, `fmtFloat`, `fmtString`...).
 extension GoPrinter {
     mutating func fmtInteger(_ u: UInt64, signed: Bool, _ verb: Character, _ value: TemplateValue) {

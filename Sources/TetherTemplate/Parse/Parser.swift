@@ -147,6 +147,12 @@ struct Parser {
         guard nameToken.kind == .string || nameToken.kind == .rawString else { throw unexpected(nameToken, context) }
         let name = try unquote(nameToken.value)
         _ = try expect(.rightDelim, context)
+        try parseTemplateBody(name: name, context)
+    }
+
+    /// The body of `{{define}}` or `{{block}}` up to its `{{end}}`, added as template `name`:
+    /// a scope of its own (only `$`), outside any enclosing `{{range}}`.
+    private mutating func parseTemplateBody(name: String, _ context: String) throws {
         let savedVars = vars
         vars = ["$"]
         let savedRange = rangeDepth
@@ -254,15 +260,7 @@ struct Parser {
         let token = nextNonSpace()
         let name = try templateName(token, context)
         let pipe = try pipeline(context, end: .rightDelim)
-        let savedVars = vars
-        vars = ["$"]
-        let savedRange = rangeDepth
-        rangeDepth = 0
-        let (list, stop) = try itemList()
-        vars = savedVars
-        rangeDepth = savedRange
-        if case .elseNode = stop { throw failure("unexpected {{else}} in \(context)") }
-        try add(Tree(name: name, parseName: parseName, text: text, root: list))
+        try parseTemplateBody(name: name, context)
         return .template(TemplateCallNode(pos: token.pos, line: token.line, name: name, pipe: pipe))
     }
 

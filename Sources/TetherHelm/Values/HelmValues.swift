@@ -26,6 +26,32 @@ package enum HelmValues {
         }
     }
 
+    /// Decrypts a values file that is encrypted at rest (SOPS, the helm-secrets pattern): the
+    /// plaintext, or `nil` when the file is not encrypted. The executable supplies it (the one
+    /// SOPS decryption path), so TetherHelm does not depend on a cryptography target.
+    package typealias Decrypting = @Sendable (_ bytes: [UInt8], _ path: String) throws -> [UInt8]?
+
+    /// Reads a values file given by the user (`-f FILE`, a kustomize `valuesFile`), decrypted
+    /// first when `decrypting` finds it SOPS-encrypted; a file that is not encrypted is read as it is.
+    /// - Parameters:
+    ///   - bytes: the file as stored.
+    ///   - file: its path, for the store (by extension) and for errors.
+    ///   - decrypting: the decryption seam; `nil` reads every file as it is.
+    /// - Returns: the top-level map.
+    /// - Throws: `HelmError` `.invalidValues` when decryption fails (the cause names what failed,
+    ///   never a value) or the plaintext is not a YAML mapping.
+    package static func parseFile(_ bytes: [UInt8], file: String, decrypting: Decrypting?) throws(HelmError) -> [String: TemplateValue] {
+        var plaintext = bytes
+        if let decrypting {
+            do {
+                plaintext = try decrypting(bytes, file) ?? bytes
+            } catch {
+                throw HelmError(.invalidValues, "cannot decrypt this SOPS-encrypted values file: \(error)", path: file, cause: error)
+            }
+        }
+        return try parse(String(decoding: plaintext, as: UTF8.self), file: file)
+    }
+
     /// A decoded YAML value as a template value, numbers as float64.
     package static func templateValue(_ value: Value) -> TemplateValue {
         switch value {

@@ -31,8 +31,14 @@ enum DataKey {
                 }
             }
         }
+        if metadata.age.isEmpty && metadata.pgp.isEmpty && !metadata.otherKeys.isEmpty {
+            throw SOPSError(
+                .unsupported,
+                "the data key is wrapped only by a key service: \(metadata.otherKeys.joined(separator: ", ")). Tether cannot use AWS KMS, GCP KMS, Azure Key Vault or HashiCorp Vault keys; add an age recipient to the file (sops updatekeys, or sops --rotate --add-age age1…) and give Tether its identity.")
+        }
         var message = "no configured key can decrypt the data key. The file is encrypted for: \(metadata.recipientSummary)."
         if !failures.isEmpty { message += " " + failures.joined(separator: "; ") + "." }
+        if !metadata.otherKeys.isEmpty { message += " Its key-service keys (AWS KMS, GCP KMS, Azure Key Vault, HashiCorp Vault) cannot be used by Tether." }
         message += keys.isEmpty
             ? " No keys are configured: pass --age-key-file (or set SOPS_AGE_KEY_FILE or SOPS_AGE_KEY, or put the identity in ~/.config/sops/age/keys.txt), or --pgp-key-file for PGP recipients."
             : " The configured keys (\(keys.ageIdentities.compactMap(\.recipient).joined(separator: ", ")); \(keys.pgpSecretKeys.count) PGP) match none of them: add the identity of one of these recipients."

@@ -73,13 +73,19 @@ struct Metadata: Sendable {
                 }
                 pgp.append(PGPEntry(fingerprint: fp, enc: enc))
             }
-            for (kind, field) in [("kms", "arn"), ("gcp_kms", "resource_id"), ("azure_kv", "vault_url"), ("hc_vault", "vault_address")] {
+            for (kind, label, field) in Self.serviceKeyKinds {
                 for entry in keys[kind]?.listValue ?? [] {
-                    otherKeys.append("\(kind) \(entry[field]?.stringValue ?? "?")")
+                    otherKeys.append("\(label) key \(entry[field]?.stringValue ?? "?") (sops '\(kind)')")
                 }
             }
         }
     }
+
+    /// Master keys held by a key service: the metadata field, its name, and the field naming the key.
+    static let serviceKeyKinds = [
+        ("kms", "AWS KMS", "arn"), ("gcp_kms", "GCP KMS", "resource_id"),
+        ("azure_kv", "Azure Key Vault", "vault_url"), ("hc_vault", "HashiCorp Vault", "vault_address"),
+    ]
 
     /// Every recipient, as error messages list them.
     var recipientSummary: String {

@@ -5,11 +5,11 @@ import TetherModel
 enum DotenvStore {
     static let metadataPrefix = "sops_"
 
-    /// The data entries, in order, and the metadata rebuilt from the `sops_` lines.
+    /// Every `KEY=VALUE` line, in order, `sops_` keys included: the line number, the key
+    /// and the value with `\n` read as a newline.
     /// - Throws: `SOPSError` (`.invalidFormat`) for a line without `=`, naming its number.
-    static func parse(_ bytes: [UInt8]) throws(SOPSError) -> (OrderedMap, Value?) {
-        var data = OrderedMap()
-        var meta: [(String, String)] = []
+    static func entries(_ bytes: [UInt8]) throws(SOPSError) -> [(line: Int, key: String, value: String)] {
+        var out: [(line: Int, key: String, value: String)] = []
         var lineNumber = 0
         for line in String(decoding: bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false) {
             lineNumber += 1
@@ -17,8 +17,17 @@ enum DotenvStore {
             guard let eq = line.firstIndex(of: "=") else {
                 throw SOPSError(.invalidFormat, "line \(lineNumber) is not KEY=VALUE (no '=')")
             }
-            let key = String(line[..<eq])
-            let value = String(line[line.index(after: eq)...]).replacingAll("\\n", with: "\n")
+            out.append((lineNumber, String(line[..<eq]), String(line[line.index(after: eq)...]).replacingAll("\\n", with: "\n")))
+        }
+        return out
+    }
+
+    /// The data entries, in order, and the metadata rebuilt from the `sops_` lines.
+    /// - Throws: `SOPSError` (`.invalidFormat`) for a line without `=` or a repeated key, naming its number.
+    static func parse(_ bytes: [UInt8]) throws(SOPSError) -> (OrderedMap, Value?) {
+        var data = OrderedMap()
+        var meta: [(String, String)] = []
+        for (lineNumber, key, value) in try entries(bytes) {
             if key.hasPrefix(metadataPrefix) {
                 meta.append((String(key.dropFirst(metadataPrefix.count)), value))
             } else {

@@ -29,6 +29,7 @@ struct RunCommand: AsyncParsableCommand, PipelineCommand {
 
     @OptionGroup var pipelineOptions: PipelineOptions
     @OptionGroup var dashboard: DashboardOptions
+    @OptionGroup var reports: ReportingOptions
 
     @Option(name: .long, help: ArgumentHelp("Poll the source this often (90s, 1m, 1h; a bare number is seconds).", valueName: "duration"),
             transform: DurationFlag.wholeSeconds)
@@ -46,6 +47,13 @@ struct RunCommand: AsyncParsableCommand, PipelineCommand {
 
     @Option(name: .long, help: ArgumentHelp("Correct drift (true) or only report it (false).", valueName: "bool"))
     var selfHeal = true
+
+    @Flag(name: .long, help: "After each sync that applied, wait until the applied workloads, Jobs, CRDs and PVCs are ready; not ready within --timeout fails the sync.")
+    var wait = false
+
+    @Option(name: .long, help: ArgumentHelp("How long --wait waits (e.g. 90s, 5m; a bare number is seconds).", valueName: "duration"),
+            transform: DurationFlag.wholeSeconds)
+    var timeout = 300
 
     @Option(name: .long, help: ArgumentHelp("How long a running sync may take to finish after SIGTERM (e.g. 30s).", valueName: "duration"),
             transform: DurationFlag.wholeSeconds)
@@ -79,6 +87,7 @@ struct RunCommand: AsyncParsableCommand, PipelineCommand {
     func validate() throws {
         if interval < 1 || resync < 1 { throw ValidationError("--interval and --resync must be at least 1 second.") }
         if shutdownTimeout < 1 { throw ValidationError("--shutdown-timeout must be at least 1 second.") }
+        if timeout < 1 { throw ValidationError("--timeout must be at least 1 second.") }
         if let staleAfter, staleAfter < 1 { throw ValidationError("--stale-after must be at least 1 second.") }
         if leaseDuration <= renewDeadline || renewDeadline <= retryPeriod * 1.2 || retryPeriod <= 0 {
             throw ValidationError("--lease-duration must be greater than --renew-deadline, which must be greater than 1.2 × --retry-period (> 0).")
@@ -99,6 +108,7 @@ struct RunCommand: AsyncParsableCommand, PipelineCommand {
     private func serve(logger: Logger) async throws {
         let (source, sourceOptions) = try git.resolved()
         try ListenCheck.check(try ListenAddress(listen))
+        let notifications = try reports.notifications()
         if source.kind == .localDirectory,
            let warning = UncommittedWarning.text(try await GitRepositoryCache(logger: logger).sync(source, options: sourceOptions).revision, source: source) {
             printError(warning)
@@ -122,11 +132,11 @@ struct RunCommand: AsyncParsableCommand, PipelineCommand {
         pruning.apply(to: &engine)
         var configuration = ContinuousReconciler.Configuration(source: source, sourceOptions: sourceOptions, path: reconcile.path, engine: engine)
         configuration.selfHeal = selfHeal
+        configuration.waitTimeout = wait ? .seconds(timeout) : nil
         configuration.decrypter = try decryption.fileDecrypter()
         var limits = DashboardRecorder.Limits()
         limits.history = dashboard.uiHistory
         let recorder = DashboardRecorder(limits: limits)
-        if dashboard.dashboard { configuration.observer = recorder }
 
         let status = DaemonStatus(staleAfter: .seconds(staleAfter ?? interval * 3 + 60))
         var elector: LeaderElector?
@@ -138,6 +148,10 @@ struct RunCommand: AsyncParsableCommand, PipelineCommand {
             lease.retryPeriod = .seconds(retryPeriod)
             elector = try LeaderElector(client: client, configuration: lease, metrics: metrics, status: status, logger: logger)
         }
+        // Events, notifications and traces (docs/notifications.md), beside the dashboard.
+        let reporting = reports.reporting(engine: engine, notifications: notifications, instance: identity,
+                                          client: elector?.memberClient(client) ?? client, logger: logger)
+        configuration.observer = reporting.observer(dashboard.dashboard ? recorder : nil)
         // With leader election every write of the reconciler is sent only while the Lease
         // is held (the elector renews it through the ungated client).
         let reconciler = ContinuousReconciler(configuration: configuration, client: elector?.memberClient(client) ?? client,
@@ -178,6 +192,7 @@ struct RunCommand: AsyncParsableCommand, PipelineCommand {
         try await group.run()
         recorder.finishStreams()
         await reconciler.stop()
+        await reporting.finish(within: .seconds(5))
         await emulator?.stop()
     }
 }

@@ -75,7 +75,9 @@ struct PipelineAcceptanceTests {
     /// sorted: the inventory lists run concurrently, so only their set is the pipeline's,
     /// while writes (one at a time with `--concurrency 1`) keep their order.
     static func syncRequests(_ audit: [[String: Any]]) -> [String] {
-        let own = audit.filter { ($0["userAgent"] as? String ?? "").hasPrefix("tether/") && ($0["verb"] as? String) != "watch" }
+        // Events are `tether run`'s reports after the sync (ReportingAcceptanceTests), not the pipeline's.
+        let own = audit.filter { ($0["userAgent"] as? String ?? "").hasPrefix("tether/") && ($0["verb"] as? String) != "watch"
+            && ($0["resource"] as? String) != "events" }
         guard let last = own.lastIndex(where: { ($0["write"] as? Bool) == true }) else { return [] }
         var sequence: [String] = []
         var reads: [String] = []

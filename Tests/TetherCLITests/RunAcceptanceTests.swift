@@ -432,7 +432,7 @@ struct RunAcceptanceTests {
 }
 
 /// A TCP port on 127.0.0.1 that was free a moment ago.
-private func freePort() throws -> Int {
+func freePort() throws -> Int {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     defer { close(fd) }
     var address = sockaddr_in()

@@ -62,6 +62,12 @@ package final class ClusterEventRecorder: SyncReporter {
         await sender.value
     }
 
+    /// Stops at once, dropping what is still queued.
+    package func cancel() {
+        queue.finish()
+        sender.cancel()
+    }
+
     /// Correlates and queues one event (never blocks).
     package func record(_ event: EventCorrelator.Event) {
         let decision = correlator.withLock { $0.correlate(event, now: Date()) }

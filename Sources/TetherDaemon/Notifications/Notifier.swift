@@ -33,6 +33,11 @@ package final class Notifier: SyncReporter {
         for delivery in deliveries { await delivery.finish() }
     }
 
+    /// Stops every delivery at once, dropping what is still queued.
+    package func cancel() {
+        for delivery in deliveries { delivery.cancel() }
+    }
+
     package func report(_ sync: SyncRecord) {
         let notification = Notification(sync, target: target)
         if let notification { send(notification, commitStatuses: false) }

@@ -28,6 +28,9 @@ package final class ContinuousReconciler: Sendable {
         package var decrypter: (any FileDecrypting)?
         /// Told of syncs and drift (the dashboard); nil for none.
         package var observer: (any ReconcileObserver)?
+        /// `--wait`: after applying, wait this long at most until the applied objects are
+        /// ready (the engine's readiness rules); not ready in time fails the sync.
+        package var waitTimeout: Duration?
 
         package init(source: GitSource, sourceOptions: GitSourceOptions, path: String, engine: EngineOptions) {
             self.source = source
@@ -130,7 +133,7 @@ package final class ContinuousReconciler: Sendable {
             let planned = try await pipeline.plan(current)
             var plan = planned.0
             configuration.observer?.planned(plan)
-            let applied = try await pipeline.apply(plan, phases: planned.1)
+            let applied = try await pipeline.apply(plan, phases: planned.1, waitTimeout: configuration.waitTimeout)
             var result = applied.result
             configuration.observer?.applied(result, phases: applied.report.phases)
             if await forceCorrectableConflicts(result, plan: plan) {
@@ -147,6 +150,7 @@ package final class ContinuousReconciler: Sendable {
                 let failures = result.failures.prefix(3).map { "\($0.id): \($0.message ?? $0.outcome.rawValue)" }.joined(separator: "; ")
                 return await failed("\(result.failures.count) object(s) failed: \(failures)", revision: revision)
             }
+            if let waitError = applied.waitError { return await failed("\(waitError)", revision: revision) }
             let objects_ = result.results.map { SyncOutcome.ObjectState(id: $0.id.description, state: $0.outcome.rawValue, message: $0.message) }
             if let revision { state.withLock { $0.applied = (revision, objects_) } }
             logger.notice("synced", metadata: ["revision": "\(revision ?? "-")", "trigger": "\(trigger)",

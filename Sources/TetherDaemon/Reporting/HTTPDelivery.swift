@@ -77,6 +77,12 @@ package final class HTTPDelivery: Sendable {
         await worker.value
     }
 
+    /// Stops at once: the request being sent is cancelled, the waiting ones are dropped.
+    package func cancel() {
+        queue.finish()
+        worker.cancel()
+    }
+
     static func deliver(_ request: Request, session: URLSession, options: Options, logger: Logger) async -> Result {
         var backoff = options.firstBackoff
         var last = ""

@@ -10,14 +10,12 @@ import TetherModel
 /// - Only `$patch` is a directive; `$retainKeys`, `$setElementOrder/` and
 ///   `$deleteFromPrimitiveList/` are copied into the output as plain keys.
 /// - Merge lists put the patch's elements first (in patch order), then the
-///   original's remaining elements.
-/// - Elements without the merge key (an `env` entry with no `name`) follow
-///   kyaml's element walk: see ``mergeByKey(_:_:key:_:at:)``.
-/// - Lists keyed by several `x-kubernetes-list-map-keys` (container ports:
-///   `containerPort` and `protocol`) match on all keys, a missing key
-///   matching only a missing key; a patch element that matches an original
-///   element on the keys both have, but not on all, is dropped, as kustomize
-///   drops it. Matched elements stay in place; new ones go first.
+///   original's remaining elements. Lists with merge keys (one, or several
+///   `x-kubernetes-list-map-keys` such as container ports' `containerPort`
+///   and `protocol`) follow kyaml's element walk step for step, including
+///   its treatment of elements that lack keys: see ``AssociativeListMerge``.
+/// - kyaml walks the whole target, so merge lists the patch does not touch
+///   are rebuilt the same way (``normalize(_:_:at:)``).
 struct KustomizeMerger {
     typealias SMP = StrategicMergePatch
 
@@ -37,6 +35,10 @@ struct KustomizeMerger {
                 }
             }
             var result = dest?.mapValue ?? OrderedMap()
+            // kyaml walks the target's fields the patch leaves alone too.
+            for entry in result where p[entry.key] == nil {
+                result[entry.key] = try normalize(entry.value, schema?.field(entry.key), at: path.appending(entry.key))
+            }
             for entry in p {
                 let merged = try merge(result[entry.key], entry.value, schema?.field(entry.key), at: path.appending(entry.key))
                 result[entry.key] = merged
@@ -56,15 +58,51 @@ struct KustomizeMerger {
                     throw PatchError(.invalidDirective, "unknown $patch directive \(render(directive)) in a list. Use \"replace\", \"merge\" or \"delete\".", at: path.description)
                 }
             }
-            let original = dest?.listValue ?? []
             let keys = schema.listMapKeys.count > 1 ? schema.listMapKeys : schema.mergeKey.map { [$0] } ?? []
-            switch keys.count {
-            case 0: return .list(mergePrimitives(original, p))
-            case 1: return try mergeByKey(dest, p, key: keys[0], schema.elements, at: path)
-            default: return try mergeByKeys(original, p, keys: keys, schema.elements, at: path)
-            }
+            if keys.isEmpty { return .list(mergePrimitives(dest?.listValue ?? [], p)) }
+            return .list(try elementMerge(keys, schema.elements, at: path)(dest?.listValue, p))
         default:
             return patch
+        }
+    }
+
+    /// The associative-list merge for `keys`, merging or walking elements
+    /// with `element`'s schema.
+    private func elementMerge(_ keys: [String], _ element: PatchSchema.Node?, at path: FieldPath) -> AssociativeListMerge {
+        AssociativeListMerge(keys: keys) { d, p, i throws(PatchError) in
+            guard let p else { return try d.map { d throws(PatchError) in try normalize(d, element, at: path.appending(index: i)) } }
+            return try merge(d, p, element, at: path.appending(index: i))
+        }
+    }
+
+    /// A field of the target that the patch does not name, as kyaml's walk
+    /// (with the target as its only source) leaves it: merge lists with
+    /// elements that lack keys or repeat them are rebuilt as a merge with
+    /// nothing would build them (see ``AssociativeListMerge``), primitive
+    /// merge lists lose repeats; everything else stays.
+    func normalize(_ value: Value, _ schema: PatchSchema.Node?, at path: FieldPath) throws(PatchError) -> Value {
+        guard let schema else { return value }
+        switch value {
+        case .map(let m):
+            var result = m
+            for entry in m {
+                result[entry.key] = try normalize(entry.value, schema.field(entry.key), at: path.appending(entry.key))
+            }
+            return .map(result)
+        case .list(let list):
+            guard schema.isMergeList else { return value }
+            let keys = schema.listMapKeys.count > 1 ? schema.listMapKeys : schema.mergeKey.map { [$0] } ?? []
+            if keys.isEmpty {
+                return list.allSatisfy({ $0.scalarText != nil }) ? .list(mergePrimitives(list, [])) : value
+            }
+            if AssociativeListMerge.isPlain(list, keys: keys) {
+                var result = list
+                for (i, item) in list.enumerated() { result[i] = try normalize(item, schema.elements, at: path.appending(index: i)) }
+                return .list(result)
+            }
+            return .list(try elementMerge(keys, schema.elements, at: path)(list, nil))
+        default:
+            return value
         }
     }
 
@@ -78,85 +116,5 @@ struct KustomizeMerger {
             if seen.insert(text).inserted { result.append(v) }
         }
         return result
-    }
-
-    private func keyText(_ element: Value, _ key: String) -> String? {
-        guard let v = element[key], !v.isNull else { return nil }
-        return v.scalarText
-    }
-
-    /// A single-key merge list (containers by name), as kyaml's
-    /// `setAssociativeSequenceElements` builds it (checked against
-    /// kustomize v5.5.0):
-    /// - the list merged into is the original, or the patch's own list when
-    ///   the original is missing or null;
-    /// - keys are visited patch first, then the original's; elements without
-    ///   the key count as one key, `""`, at the place of the first of them;
-    ///   visiting it removes every element that has the key from the list
-    ///   merged into (later keys then find no original to merge with);
-    /// - each other key merges its original and patch elements, in visiting
-    ///   order; an element merged to nothing is removed;
-    /// - finally the list merged into is folded into the result: an element
-    ///   with the key replaces its merged copy, one without it replaces the
-    ///   whole result (so the last keyless element is all that remains).
-    private func mergeByKey(_ dest: Value?, _ patch: [Value], key: String, _ element: PatchSchema.Node?, at path: FieldPath) throws(PatchError) -> Value? {
-        let original = dest?.listValue
-        var into = original ?? patch
-        var visits: [String?] = []
-        for item in patch + (original ?? []) {
-            let k = keyText(item, key)
-            if !visits.contains(k) { visits.append(k) }
-        }
-        var items: [Value] = []
-        func set(_ value: Value, _ k: String) {
-            if let at = items.firstIndex(where: { keyText($0, key) == k }) { items[at] = value } else { items.append(value) }
-        }
-        for visit in visits {
-            guard let k = visit else {
-                into.removeAll { $0[key] != nil }
-                continue
-            }
-            let d = into.first { keyText($0, key) == k }
-            let p = patch.first { keyText($0, key) == k }
-            let index = patch.firstIndex { keyText($0, key) == k } ?? into.firstIndex { keyText($0, key) == k } ?? 0
-            let merged = try p.map { p throws(PatchError) in try merge(d, p, element, at: path.appending(index: index)) } ?? d
-            guard var m = merged, m.mapValue?.isEmpty == false else {
-                into.removeAll { keyText($0, key) == k }
-                continue
-            }
-            if m[key] == nil, let source = (p ?? d)?[key] { m[key] = source }
-            set(m, k)
-            // kyaml merges into the original's node in place.
-            if let at = into.firstIndex(where: { keyText($0, key) == k }) { into[at] = m }
-        }
-        for item in into where !item.isNull && item.mapValue?.isEmpty != true {
-            if let k = keyText(item, key) { set(item, k) } else { items = [item] }
-        }
-        return .list(items)
-    }
-
-    /// A merge list keyed by several list-map keys (container ports).
-    private func mergeByKeys(_ original: [Value], _ patch: [Value], keys: [String], _ element: PatchSchema.Node?, at path: FieldPath) throws(PatchError) -> Value? {
-        func id(_ v: Value) -> [String?] { keys.map { keyText(v, $0) } }
-        func partial(_ a: [String?], _ b: [String?]) -> Bool {
-            zip(a, b).allSatisfy { x, y in x == nil || y == nil || x == y }
-        }
-        var result = original
-        var added: [Value] = []
-        for (i, p) in patch.enumerated() {
-            let pid = id(p)
-            if let at = result.firstIndex(where: { id($0) == pid }) {
-                if let merged = try merge(result[at], p, element, at: path.appending(index: i)), merged.mapValue?.isEmpty == false {
-                    result[at] = merged
-                } else {
-                    result.remove(at: at)
-                }
-            } else if result.contains(where: { partial(id($0), pid) }) {
-                continue
-            } else if let merged = try merge(nil, p, element, at: path.appending(index: i)), merged.mapValue?.isEmpty == false {
-                added.append(merged)
-            }
-        }
-        return .list(added + result)
     }
 }

@@ -107,4 +107,29 @@ struct KustomizeQuirkTests {
         #expect(token.contains("https://***@example.com/org/repo") && !token.contains("ghp_abc123"))
         #expect(Build.redacted("git@example.com:org/repo") == "git@example.com:org/repo")
     }
+
+    static let configMaps = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\ndata:\n  x: hello\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: b\ndata:\n  y: old\n"
+    static func replacement(options: String) -> String {
+        "resources: [cm.yaml]\nreplacements:\n- source:\n    kind: ConfigMap\n    name: a\n    fieldPath: data.x\n  targets:\n  - select:\n      name: b\n    fieldPaths: [data.y]\n    options:\n\(options)"
+    }
+
+    @Test("replacements options.encoding is read and ignored, as kustomize v5.5.0 never implemented it; a non-string fails")
+    func replacementEncoding() throws {
+        let out = try render(["kustomization.yaml": Self.replacement(options: "      encoding: base64\n"), "cm.yaml": Self.configMaps])
+        #expect(out.hasSuffix("data:\n  \"y\": hello\nkind: ConfigMap\nmetadata:\n  name: b\n"))
+        let message = failure(["kustomization.yaml": Self.replacement(options: "      encoding: 7\n"), "cm.yaml": Self.configMaps])
+        #expect(message.contains("encoding") && message.contains("must be a string"))
+    }
+
+    @Test("inline replacements refuse unknown fields; a replacement file ignores them and matches names regardless of case")
+    func replacementStrictness() throws {
+        #expect(failure(["kustomization.yaml": Self.replacement(options: "      bogus: 1\n"), "cm.yaml": Self.configMaps]).contains("bogus"))
+        let out = try render([
+            "kustomization.yaml": "resources: [cm.yaml]\nreplacements:\n- path: r.yaml\n",
+            "r.yaml": "Source:\n  kind: ConfigMap\n  name: a\n  fieldpath: data.x\n  extra: 1\ntargets:\n- select: {name: b}\n  fieldPaths: [data.y]\n  bogus: true\n---\nsource: {name: a}\ntargets:\n- select: {name: b}\n  fieldPaths: [data.z]\n  options: {create: true}\n",
+            "cm.yaml": Self.configMaps,
+        ])
+        // Only the file's first document counts, as kustomize reads it.
+        #expect(!out.contains("z:") && out.hasSuffix("data:\n  \"y\": hello\nkind: ConfigMap\nmetadata:\n  name: b\n"))
+    }
 }

@@ -86,6 +86,11 @@ struct TreeGenerator {
                         name: settings
 
             """
+        if rng.chance(40) {
+            text += "        ports:\n        - containerPort: 8080\n          protocol: TCP\n"
+            if rng.chance(50) { text += "        - containerPort: 9090\n" }
+            if rng.chance(30) { text += "        - containerPort: 8080\n          protocol: UDP\n" }
+        }
         if rng.chance(50) {
             text += "        volumeMounts:\n        - name: conf\n          mountPath: /etc/conf\n"
             text += "      volumes:\n      - name: conf\n        configMap:\n          name: settings\n"
@@ -115,6 +120,7 @@ struct TreeGenerator {
             files["\(dir)/\(app).yaml"] = deployment(app) + "---\n" + service(app)
             resources.append("\(app).yaml")
         }
+        if dir == "base", let app = apps.first { resources += writeBaseExtras(dir, app: app) }
         var k = "resources:\n" + resources.map { "- \($0)\n" }.joined()
         k += "configMapGenerator:\n- name: \(configMap)\n  literals:\n  - level=\(rng.pick(Self.words))\n"
         if rng.chance(50) { k += "  - region=\(rng.pick(["east", "west"]))\n" }
@@ -181,10 +187,13 @@ struct TreeGenerator {
     }
 
     mutating func writeOverlay(_ dir: String, bases: [String], apps: [String], component: Bool) {
-        var k = "resources:\n" + bases.map { "- \($0)\n" }.joined()
+        // Legacy spellings kustomize still reads: `bases`, `nameprefix`,
+        // `patchesStrategicMerge`.
+        let legacy = rng.chance(15)
+        var k = (legacy ? "bases:\n" : "resources:\n") + bases.map { "- \($0)\n" }.joined()
         if component { k += "components:\n- ../../components/extra\n" }
         if rng.chance(70) { k += "namespace: \(rng.pick(["team", "shop", "ops"]))\n" }
-        if rng.chance(50) { k += "namePrefix: \(rng.pick(["p", "q", "x"]))-\n" }
+        if rng.chance(50) { k += "\(legacy ? "nameprefix" : "namePrefix"): \(rng.pick(["p", "q", "x"]))-\n" }
         if rng.chance(40) { k += "nameSuffix: -\(rng.pick(["v", "w"]))\n" }
         switch rng.int(3) {
         case 0: k += "commonLabels:\n  env: \(rng.pick(Self.words))\n"
@@ -212,7 +221,7 @@ struct TreeGenerator {
         if rng.chance(60) {
             files["\(dir)/patch.yaml"] =
                 "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: \(app)\nspec:\n  template:\n    spec:\n      containers:\n      - name: main\n        env:\n        - name: MODE\n          value: \(rng.pick(Self.words))\n"
-            patches.append("- path: patch.yaml\n")
+            if legacy { k += "patchesStrategicMerge:\n- patch.yaml\n" } else { patches.append("- path: patch.yaml\n") }
         }
         if rng.chance(50) {
             patches.append(
@@ -221,9 +230,18 @@ struct TreeGenerator {
         if rng.chance(40) {
             patches.append("- target:\n    kind: Deployment\n    name: \(app)\n  patch: |-\n    kind: Deployment\n    metadata:\n      name: any\n      labels:\n        patched: \"yes\"\n")
         }
+        var transformers: [String] = []
+        let extras = overlayExtras(dir, app: app, patches: &patches, transformers: &transformers)
+        k += extras.lines
+        if !extras.resources.isEmpty {
+            k = k.replacingOccurrences(of: legacy ? "bases:\n" : "resources:\n", with: (legacy ? "bases:\n" : "resources:\n") + extras.resources.map { "- \($0)\n" }.joined())
+        }
         if !patches.isEmpty { k += "patches:\n" + patches.joined() }
         if rng.chance(60) {
-            k += "replacements:\n- source:\n    kind: ConfigMap\n    name: settings\n    fieldPath: data.level\n  targets:\n  - select:\n      kind: Deployment\n"
+            k += "replacements:\n- source:\n    kind: ConfigMap\n    name: settings\n    fieldPath: data.level\n"
+            // kustomize v5.5.0 reads `encoding` and ignores it.
+            if rng.chance(15) { k += "    options:\n      encoding: \(rng.pick(["base64", "none"]))\n" }
+            k += "  targets:\n  - select:\n      kind: Deployment\n"
             k += "    fieldPaths:\n    - spec.template.spec.containers.[name=main].env.[name=MODE].value\n"
             if rng.chance(50) {
                 k += "    - spec.template.metadata.annotations.level\n    options:\n      create: true\n"
@@ -236,7 +254,6 @@ struct TreeGenerator {
             k += "vars:\n- name: APP_SERVICE\n  objref:\n    kind: Service\n    name: \(app)\n    apiVersion: v1\n"
             if rng.chance(50) { k += "  fieldref:\n    fieldpath: spec.ports[0].port\n" }
         }
-        var transformers: [String] = []
         if rng.chance(40) {
             transformers.append(
                 "- |-\n  apiVersion: builtin\n  kind: AnnotationsTransformer\n  metadata:\n    name: notes\n  annotations:\n    reviewed: \(rng.pick(Self.words))\n  fieldSpecs:\n  - path: metadata/annotations\n    create: true\n")

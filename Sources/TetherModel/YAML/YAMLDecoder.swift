@@ -60,10 +60,20 @@ package struct YAMLDecoder: Sendable {
         /// kubectl's strict reader does), or the later value replaces the earlier
         /// one in place, as go-yaml v2 does for Helm's rendered documents.
         package var duplicateKeys: DuplicateKeys = .refuse
-        package init(recordPositions: Bool = false, yaml11Booleans: Bool = false, duplicateKeys: DuplicateKeys = .refuse) {
+        /// Read every plain scalar under a document's top-level
+        /// `metadata.annotations` as the string of its source text, as
+        /// kustomize prints resources' annotations (it rewrites them from each
+        /// node's text: `0755`, `1.0`, `~`, `0x1F`, `.inf`, `2024-01-01` stay
+        /// as written).
+        package var annotationsAsText = false
+        package init(
+            recordPositions: Bool = false, yaml11Booleans: Bool = false, duplicateKeys: DuplicateKeys = .refuse,
+            annotationsAsText: Bool = false
+        ) {
             self.recordPositions = recordPositions
             self.yaml11Booleans = yaml11Booleans
             self.duplicateKeys = duplicateKeys
+            self.annotationsAsText = annotationsAsText
         }
     }
 
@@ -383,12 +393,22 @@ private struct EventBuilder {
             stack[stack.count - 1].keyMark = mark
             return
         }
-        var value = try scalarValue(text, plain: plain, tag: tag, mark: mark)
+        var value = options.annotationsAsText && plain && tag == nil && isTopLevelAnnotationValue
+            ? .string(text) : try scalarValue(text, plain: plain, tag: tag, mark: mark)
         if case .string(let s) = value, Bytes.contains(s, 0xC2), s.unicodeScalars.contains("\u{85}") {
             value = .string(Self.foldingNextLine(s))
         }
         if let anchorPointer = data.anchor { anchors[String(cString: anchorPointer)] = (value, 1) }
         try add(value, nodes: 1, mark: mark, isScalar: true)
+    }
+
+    /// Whether the next value is one of the document's
+    /// `metadata.annotations` entries.
+    var isTopLevelAnnotationValue: Bool {
+        guard stack.count == 3, stack[2].isMap, case .string("metadata")? = stack[0].pendingKey,
+            case .string("annotations")? = stack[1].pendingKey
+        else { return false }
+        return stack[0].isMap && stack[1].isMap
     }
 
     /// The first code point that survives Go's JSON encoding unescaped but

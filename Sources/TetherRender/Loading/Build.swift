@@ -211,7 +211,10 @@ struct Build {
             }
             let text = try readText(path)
             let decoded: [Resource]
-            do { decoded = try Resource.decodeStream(text, file: path, validation: .kustomize) } catch { throw RenderError.wrapping(error) }
+            do {
+                decoded = try Resource.decodeStream(
+                    text, file: path, decoder: YAMLDecoder(options: .init(annotationsAsText: true)), validation: .kustomize)
+            } catch { throw RenderError.wrapping(error) }
             guard decoded.count + objects.count <= renderer.limits.maxObjects else {
                 throw RenderError(.limitExceeded, "more than \(renderer.limits.maxObjects) objects. Split the input.", file: path)
             }

@@ -103,7 +103,7 @@ enum BuiltinPlugin {
             if (rule.path == nil) == (rule.inline == nil) { throw p.fail("path", "or 'jsonOp' must be given, and not both.") }
             return .patches([rule])
         case "ReplacementTransformer":
-            return .replacements(try ReplacementParser(fail: { p.fail($0, $1) }).entries(root["replacements"]))
+            return .replacements(try ReplacementParser(fail: { p.fail($0, $1) }, strict: false).entries(root["replacements"]))
         case "ValueAddTransformer":
             return .valueAdd(try ValueAddTransformer.parse(root, parser: p))
         case "HashTransformer":

@@ -57,15 +57,30 @@ enum ReplacementEntry: Sendable {
 
 /// Reads replacements from decoded YAML; `fail` builds the error for a
 /// field path such as `replacements.0.source.kind`.
+///
+/// kustomize decodes replacements with Go's JSON decoder, so field names
+/// match regardless of case (`fieldpath`) and a later spelling replaces an
+/// earlier one. A kustomization file refuses unknown fields; a replacement
+/// file (`path:`) and a `ReplacementTransformer` configuration ignore them
+/// (sigs.k8s.io/yaml's `Unmarshal`), as kubectl kustomize v5.5.0 does.
 struct ReplacementParser {
     let fail: (_ field: String, _ message: String) -> RenderError
+    /// Whether unknown fields are refused.
+    var strict = true
 
     private func map(_ value: Value, _ field: String, known: Set<String>) throws -> OrderedMap {
         guard let m = value.mapValue else { throw fail(field, "must be a map, not \(value.typeDescription).") }
-        if let unknown = m.keys.first(where: { !known.contains($0) }) {
-            throw fail("\(field).\(unknown)", "is not a known field. Remove it or check its spelling.")
+        if m.keys.allSatisfy(known.contains) { return m }
+        var out = OrderedMap()
+        for entry in m.entries {
+            let lowered = entry.key.lowercased()
+            guard let key = known.contains(entry.key) ? entry.key : known.first(where: { $0.lowercased() == lowered }) else {
+                if strict { throw fail("\(field).\(entry.key)", "is not a known field. Remove it or check its spelling.") }
+                continue
+            }
+            out[key] = entry.value
         }
-        return m
+        return out
     }
 
     private func string(_ value: Value?, _ field: String) throws -> String? {
@@ -86,7 +101,13 @@ struct ReplacementParser {
     private func options(_ value: Value?, _ field: String) throws -> Replacement.Options {
         guard let value, !value.isNull else { return .init() }
         let m = try map(value, field, known: ["delimiter", "index", "create", "encoding"])
-        if m["encoding"] != nil { throw fail(field + ".encoding", "is not supported by tether. Remove it.") }
+        // kustomize v5.5.0 declares `encoding` ("None, Base64, URL, Hex")
+        // but never applies it (api/types/replacement.go, TODO #3492):
+        // kubectl kustomize copies the value as it is. It must still be a
+        // string, as kustomize's JSON decoding requires.
+        if let encoding = m["encoding"], !encoding.isNull, encoding.stringValue == nil {
+            throw fail(field + ".encoding", "must be a string, not \(encoding.typeDescription) (kustomize ignores its value, as Tether does).")
+        }
         var o = Replacement.Options()
         o.delimiter = try string(m["delimiter"], field + ".delimiter") ?? ""
         if let index = m["index"], !index.isNull {
@@ -151,7 +172,8 @@ struct ReplacementParser {
         guard let list = value.listValue else { throw fail("replacements", "must be a list, not \(value.typeDescription).") }
         return try list.enumerated().map { i, item in
             let at = "replacements.\(i)"
-            guard let m = item.mapValue else { throw fail(at, "must be a map, not \(item.typeDescription).") }
+            guard item.mapValue != nil else { throw fail(at, "must be a map, not \(item.typeDescription).") }
+            let m = try map(item, at, known: ["path", "source", "targets"])
             if let path = m["path"] {
                 guard m.count == 1, let p = path.stringValue else {
                     throw fail(at, "must have either 'path' or 'source' and 'targets', not both.")

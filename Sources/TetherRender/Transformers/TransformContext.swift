@@ -102,14 +102,19 @@ struct TransformContext {
             do { documents = try YAMLDecoder(options: .init(recordPositions: true)).decode(text, file: source) } catch {
                 throw RenderError.wrapping(error)
             }
-            var out: [(Replacement, String)] = []
-            for document in documents where !document.value.isNull {
-                let parser = ReplacementParser { field, message in
-                    RenderError(.invalidKustomization, "field '\(field)' \(message)", at: document.location(of: "/" + field.split(separator: ".").joined(separator: "/")))
-                }
-                out += try parser.file(document.value).map { ($0, source) }
+            // kustomize reads the file with sigs.k8s.io/yaml, which decodes
+            // the first document only.
+            guard let document = documents.first, !document.value.isNull, document.value.scalarText == nil else {
+                throw RenderError(
+                    .invalidKustomization,
+                    "replacement file '\(path)' must hold one replacement (a map) or a list of them (kustomize: unsupported replacement type).",
+                    file: source)
             }
-            return out
+            let parser = ReplacementParser(
+                fail: { field, message in
+                    RenderError(.invalidKustomization, "field '\(field)' \(message)", at: document.location(of: "/" + field.split(separator: ".").joined(separator: "/")))
+                }, strict: false)
+            return try parser.file(document.value).map { ($0, source) }
         }
     }
 

@@ -23,9 +23,10 @@ RUN swift build -c release --product tether --static-swift-stdlib \
  && install -D -m 0755 "$(swift build -c release --show-bin-path)/tether" /out/tether
 
 FROM ${RUNTIME_IMAGE}
+# ssh-keygen and gpgv verify commit signatures (--verify-signatures, --verify-keyring).
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-      libgit2-1.5 libcurl4 libyaml-0-2 libssl3 ca-certificates \
+      libgit2-1.5 libcurl4 libyaml-0-2 libssl3 ca-certificates openssh-client gpgv \
  && rm -rf /var/lib/apt/lists/*
 COPY --from=build /out/tether /usr/local/bin/tether
 # The same non-root user the manifests in deploy/ run as; the Git cache goes to a

@@ -119,10 +119,13 @@ let package = Package(
         // MARK: Tests
         .testTarget(name: "TetherModelTests", dependencies: ["TetherModel"], swiftSettings: swiftSettings),
         .testTarget(name: "TetherPatchTests", dependencies: ["TetherPatch", "TetherModel"], swiftSettings: swiftSettings),
-        // Test support shared by the targets that start real servers (posix_spawn with a clean signal mask).
-        .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: swiftSettings),
+        // Test support shared by the test targets: real servers (posix_spawn with a clean signal
+        // mask) and the per-test log capture (`.capturedLogs`).
+        .target(
+            name: "TestSupport", dependencies: [.product(name: "Logging", package: "swift-log")],
+            path: "Tests/TestSupport", swiftSettings: swiftSettings),
         .testTarget(name: "TetherCLITests", dependencies: ["tether", "TestSupport"], swiftSettings: swiftSettings),
-        .testTarget(name: "TetherEmulatorTests", dependencies: ["TetherEmulator", "TetherModel", "TetherPatch"], swiftSettings: swiftSettings),
+        .testTarget(name: "TetherEmulatorTests", dependencies: ["TetherEmulator", "TetherModel", "TetherPatch", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "TetherRenderTests", dependencies: ["TetherRender", "TetherModel"], swiftSettings: swiftSettings),
         .testTarget(name: "TetherTemplateTests", dependencies: ["TetherTemplate"], swiftSettings: swiftSettings),
         .testTarget(name: "TetherHelmTests", dependencies: ["TetherHelm", "TetherTemplate", "TetherModel"], swiftSettings: swiftSettings),
@@ -143,13 +146,13 @@ let package = Package(
         .testTarget(name: "TetherGitTests", dependencies: ["TetherGit", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "TetherEngineTests",
-            dependencies: ["TetherEngine", "TetherKube", "TetherModel", "TetherEmulator", "TetherRender"],
+            dependencies: ["TetherEngine", "TetherKube", "TetherModel", "TetherEmulator", "TetherRender", "TestSupport"],
             swiftSettings: swiftSettings),
-        .testTarget(name: "TetherKubeTests", dependencies: ["TetherKube", "TetherModel", "TetherEmulator"], swiftSettings: swiftSettings),
+        .testTarget(name: "TetherKubeTests", dependencies: ["TetherKube", "TetherModel", "TetherEmulator", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "TetherDaemonTests",
             dependencies: [
-                "TetherDaemon", "TetherKube", "TetherModel", "TetherEmulator",
+                "TetherDaemon", "TetherKube", "TetherModel", "TetherEmulator", "TestSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "InMemoryLogging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

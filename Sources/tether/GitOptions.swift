@@ -51,8 +51,14 @@ struct GitOptions: ParsableArguments {
     var insecureSkipHostKeyCheck = false
 
     @Option(name: .long, help: ArgumentHelp(
-        "allowed_signers file: require the pinned commit to carry a trusted SSH signature.", valueName: "file"))
+        "allowed_signers file: require the pinned commit to carry a trusted SSH signature (with --verify-keyring, an OpenPGP one is accepted too).",
+        valueName: "file"))
     var verifySignatures: String?
+
+    @Option(name: .long, help: ArgumentHelp(
+        "OpenPGP keyring (gpg --export, binary or --armor): require the pinned commit to carry an OpenPGP signature by one of its keys, checked with gpgv.",
+        valueName: "file"))
+    var verifyKeyring: String?
 
     @Option(name: .long, help: ArgumentHelp("Time allowed to connect to the Git server (e.g. 10s).", valueName: "duration"),
             transform: DurationFlag.wholeSeconds)
@@ -102,7 +108,9 @@ struct GitOptions: ParsableArguments {
             timeouts: GitTimeouts(
                 connect: .seconds(connectTimeout), idle: .seconds(idleTimeout), total: .seconds(totalTimeout)),
             auth: auth, knownHostsFile: knownHosts, insecureSkipHostKeyCheck: insecureSkipHostKeyCheck,
-            signaturePolicy: verifySignatures.map { GitSignaturePolicy(allowedSignersFile: $0) }, caFile: caFile)
+            signaturePolicy: verifySignatures == nil && verifyKeyring == nil
+                ? nil : GitSignaturePolicy(allowedSignersFile: verifySignatures, keyringFile: verifyKeyring),
+            caFile: caFile)
         return (source, options)
     }
 }

@@ -158,8 +158,8 @@ extension PreparedSync {
             throw GitError(.signature, "cannot read the signature of commit \(sha): \(error.message).", url: source.redactedURL, cause: error)
         }
         guard let signed else {
-            throw GitError(.signature, "commit \(sha) is not signed, and signature verification is required. Sign the commit with an allowed SSH key.", url: source.redactedURL)
+            throw GitError(.signature, "commit \(sha) is not signed, and signature verification is required. Sign the commit with a trusted key.", url: source.redactedURL)
         }
-        try SSHSignatureVerifier(policy: policy).verify(signature: signed.signature, payload: signed.payload, commit: sha, url: source.redactedURL)
+        try CommitSignature(policy: policy).verify(signature: signed.signature, payload: signed.payload, commit: sha, url: source.redactedURL)
     }
 }

@@ -34,16 +34,26 @@ package struct GitSourceOptions: Sendable {
     }
 }
 
-/// Commit signature verification with SSH signatures (`gpg.format = ssh`).
+/// Commit signature verification: the pinned commit must carry a signature that verifies
+/// against one of the files given. SSH signatures (`gpg.format = ssh`) are checked with
+/// `ssh-keygen -Y` against an allowed-signers file, OpenPGP signatures with `gpgv` against
+/// a keyring; a signature of a kind whose file is not given is refused.
 package struct GitSignaturePolicy: Sendable, Hashable {
     /// An `allowed_signers` file as read by `ssh-keygen -Y verify`.
-    package var allowedSignersFile: String
-    /// Path to `ssh-keygen`; the only subprocess `TetherGit` runs.
+    package var allowedSignersFile: String?
+    /// An OpenPGP keyring (binary, keybox or ASCII-armored) whose every key is trusted.
+    package var keyringFile: String?
+    /// Path to `ssh-keygen`.
     package var sshKeygenPath: String
+    /// Path to `gpgv`.
+    package var gpgvPath: String
 
-    /// Creates a policy.
-    package init(allowedSignersFile: String, sshKeygenPath: String = "/usr/bin/ssh-keygen") {
+    /// Creates a policy; give at least one of the two files.
+    package init(allowedSignersFile: String? = nil, keyringFile: String? = nil,
+                 sshKeygenPath: String = "/usr/bin/ssh-keygen", gpgvPath: String = "/usr/bin/gpgv") {
         self.allowedSignersFile = allowedSignersFile
+        self.keyringFile = keyringFile
         self.sshKeygenPath = sshKeygenPath
+        self.gpgvPath = gpgvPath
     }
 }

@@ -4,10 +4,11 @@
 package enum GoFloat {
     /// Shortest round-trip decimal digits of `d` (no leading or trailing
     /// zeros) and the decimal point position: value = 0.DIGITS × 10^point.
-    private static func shortestDigits(_ d: Double) -> (digits: [UInt8], point: Int) {
+    /// With `bitSize` 32 the digits are the shortest that round-trip through a `Float`.
+    private static func shortestDigits(_ d: Double, bitSize: Int = 64) -> (digits: [UInt8], point: Int) {
         // Swift's description is the shortest round-trip representation, the
         // same digit string Go's shortest formatting picks.
-        let text = Array(abs(d).description.utf8)
+        let text = Array((bitSize == 32 ? Float(abs(d)).description : abs(d).description).utf8)
         var digits: [UInt8] = []
         var point = 0
         var seenDot = false
@@ -67,12 +68,12 @@ package enum GoFloat {
         return out
     }
 
-    /// Go's `strconv.FormatFloat(d, 'g', -1, 64)`, with YAML's spellings of
-    /// infinity and NaN.
-    package static func gFormat(_ d: Double) -> String {
+    /// Go's `strconv.FormatFloat(d, 'g', -1, bitSize)`, with YAML's spellings of
+    /// infinity and NaN. `bitSize` 32 is what sigs.k8s.io/yaml uses for a float mapping key.
+    package static func gFormat(_ d: Double, bitSize: Int = 64) -> String {
         if d.isNaN { return ".nan" }
-        if d.isInfinite { return d < 0 ? "-.inf" : ".inf" }
-        let (digits, point) = shortestDigits(d)
+        if d.isInfinite || (bitSize == 32 && Float(d).isInfinite) { return d < 0 ? "-.inf" : ".inf" }
+        let (digits, point) = shortestDigits(d, bitSize: bitSize)
         let negative = d.sign == .minus && !(digits == [UInt8(ascii: "0")])
         let exp = point - 1
         if exp < -4 || exp >= 6 {

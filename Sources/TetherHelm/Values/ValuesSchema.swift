@@ -10,8 +10,10 @@ package import TetherTemplate
 /// What v6 offers beyond that and charts do not use is refused, naming the keyword, rather
 /// than skipped: references to other files or URLs, `$dynamicRef`, `$recursiveRef`,
 /// `unevaluatedProperties`, `unevaluatedItems`. Formats are asserted only up to draft 7, as
-/// v6 does, for `email`, `ipv4`, `ipv6`, `date`, `date-time`, `uuid` and `hostname`; other
-/// format names pass, as unknown formats do there.
+/// v6 does, for `email`, `ipv4`, `ipv6`, `date`, `date-time`, `uuid` and `hostname` (the
+/// checks are simpler than v6's, and only email's `missing @` reason is known to be v6's
+/// wording); other format names pass, as unknown formats do there. Object properties are
+/// checked in sorted order, where Helm's order follows Go's map iteration and varies.
 package struct ValuesSchema: Sendable {
     /// The schema document.
     let document: Value
@@ -598,7 +600,8 @@ package struct ValuesSchema: Sendable {
     }
 }
 
-/// The formats v6 asserts (up to draft 7) that charts use, with v6's reasons.
+/// The formats v6 asserts (up to draft 7) that charts use; the reasons are Tether's wording
+/// except email's `missing @`.
 enum FormatCheck {
     /// Why `s` is not of `format`; nil when it is, or the format is not checked.
     static func problem(_ s: String, format: String) -> String? {

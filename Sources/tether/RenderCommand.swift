@@ -49,6 +49,9 @@ struct RenderCommand: AsyncParsableCommand {
         if isChart, root != nil {
             throw ValidationError("--root applies to a kustomization; \(directory) is a Helm chart. Drop --root.")
         }
+        if isChart, !decryption.ageKeyFile.isEmpty || !decryption.pgpKeyFile.isEmpty {
+            throw ValidationError("--age-key-file and --pgp-key-file apply to a kustomization; SOPS-encrypted Helm values are not decrypted yet. Drop the flags for \(directory).")
+        }
         if !isChart, let flag = helm.given.first {
             throw ValidationError("\(flag) applies to a Helm chart; \(directory) holds no Chart.yaml. Drop the flag, or point at a chart directory.")
         }

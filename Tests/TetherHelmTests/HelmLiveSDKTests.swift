@@ -144,4 +144,49 @@ struct HelmLiveSDKTests {
          "genSelfSignedCert", "genSignedCert", "derivePassword", "randInt", "shuffle", "htpasswd", "bcrypt"]
             .contains { source.contains($0) }
     }
+
+    /// The charts of `charts-more/` (no values cases), each with its own defaults.
+    static let moreCharts: [String] = {
+        let directory = HelmCorpus.root.appendingPathComponent("charts-more").path
+        return ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [])
+            .filter { FileManager.default.fileExists(atPath: directory + "/" + $0 + "/Chart.yaml") }.sorted()
+    }()
+
+    @Test("each chart of charts-more with its default values renders template for template as the live SDK does",
+          .enabled(if: HelmCorpus.isPresent && python != nil, "helm-python-sdk or ../shared/helm is absent"),
+          arguments: moreCharts)
+    func moreChart(_ name: String) throws {
+        let directory = HelmCorpus.root.appendingPathComponent("charts-more/\(name)").path
+        let script = """
+            import json, sys
+            from helm_python.chart import Chart
+            ch = Chart.load(sys.argv[1])
+            try:
+                print(json.dumps(ch.render(values={}, name="rel", namespace="ns")))
+            except Exception as e:
+                print(json.dumps({"error": str(e)}))
+            finally:
+                ch.close()
+            """
+        guard case .map(let entries) = try JSONParsing().value(from: try Self.runPython(script, arguments: [directory])) else {
+            Issue.record("the SDK printed no object"); return
+        }
+        let sdk = Dictionary(uniqueKeysWithValues: entries.entries.map { ($0.key, $0.value.stringValue ?? "") })
+        let chart = try Chart(directory: directory)
+        if let error = sdk["error"] {
+            #expect(throws: HelmError.self, "the SDK failed (\(error)); so must we") {
+                try HelmEngine(release: .init(name: "rel", namespace: "ns")).render(chart, values: [:])
+            }
+            return
+        }
+        let ours = try HelmEngine(release: .init(name: "rel", namespace: "ns")).render(chart, values: [:])
+        #expect(Set(ours.keys) == Set(sdk.keys))
+        let sources = Self.templateSources(chart, prefix: chart.name)
+        let randomPartials = sources.contains { $0.key.split(separator: "/").last?.hasPrefix("_") == true && Self.drawsRandomness($0.value) }
+        for (path, text) in sdk.sorted(by: { $0.key < $1.key }) where ours[path] != text {
+            let source = sources[path] ?? ""
+            if Self.drawsRandomness(source) || (randomPartials && source.contains("include")) { continue }
+            Issue.record("\(name) \(path): \(HelmChartRenderTests.firstDifference(ours[path] ?? "<missing>", text))")
+        }
+    }
 }

@@ -84,8 +84,26 @@ package struct HelmTemplate: Sendable {
         return try Chart(directory: path)
     }
 
+    /// Helm's release-name rule: a DNS subdomain of lowercase labels, at most 53 characters.
+    /// - Throws: `HelmError` `.invalidValues` with Helm's text.
+    package static func validateReleaseName(_ name: String) throws(HelmError) {
+        if name.isEmpty { throw HelmError(.invalidValues, "no name provided. Give --release-name NAME.") }
+        let labels = name.split(separator: ".", omittingEmptySubsequences: false)
+        let valid = name.utf8.count <= 53 && labels.allSatisfy { label in
+            guard let first = label.utf8.first, let last = label.utf8.last else { return false }
+            func alnum(_ c: UInt8) -> Bool { (c >= 0x61 && c <= 0x7A) || (c >= 0x30 && c <= 0x39) }
+            return alnum(first) && alnum(last) && label.utf8.allSatisfy { alnum($0) || $0 == 0x2D }
+        }
+        guard valid else {
+            throw HelmError(
+                .invalidValues,
+                #"release name \#(goQuote(name)): invalid release name, must match regex ^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$ and the length must not be longer than 53"#)
+        }
+    }
+
     /// Renders a loaded chart; see ``render(chartDirectory:valuesDirectory:)``.
     package func render(_ chart: Chart, valuesDirectory: String? = nil) throws(HelmError) -> String {
+        try Self.validateReleaseName(releaseName)
         let user = try values.merged(directory: valuesDirectory)
         var engine = HelmEngine(release: .init(name: releaseName, namespace: namespace), capabilities: try capabilities())
         engine.validatesSchema = validatesSchema

@@ -68,6 +68,15 @@ enum BCrypt {
             library.generateSalt("$2a$", cost, nil, 0, buffer.baseAddress, Int32(buffer.count)) != nil
         }
         guard saltOK else { throw SprigError("bcrypt: libxcrypt could not make a salt (errno \(errno)).") }
+        return try crypt(password, setting: String(decoding: setting.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
+    }
+
+    /// libxcrypt's `crypt_rn` of `password` with `setting` (a salt, or a whole hash to check a
+    /// password against).
+    static func crypt(_ password: String, setting: String) throws(SprigError) -> String {
+        guard let library else {
+            throw SprigError("bcrypt needs the system library libcrypt.so.1 (libxcrypt), which is not installed. Install it (Debian: libcrypt1).")
+        }
         // struct crypt_data is 32 KiB in libxcrypt; crypt_rn refuses a smaller area
         let size = 65536
         let data = UnsafeMutableRawPointer.allocate(byteCount: size, alignment: 16)

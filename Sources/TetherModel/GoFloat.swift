@@ -4,16 +4,17 @@
 package enum GoFloat {
     /// `strconv.FormatFloat(d, verb, -1, 64)`, with negative zero written as zero: the
     /// JSON and YAML round trips kustomize and SOPS make drop the sign of -0.
-    private static func shortest(_ d: Double, _ verb: Character) -> String {
-        GoFloatFormat.format(d == 0 ? 0 : d, verb: verb, precision: -1, bitSize: 64)
+    /// With `bitSize` 32 the digits are the shortest that round-trip through a `Float`.
+    private static func shortest(_ d: Double, _ verb: Character, bitSize: Int = 64) -> String {
+        GoFloatFormat.format(d == 0 ? 0 : d, verb: verb, precision: -1, bitSize: bitSize)
     }
 
-    /// Go's `strconv.FormatFloat(d, 'g', -1, 64)`, with YAML's spellings of
-    /// infinity and NaN.
-    package static func gFormat(_ d: Double) -> String {
+    /// Go's `strconv.FormatFloat(d, 'g', -1, bitSize)`, with YAML's spellings of
+    /// infinity and NaN. `bitSize` 32 is what sigs.k8s.io/yaml uses for a float mapping key.
+    package static func gFormat(_ d: Double, bitSize: Int = 64) -> String {
         if d.isNaN { return ".nan" }
-        if d.isInfinite { return d < 0 ? "-.inf" : ".inf" }
-        return shortest(d, "g")
+        if d.isInfinite || (bitSize == 32 && Float(d).isInfinite) { return d < 0 ? "-.inf" : ".inf" }
+        return shortest(d, "g", bitSize: bitSize)
     }
 
     /// Go's `strconv.FormatFloat(d, 'f', -1, 64)`: the shortest round-trip

@@ -4,6 +4,7 @@ import TetherEmulator
 import TetherDaemon
 import TetherEngine
 import TetherGit
+import TetherHelm
 import TetherKube
 import TetherModel
 import TetherRender
@@ -33,7 +34,7 @@ func report(_ error: any Error) -> ExitCode {
 /// The documented exit code for an error.
 func tetherExitCode(for error: any Error) -> ExitCode {
     switch error {
-    case is ModelError, is RenderError, is SOPSError: return TetherExit.invalidInput
+    case is ModelError, is RenderError, is SOPSError, is HelmError: return TetherExit.invalidInput
     case let error as EmulatorError:
         // A bad --tls directory, token file or state directory is the user's input to fix;
         // the rest (the address cannot be bound) leaves the emulator unreachable.

@@ -30,9 +30,6 @@ struct HelmBuiltinCaseTests {
         // fromToml not written yet
         "helm/fromToml/map",
         "helm/fromToml/error",
-        // Sprig families not written yet (semver, regex, crypto) or differing (b32enc)
-        "helm/strings/htpasswd-shape",
-        "helm/strings/b64",
     ]
 
     static let cases: [Case] = {

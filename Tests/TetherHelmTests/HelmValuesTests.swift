@@ -14,12 +14,20 @@ struct HelmValuesTests {
         #expect(try HelmValues.parse("", file: "empty.yaml").isEmpty)
     }
 
-    @Test("a YAML 1.1 boolean key (y, n, yes) becomes a string key as Helm's reader makes it")
-    func booleanKeys() {
-        withKnownIssue("TetherModel's decoder refuses non-string keys; Helm turns `y:` into the key \"true\"") {
-            let values = try HelmValues.parse("y: 1\n", file: "values.yaml")
-            #expect(values["true"] != nil)
-        }
+    @Test("number and boolean keys become the strings sigs.k8s.io/yaml makes of them (YAML → JSON)")
+    func scalarKeys() throws {
+        let values = try HelmValues.parse(
+            "y: 1\n10: a\n0x10: b\n1.5: c\n1e6: d\n0.1: e\n.inf: f\nno: g\nm:\n  50: [x]\n", file: "values.yaml")
+        #expect(values.keys.sorted() == ["0.1", "1.5", "10", "16", "1e+06", ".inf", "false", "m", "true"].sorted())
+        guard case .map(let m, _)? = values["m"] else { Issue.record("m is not a map"); return }
+        #expect(m.keys.sorted() == ["50"])
+        #expect(throws: HelmError.self) { try HelmValues.parse("~: 1\n", file: "values.yaml") }
+    }
+
+    @Test("a repeated key: the later value wins, as Helm's non-strict reader does")
+    func duplicateKeys() throws {
+        let values = try HelmValues.parse("a: 1\na: 2\n", file: "values.yaml")
+        #expect(GoFormat.string(values["a"]!) == "2")
     }
 
     @Test("a non-map values file names the file")

@@ -31,6 +31,8 @@ package struct HelmEngine: Sendable {
     package var release: Release
     package var capabilities: HelmCapabilities
     package var lookup: Lookup
+    /// Whether each chart's `values.schema.json` is checked (`--skip-schema-validation` turns it off).
+    package var validatesSchema = true
 
     package init(release: Release, capabilities: HelmCapabilities = .default, lookup: @escaping Lookup = { _, _, _, _ in .map([:]) }) {
         self.release = release
@@ -47,6 +49,7 @@ package struct HelmEngine: Sendable {
     /// - Throws: `HelmError` `.render` with Helm's message (file, line, column, action).
     package func render(_ chart: Chart, values: [String: TemplateValue]) throws(HelmError) -> [String: String] {
         let tree = try RenderTree(chart: chart, values: values)
+        if validatesSchema { try Self.validateSchemas(tree) }
         var sources: [Source] = []
         // One values tree for the whole render, as Helm's: a change a template makes to it
         // (`set .Values.x ...`) is seen by the templates that run after it, and a subchart's
@@ -81,6 +84,43 @@ package struct HelmEngine: Sendable {
             }
         }
         return out
+    }
+
+    /// The CRD files of the chart and of every subchart that renders, as `--include-crds`
+    /// prints them: `.yaml`, `.yml` and `.json` files under `crds/`, the chart's own first, each
+    /// named by its full path (`chart/charts/sub/crds/x.yaml`).
+    package func crds(_ chart: Chart, values: [String: TemplateValue]) throws(HelmError) -> [(path: String, text: String)] {
+        let tree = try RenderTree(chart: chart, values: values)
+        var out: [(path: String, text: String)] = []
+        func collect(_ node: RenderTree.Node, prefix: String) {
+            for name in node.chart.crds.keys.sorted() where [".yaml", ".yml", ".json"].contains(where: name.hasSuffix) {
+                out.append((prefix + "/" + name, node.chart.crds[name]!))
+            }
+            for child in node.children { collect(child, prefix: prefix + "/charts/" + child.name) }
+        }
+        collect(tree.root, prefix: tree.root.name)
+        return out
+    }
+
+    /// Helm's `ValidateAgainstSchema` over the charts that render: each chart's schema checks
+    /// its own coalesced values; all violations are reported together, chart by chart.
+    /// - Throws: `HelmError` `.invalidValues` with Helm's text.
+    private static func validateSchemas(_ tree: RenderTree) throws(HelmError) {
+        var text = ""
+        try collectViolations(tree.root, values: tree.values, into: &text)
+        if !text.isEmpty {
+            throw HelmError(.invalidValues, "values don't meet the specifications of the schema(s) in the following chart(s):\n" + text)
+        }
+    }
+
+    private static func collectViolations(_ node: RenderTree.Node, values: [String: TemplateValue], into text: inout String) throws(HelmError) {
+        if let bytes = node.chart.schema {
+            let schema = try ValuesSchema(bytes: bytes, file: node.name + "/values.schema.json")
+            if let violations = schema.violations(of: .map(values)) { text += node.name + ":\n" + violations }
+        }
+        for child in node.children {
+            try collectViolations(child, values: values[child.name]?.mapValue ?? [:], into: &text)
+        }
     }
 
     /// A template to parse, and the top-level map it runs with (`nil` for a partial or a

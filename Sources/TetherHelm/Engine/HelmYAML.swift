@@ -1,5 +1,5 @@
 import Foundation
-package import TetherModel
+import TetherModel
 package import TetherTemplate
 
 /// Helm's YAML, JSON and TOML functions (`pkg/engine/funcs.go`): `toYaml` is sigs.k8s.io/yaml's
@@ -97,7 +97,7 @@ package enum HelmYAML {
     }
 
     private static func decode(_ text: String) throws -> TemplateValue {
-        let documents = try YAMLDecoder(options: .init(yaml11Booleans: true, duplicateKeys: .lastWins)).decode(text, file: "fromYaml")
+        let documents = try YAMLDecoder(options: .init(yaml11Booleans: true, duplicateKeys: .lastWins, scalarKeys: .stringified)).decode(text, file: "fromYaml")
         return HelmValues.templateValue(documents.first?.value ?? .null)
     }
 

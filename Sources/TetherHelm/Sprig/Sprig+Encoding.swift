@@ -43,7 +43,7 @@ extension Sprig {
             var buffer = [UInt8](repeating: 0, count: 5)
             for (j, b) in chunk.enumerated() { buffer[j] = b }
             let bits = buffer.reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
-            let chars = [0, 2, 4, 5, 7][chunk.count - 1] + 1
+            let chars = [2, 4, 5, 7, 8][chunk.count - 1]  // ceil(8 × bytes / 5)
             for j in 0..<8 { out.append(j < chars ? base32Alphabet[Int((bits >> UInt64(35 - 5 * j)) & 31)] : UInt8(ascii: "=")) }
             i += 5
         }

@@ -11,8 +11,8 @@ package import TetherTemplate
 /// `getHostByName` answers `""`, as Helm's engine does without `--enable-dns` (the only way
 /// `helm template` runs here; no DNS lookup is ever made).
 ///
-/// Not written yet (absent, so a template calling one fails at parse time with Go's
-/// `function "X" not defined`, never faked): `bcrypt`, `htpasswd`. TODO(issue 14).
+/// `bcrypt` and `htpasswd` hash with the system's libxcrypt (see ``BCrypt``); without it they
+/// fail with an error naming the library.
 package enum Sprig {
     /// Every Sprig function Helm exposes, by the name templates call it.
     ///
@@ -21,7 +21,7 @@ package enum Sprig {
     /// - Returns: the functions by name.
     package static func functions() -> [String: TemplateFunction] {
         var all: [String: TemplateFunction] = [:]
-        for family in [strings, lists, dicts, math, defaults, reflection, encoding, paths, regex, semver, crypto, certificates, dates, url] {
+        for family in [strings, lists, dicts, math, defaults, reflection, encoding, paths, regex, semver, crypto, bcryptFamily, certificates, dates, url] {
             all.merge(family) { _, new in new }
         }
         all["getHostByName"] = TemplateFunction([.string]) { _, _ in .string("") }

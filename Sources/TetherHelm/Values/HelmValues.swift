@@ -1,3 +1,4 @@
+import Foundation
 package import TetherModel
 package import TetherTemplate
 
@@ -14,7 +15,7 @@ package enum HelmValues {
     package static func parse(_ text: String, file: String) throws(HelmError) -> [String: TemplateValue] {
         let documents: [YAMLDocument]
         do {
-            documents = try YAMLDecoder(options: .init(yaml11Booleans: true)).decode(text, file: file)
+            documents = try YAMLDecoder(options: .init(yaml11Booleans: true, duplicateKeys: .lastWins, scalarKeys: .stringified)).decode(text, file: file)
         } catch {
             throw HelmError(.invalidValues, "cannot read values: \(error). Fix the YAML.", path: file, cause: error)
         }
@@ -50,6 +51,29 @@ package enum HelmValues {
             }
         }
         return try parse(String(decoding: plaintext, as: UTF8.self), file: file)
+    }
+
+    /// Reads and parses a values file given by the user (`-f FILE`, a kustomization's
+    /// `valuesFile`): the one place such a file is read, so that a decrypting reader can hook in.
+    /// - Throws: `HelmError` `.invalidValues` when it cannot be read or is no values file.
+    /// - Parameter decrypting: the SOPS decryption seam (see `parseFile`); `nil` reads the file as it is.
+    package static func read(file path: String, decrypting: Decrypting? = nil) throws(HelmError) -> [String: TemplateValue] {
+        try parseFile(try contents(of: path), file: path, decrypting: decrypting)
+    }
+
+    /// The bytes of a file named on the command line (`-f`, `--set-file`); `-` is standard input.
+    /// - Throws: `HelmError` `.invalidValues` naming the file when it cannot be read; a URL is
+    ///   refused (Helm would download it).
+    package static func contents(of path: String) throws(HelmError) -> [UInt8] {
+        if path.hasPrefix("http://") || path.hasPrefix("https://") || path.hasPrefix("oci://") {
+            throw HelmError(.invalidValues, "values from a URL are not fetched. Download the file and give its path.", path: path)
+        }
+        if path == "-" { return [UInt8](FileHandle.standardInput.readDataToEndOfFile()) }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            let exists = FileManager.default.fileExists(atPath: path)
+            throw HelmError(.invalidValues, exists ? "cannot read the file. Check its permissions." : "no such file. Check the path.", path: path)
+        }
+        return [UInt8](data)
     }
 
     /// A decoded YAML value as a template value, numbers as float64.

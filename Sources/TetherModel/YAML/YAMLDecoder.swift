@@ -66,15 +66,29 @@ package struct YAMLDecoder: Sendable {
         /// node's text: `0755`, `1.0`, `~`, `0x1F`, `.inf`, `2024-01-01` stay
         /// as written).
         package var annotationsAsText = false
+        /// What a mapping key that resolves to a number or boolean does.
+        package var scalarKeys: ScalarKeys = .refuse
         package init(
             recordPositions: Bool = false, yaml11Booleans: Bool = false, duplicateKeys: DuplicateKeys = .refuse,
-            annotationsAsText: Bool = false
+            annotationsAsText: Bool = false, scalarKeys: ScalarKeys = .refuse
         ) {
             self.recordPositions = recordPositions
             self.yaml11Booleans = yaml11Booleans
             self.duplicateKeys = duplicateKeys
             self.annotationsAsText = annotationsAsText
+            self.scalarKeys = scalarKeys
         }
+    }
+
+    /// How a mapping key that is a number or a boolean (`10:`, `1.5:`, `true:`) is read.
+    package enum ScalarKeys: Sendable {
+        /// Refused: Kubernetes objects only have string keys.
+        case refuse
+        /// Turned into the string sigs.k8s.io/yaml makes of it on its way to JSON, as Helm reads
+        /// values files and chart metadata: integers in decimal (`0x10` is `"16"`), floats as Go's
+        /// `FormatFloat(f, 'g', -1, 32)` (`1e6` is `"1e+06"`, `.inf` is `".inf"`), booleans as
+        /// `"true"`/`"false"`. A `null` key is still refused, as it is there.
+        case stringified
     }
 
     /// How a repeated mapping key is read.
@@ -457,7 +471,20 @@ private struct EventBuilder {
     }
 
     func keyString(_ text: String, plain: Bool, tag: String?, mark: yaml_mark_t) throws(ModelError) -> String {
-        let value = try scalarValue(text, plain: plain, tag: tag, mark: mark)
+        if options.scalarKeys == .stringified, plain, tag == nil, ScalarResolver.resolve(text) == .nonFinite {
+            return text.hasSuffix("nan") || text.hasSuffix("NaN") || text.hasSuffix("NAN") ? ".nan" : text.hasPrefix("-") ? "-.inf" : ".inf"
+        }
+        var value = try scalarValue(text, plain: plain, tag: tag, mark: mark)
+        // go-yaml reads `1e6` and `2.0` as floats, which the integer-preferring resolver does not
+        if options.scalarKeys == .stringified, plain, tag == nil, !text.hasPrefix("0x"), !text.hasPrefix("-0x"), !text.hasPrefix("+0x"),
+           text.contains(where: { $0 == "." || $0 == "e" || $0 == "E" }) {
+            switch value {
+            case .int(let i): value = .float(Double(i))
+            case .uint(let u): value = .float(Double(u))
+            default: break
+            }
+        }
+        if let key = stringifiedKey(value) { return key }
         guard case .string(let s) = value else {
             throw fail(
                 .invalidYAML,
@@ -465,6 +492,19 @@ private struct EventBuilder {
                 mark)
         }
         return s
+    }
+
+    /// A number or boolean key as ``ScalarKeys/stringified`` spells it; nil when keys are not
+    /// stringified or `value` is no such scalar.
+    func stringifiedKey(_ value: Value) -> String? {
+        guard options.scalarKeys == .stringified else { return nil }
+        switch value {
+        case .int(let i): return String(i)
+        case .uint(let u): return String(u)
+        case .float(let d): return GoFloat.gFormat(d, bitSize: 32)
+        case .bool(let b): return b ? "true" : "false"
+        case .string, .null, .list, .map: return nil
+        }
     }
 
     func scalarValue(_ text: String, plain: Bool, tag: String?, mark: yaml_mark_t) throws(ModelError) -> Value {
@@ -521,7 +561,7 @@ private struct EventBuilder {
 
     mutating func addAlias(_ value: Value, nodes: Int, mark: yaml_mark_t) throws(ModelError) {
         if let top = stack.last, top.isMap, top.pendingKey == nil {
-            guard case .string(let key) = value else {
+            guard let key = value.stringValue ?? stringifiedKey(value) else {
                 throw fail(.invalidYAML, "an alias to \(value.typeDescription) is used as a mapping key. Use a string key.", mark)
             }
             if options.duplicateKeys == .refuse, stack[stack.count - 1].map.position(of: key) != nil {

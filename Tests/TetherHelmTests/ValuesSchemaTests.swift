@@ -154,4 +154,56 @@ struct ValuesSchemaTests {
             try ValuesSchema(bytes: Array(#"{"properties":{"a":{"$ref":"https://example.com/s.json"}}}"#.utf8), file: "values.schema.json")
         }
     }
+
+    /// The shared charts that ship a `values.schema.json`.
+    static let schemaCharts: [String] = ["charts/external-dns", "charts/redis"] + [
+        "cert-manager", "external-secrets", "opentelemetry-collector", "postgresql", "prometheus", "traefik", "vault",
+    ].map { "charts-more/" + $0 }
+
+    @Test("shared charts with a schema: every typed top-level value given the wrong type fails as in Helm (live SDK)",
+          .enabled(if: HelmCorpus.isPresent && HelmLiveSDKTests.python != nil, "helm-python-sdk or ../shared/helm is absent"),
+          arguments: schemaCharts)
+    func sharedChart(_ path: String) throws {
+        let directory = HelmCorpus.root.appendingPathComponent(path).path
+        let schema = try JSONParsing().value(from: [UInt8](try #require(FileManager.default.contents(atPath: directory + "/values.schema.json"))))
+        // each top-level property with a single type gets a value of another type
+        // (not the subcharts' keys: a non-map there fails coalescing before any schema is read)
+        let subcharts = Set(try Chart(directory: directory).subcharts.map(\.name))
+        var bad: [String: TemplateValue] = [:]
+        var root = schema
+        if let ref = root["$ref"]?.stringValue, ref.hasPrefix("#"), let target = try? JSONPointer(String(ref.dropFirst())).value(in: schema) {
+            root = target
+        }
+        for entry in root["properties"]?.mapValue?.entries ?? [] where !subcharts.contains(entry.key) {
+            var property = entry.value
+            if let ref = property["$ref"]?.stringValue, ref.hasPrefix("#"), let target = try? JSONPointer(String(ref.dropFirst())).value(in: schema) {
+                property = target
+            }
+            guard let type = property["type"]?.stringValue else { continue }
+            bad[entry.key] = type == "string" ? .list([.float(1)]) : .string("wrong")
+        }
+        try #require(!bad.isEmpty)
+        let script = """
+            import json, sys
+            from helm_python.chart import Chart
+            ch = Chart.load(sys.argv[1])
+            try:
+                ch.render(values=json.load(sys.stdin), name="rel", namespace="ns"); print(json.dumps(None))
+            except Exception as e:
+                print(json.dumps(str(e)))
+            finally:
+                ch.close()
+            """
+        let input = SprigJSON.encode(.map(bad), escapeHTML: false, indent: false)
+        let helm = try JSONParsing().value(from: try HelmLiveSDKTests.runPython(script, arguments: [directory], stdin: Array(input.utf8))).stringValue
+        var ours: String?
+        do {
+            _ = try HelmEngine(release: .init(name: "rel", namespace: "ns")).render(try Chart(directory: directory), values: bad)
+        } catch {
+            ours = error.message
+        }
+        let lines = { (s: String?) in s.map { $0.split(separator: "\n").sorted() } }
+        #expect(helm != nil)
+        #expect(lines(ours) == lines(helm), "\(path)\nours: \(ours ?? "nil")\nhelm: \(helm ?? "nil")")
+    }
 }

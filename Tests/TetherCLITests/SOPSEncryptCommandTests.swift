@@ -19,7 +19,7 @@ struct SOPSEncryptCommandTests {
     /// The real sops decrypting `file` with only the test identity, in a throw-away HOME.
     static func realSOPSDecrypt(_ file: URL, home: URL) throws -> CLI.Output {
         try CLI.run(sops, ["--decrypt", file.path], environment: [
-            "HOME": home.path, "SOPS_AGE_KEY_FILE": identity, "SOPS_AGE_KEY": "", "SOPS_DISABLE_VERSION_CHECK": "1",
+            "HOME": home.path, "SOPS_AGE_KEY_FILE": identity, "SOPS_DISABLE_VERSION_CHECK": "1",
         ])
     }
 

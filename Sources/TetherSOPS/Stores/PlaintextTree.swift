@@ -43,7 +43,7 @@ enum PlaintextTree {
             documents = [.map(map)]
         case .ini:
             let (sections, meta) = try INIStore.parse(bytes)
-            if meta != nil { throw alreadyEncrypted("it has a [sops] section") }
+            if let meta, !meta.isNull { throw alreadyEncrypted("it has a [sops] section") }  // parse gives .null for none
             documents = [.map(sections)]
         case .binary:
             throw SOPSError(.unsupported, "a binary file has no documents")

@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import Testing
 
 /// Issue 19's reporting acceptance: the built `tether run` against `tether emulator` and
@@ -60,7 +61,8 @@ struct ReportingAcceptanceTests {
         }
 
         deinit {
-            process.terminate()
+            // SIGKILL: Python inherits the test thread's blocked SIGTERM and would not stop.
+            kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
             try? FileManager.default.removeItem(at: directory)
         }
@@ -238,14 +240,18 @@ struct ReportingAcceptanceTests {
         (["--notify-webhook-secret-file", "/etc/hostname"], "--notify-webhook-secret-file needs --notify-webhook"),
         (["--notify-github", "acme/config"], "--notify-github needs --notify-github-token-file"),
         (["--notify-github", "acme/config", "--notify-github-token-file", "/nonexistent/token"], "--notify-github: cannot read the secret file /nonexistent/token"),
-        (["--notify-slack-url-file", "/dev/null"], "--notify-slack-url-file: the URL file /dev/null is empty"),
+        (["--notify-slack-url-file", "EMPTY"], "--notify-slack-url-file: the URL file EMPTY is empty"),
         (["--notify-webhook", "ftp://example.com/hook"], "--notify-webhook: webhook needs an http(s) 'url'"),
         (["--notify-on", "synced,weekly", "--notify-webhook", "http://127.0.0.1:1/"], "--notify-on: unknown notification event 'weekly'"),
         (["--otlp-endpoint", "127.0.0.1:4318"], "--otlp-endpoint '127.0.0.1:4318' is not an http(s) URL"),
     ])
     func badFlags(flags: [String], message: String) throws {
+        let empty = FileManager.default.temporaryDirectory.appendingPathComponent("tether-empty-\(UUID().uuidString)")
+        try Data().write(to: empty)
+        defer { try? FileManager.default.removeItem(at: empty) }
+        let message = message.replacingOccurrences(of: "EMPTY", with: empty.path)
         let out = try CLI.run(["run", "--source", CLI.repositoryRoot.appendingPathComponent("overlays-example").path, "--path", "overlays/aws",
-                               "--server", "http://127.0.0.1:1", "--listen", "127.0.0.1:0"] + flags)
+                               "--server", "http://127.0.0.1:1", "--listen", "127.0.0.1:0"] + flags.map { $0 == "EMPTY" ? empty.path : $0 })
         #expect(out.status == 2, "\(out.stderr)")
         #expect(out.stderr.contains(message), "\(out.stderr)")
     }

@@ -272,7 +272,11 @@ struct TreeGenerator {
         if rng.chance(30) {
             // A transformer config teaching labels a field of its own.
             files["\(dir)/config.yaml"] = "commonLabels:\n- path: spec/template/metadata/annotations\n  create: true\n  kind: Deployment\n"
-            k += "configurations:\n- config.yaml\n"
+            if k.contains("configurations:\n") {
+                k = k.replacingOccurrences(of: "configurations:\n", with: "configurations:\n- config.yaml\n")
+            } else {
+                k += "configurations:\n- config.yaml\n"
+            }
         }
         if rng.chance(20) { k += "sortOptions:\n  order: fifo\n" }
         files["\(dir)/kustomization.yaml"] = k

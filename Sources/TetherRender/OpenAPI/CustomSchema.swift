@@ -4,9 +4,11 @@ import TetherPatch
 /// The schema from a kustomization's `openapi: {path: …}`: an OpenAPI v2
 /// document (JSON or YAML) whose `definitions` carry
 /// `x-kubernetes-group-version-kind`, read into strategic-merge patch
-/// nodes. As in kustomize, its definitions are added to the built-in
-/// Kubernetes ones for the whole rendering: its kinds and types take
-/// precedence, the rest come from the built-in table.
+/// nodes. As in kubectl kustomize v5.5.0, it replaces the built-in
+/// Kubernetes schema for the whole rendering: kinds it does not describe
+/// (a Deployment, say) have no merge keys then, so their lists are replaced
+/// by a patch's, and a `$ref` to a Kubernetes type the file does not hold
+/// resolves to nothing (kyaml parses only the custom file when one is set).
 struct CustomSchema: Sendable {
     private var roots: [String: PatchSchema.Node] = [:]
 
@@ -49,14 +51,7 @@ struct CustomSchema: Sendable {
         func make(_ shape: PatchSchema.Node.Shape) -> PatchSchema.Node { PatchSchema.Node(shape, strategy: strategy, mergeKey: mergeKey) }
         if let ref = schema["$ref"]?.stringValue {
             let name = ref.hasPrefix("#/definitions/") ? String(ref.dropFirst("#/definitions/".count)) : ref
-            guard let target = definitions[name] else {
-                // kustomize adds the file's definitions to the built-in
-                // ones, so a reference may name a Kubernetes type.
-                guard var builtin = PatchSchema.definition(named: name) else { return make(.any) }
-                builtin.strategy = strategy
-                builtin.mergeKey = mergeKey
-                return builtin
-            }
+            guard let target = definitions[name] else { return make(.any) }
             guard depth < maxDepth, !visiting.contains(name) else { return make(.any) }
             visiting.insert(name)
             defer { visiting.remove(name) }
@@ -95,7 +90,7 @@ enum SchemaChoice: Sendable {
     func root(for object: Value) -> PatchSchema.Node? {
         switch self {
         case .builtin: PatchSchema.root(for: object)
-        case .custom(let schema): schema.root(for: object) ?? PatchSchema.root(for: object)
+        case .custom(let schema): schema.root(for: object)
         }
     }
 }

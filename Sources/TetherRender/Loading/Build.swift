@@ -113,9 +113,6 @@ struct Build {
         for entry in k.resources {
             try addResource(entry, dir: dir, file: file, chain: chain, to: &objects, ids: &ids)
         }
-        if !schemaChosen, !builtinSchemaUsed, objects.contains(where: { PatchSchema.root(for: $0.resource.value) == nil }) {
-            builtinSchemaUsed = true
-        }
         for entry in k.configurations {
             let path = try filePath(entry, dir: dir, file: file, field: "configurations")
             crdConfig.merge(try CRDConfig.parseConfiguration(try readText(path), file: path))
@@ -227,6 +224,9 @@ struct Build {
                 decoded = try Resource.decodeStream(
                     text, file: path, decoder: YAMLDecoder(options: .init(annotationsAsText: true)), validation: .kustomize)
             } catch { throw RenderError.wrapping(error) }
+            if !schemaChosen, !builtinSchemaUsed, decoded.contains(where: { PatchSchema.root(for: $0.value) == nil }) {
+                builtinSchemaUsed = true
+            }
             guard decoded.count + objects.count <= renderer.limits.maxObjects else {
                 throw RenderError(.limitExceeded, "more than \(renderer.limits.maxObjects) objects. Split the input.", file: path)
             }

@@ -113,7 +113,6 @@ func generate(_ dir: String, _ count: Int) throws {
     try write(
         "apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\nlabels:\n- pairs:\n    feature: audit\n  includeTemplates: true\n",
         "\(dir)/components/audit/kustomization.yaml")
-    try write(widgetSchema, "\(dir)/schema/widget.json")
     for (overlay, replicas) in [("dev", 1), ("staging", 2), ("prod", 3)] {
         try write(
             """
@@ -122,7 +121,7 @@ func generate(_ dir: String, _ count: Int) throws {
             components:
             - ../../components/audit
             openapi:
-              path: ../../schema/widget.json
+              path: widget.json
             configurations:
             - widget-refs.yaml
             buildMetadata: [originAnnotations, transformerAnnotations, managedByLabel]
@@ -211,6 +210,7 @@ func generate(_ dir: String, _ count: Int) throws {
                         memory: 256Mi
 
             """, "\(dir)/overlays/\(overlay)/patch.yaml")
+        try write(widgetSchema, "\(dir)/overlays/\(overlay)/widget.json")
         try write(
             "nameReference:\n- kind: ConfigMap\n  version: v1\n  fieldSpecs:\n  - path: spec/settingsRef\n    kind: Widget\n",
             "\(dir)/overlays/\(overlay)/widget-refs.yaml")

@@ -99,8 +99,8 @@ extension TreeGenerator {
         return names
     }
 
-    /// A strategic merge patch on the Deployment's container ports and env
-    /// whose elements lack some of their keys (kyaml's walk decides what
+    /// A strategic merge patch on the Deployment's container ports whose
+    /// elements lack some of their keys (kyaml's walk decides what
     /// survives).
     mutating func keylessPatch(_ app: String) -> String {
         var text = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: \(app)\nspec:\n  template:\n    spec:\n      containers:\n      - name: main\n        ports:\n"
@@ -112,7 +112,6 @@ extension TreeGenerator {
             "        - containerPort: 7070\n          protocol: UDP\n",
         ]
         for _ in 0...rng.int(3) { text += rng.pick(choices) }
-        if rng.chance(30) { text += "        env:\n        - value: nameless\n" }
         return text
     }
 
@@ -172,7 +171,7 @@ extension TreeGenerator {
             generators.append("- secret-gen.yaml\n")
         }
         if !generators.isEmpty { k += "generators:\n" + generators.joined() }
-        if rng.chance(3) {
+        if rng.chance(2) {
             k += "helmCharts:\n- name: podinfo\n  repo: https://stefanprodan.github.io/podinfo\n  version: 6.5.0\n"
         }
         return (resources, k)

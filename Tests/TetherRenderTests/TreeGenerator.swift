@@ -181,7 +181,10 @@ struct TreeGenerator {
         var k = "apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\n"
         k += "labels:\n- pairs:\n    feature: \(rng.pick(Self.words))\n  includeTemplates: \(rng.chance(50))\n"
         if rng.chance(50) {
-            k += "patches:\n- target:\n    kind: Deployment\n  patch: |-\n    - op: add\n      path: /metadata/annotations\n      value:\n        component: enabled\n"
+            // A strategic merge patch: a JSON patch that replaces the whole
+            // annotations map also drops kustomize's buildMetadata
+            // bookkeeping, which Tether does not mimic (docs/render.md).
+            k += "patches:\n- target:\n    kind: Deployment\n  patch: |-\n    kind: Deployment\n    metadata:\n      name: any\n      annotations:\n        component: enabled\n"
         }
         files["components/extra/kustomization.yaml"] = k
     }
@@ -247,7 +250,7 @@ struct TreeGenerator {
                 k += "    - spec.template.metadata.annotations.level\n    options:\n      create: true\n"
             }
             if rng.chance(40) {
-                k += "- source:\n    kind: Service\n    fieldPath: metadata.name\n    name: \(app)\n  targets:\n  - select:\n      kind: ConfigMap\n    fieldPaths:\n    - data.level\n    options:\n      delimiter: \"-\"\n      index: \(rng.int(3) - 1)\n"
+                k += "- source:\n    kind: Service\n    fieldPath: metadata.name\n    name: \(app)\n  targets:\n  - select:\n      kind: ConfigMap\n      name: settings\n    fieldPaths:\n    - data.level\n    options:\n      delimiter: \"-\"\n      index: \(rng.int(3) - 1)\n"
             }
         }
         if rng.chance(30) {
@@ -272,7 +275,11 @@ struct TreeGenerator {
         if rng.chance(30) {
             // A transformer config teaching labels a field of its own.
             files["\(dir)/config.yaml"] = "commonLabels:\n- path: spec/template/metadata/annotations\n  create: true\n  kind: Deployment\n"
-            k += "configurations:\n- config.yaml\n"
+            if k.contains("configurations:\n") {
+                k = k.replacingOccurrences(of: "configurations:\n", with: "configurations:\n- config.yaml\n")
+            } else {
+                k += "configurations:\n- config.yaml\n"
+            }
         }
         if rng.chance(20) { k += "sortOptions:\n  order: fifo\n" }
         files["\(dir)/kustomization.yaml"] = k

@@ -1,4 +1,5 @@
 import TetherModel
+import TetherPatch
 
 /// One rendering in progress: the counters behind the limits, and the
 /// recursive walk over kustomizations.
@@ -14,6 +15,13 @@ struct Build {
     /// has chosen it (kustomize's global `openapi.SetSchema`).
     var schema = SchemaChoice.builtin
     var schemaChosen = false
+    /// Whether kustomize would have read its built-in schema before a
+    /// custom one is set: an object of a kind the built-in schema does not
+    /// know was loaded (kyaml's namespace-scope check then flags the
+    /// built-in schema for parsing) or a kustomization with patches ran.
+    /// kyaml then adds the custom definitions to the built-in ones instead
+    /// of using them alone, as it does when the custom schema comes first.
+    var builtinSchemaUsed = false
     /// The top kustomization's `buildMetadata`.
     var metadata = BuildMetadataOptions()
     /// Parsed kustomizations by directory: a base included many times is
@@ -134,6 +142,7 @@ struct Build {
         let transformers = try plugins(k.transformers, field: "transformers", dir: dir, file: file, chain: chain)
         let validators = try plugins(k.validators, field: "validators", dir: dir, file: file, chain: chain)
         let context = TransformContext(build: self, dir: dir, file: file)
+        if !schemaChosen, !k.patches.isEmpty { builtinSchemaUsed = true }
         try context.transform(k, &objects)
         try context.transform(transformers, &objects)
         try context.validate(validators, objects)
@@ -155,7 +164,7 @@ struct Build {
                     file: file)
             }
             let resolved = try filePath(path, dir: dir, file: file, field: "openapi.path")
-            schema = .custom(try CustomSchema(text: try readText(resolved), file: resolved))
+            schema = .custom(try CustomSchema(text: try readText(resolved), file: resolved, addedToBuiltin: builtinSchemaUsed))
         } else if let version = k.openAPIVersion {
             guard SchemaChoice.builtinVersions.contains(version) else {
                 throw RenderError(
@@ -215,6 +224,9 @@ struct Build {
                 decoded = try Resource.decodeStream(
                     text, file: path, decoder: YAMLDecoder(options: .init(annotationsAsText: true)), validation: .kustomize)
             } catch { throw RenderError.wrapping(error) }
+            if !schemaChosen, !builtinSchemaUsed, decoded.contains(where: { PatchSchema.root(for: $0.value) == nil }) {
+                builtinSchemaUsed = true
+            }
             guard decoded.count + objects.count <= renderer.limits.maxObjects else {
                 throw RenderError(.limitExceeded, "more than \(renderer.limits.maxObjects) objects. Split the input.", file: path)
             }

@@ -43,6 +43,9 @@ struct LabelTransformer {
         + [
             FieldSpec("spec/jobTemplate/metadata/labels", kind: "CronJob", group: "batch", create: true),
             FieldSpec("spec/jobTemplate/spec/template/metadata/labels", kind: "CronJob", group: "batch", create: true),
+            // kustomize's templateLabels are its metadataLabels specs, claim
+            // templates included.
+            FieldSpec("spec/volumeClaimTemplates[]/metadata/labels", kind: "StatefulSet", group: "apps", create: true),
         ]
 
     private static func affinity(_ prefix: String, kind: String, group: String?) -> [FieldSpec] {

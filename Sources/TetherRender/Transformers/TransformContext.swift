@@ -37,20 +37,24 @@ struct TransformContext {
             PrefixSuffixTransformer(prefix: nil, suffix: suffix, specs: fields).apply(&objects)
             record("SuffixTransformer", &objects)
         }
+        // As kustomize configures them: one LabelTransformer per `labels`
+        // entry, then one for `commonLabels` (also when it is empty, so that
+        // buildMetadata records it), once either field is set; a later
+        // transformer's value wins for the same key.
         let commonLabelSpecs = try specs(LabelTransformer.commonLabelSpecs, crd.labels)
-        if !k.commonLabels.isEmpty {
-            LabelTransformer(pairs: k.commonLabels, specs: commonLabelSpecs).apply(&objects)
-            record("LabelTransformer", &objects)
-        }
-        for set in k.labels where !set.pairs.isEmpty {
-            var fields = set.fields
-            if set.includeSelectors {
-                fields += commonLabelSpecs
-            } else {
-                fields += try specs([FieldSpec("metadata/labels", create: true)], crd.metadataLabels)
-                if set.includeTemplates { fields += try specs(LabelTransformer.templateLabelSpecs, crd.templateLabels) }
+        if !k.labels.isEmpty || !k.commonLabels.isEmpty {
+            for set in k.labels {
+                var fields = set.fields
+                if set.includeSelectors {
+                    fields += commonLabelSpecs
+                } else {
+                    fields += try specs([FieldSpec("metadata/labels", create: true)], crd.metadataLabels)
+                    if set.includeTemplates { fields += try specs(LabelTransformer.templateLabelSpecs, crd.templateLabels) }
+                }
+                if !set.pairs.isEmpty { LabelTransformer(pairs: set.pairs, specs: fields).apply(&objects) }
+                record("LabelTransformer", &objects)
             }
-            LabelTransformer(pairs: set.pairs, specs: fields).apply(&objects)
+            if !k.commonLabels.isEmpty { LabelTransformer(pairs: k.commonLabels, specs: commonLabelSpecs).apply(&objects) }
             record("LabelTransformer", &objects)
         }
         if !k.commonAnnotations.isEmpty {

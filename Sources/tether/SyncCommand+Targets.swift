@@ -43,7 +43,7 @@ extension SyncCommand {
         do {
             let decrypter = try TargetOptions.decrypter(target, decryption)
             var session = try await ReconcileSession.open(git: options.git, cluster: options.cluster, reconcile: options.reconcile,
-                                                          pruning: pruning, decrypter: decrypter, logger: logger)
+                                                          pruning: pruning, decrypter: decrypter, target: options.clusterSetBy, logger: logger)
             defer { Task { [session] in await session.close() } }
             let plan = try await session.plan(detail: dryRun ? .diff : .sync)
             if dryRun {

@@ -7,6 +7,9 @@ struct TargetOptions {
     var git: GitOptions
     var cluster: ClusterOptions
     var reconcile: ReconcileOptions
+    /// The target, when it names its own cluster (`server`, `context` or `kubeconfig`), so
+    /// that errors reaching it name those fields rather than the flags.
+    var clusterSetBy: String?
 
     /// - Parameters: the command's option groups; the target's `source`, `ref`, `path`,
     ///   `server`/`context`/`kubeconfig` and `namespace` replace theirs, and its name names the set.
@@ -20,6 +23,7 @@ struct TargetOptions {
             self.cluster.context = target.context
             self.cluster.kubeconfig = target.kubeconfig
             self.cluster.emulator = nil
+            clusterSetBy = "target '\(target.name)' (\(target.location))"
         }
         if let namespace = target.namespace { self.cluster.namespace = namespace }
         self.reconcile = reconcile

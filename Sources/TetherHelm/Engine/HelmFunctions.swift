@@ -1,5 +1,5 @@
 import Foundation
-package import TetherTemplate
+import TetherTemplate
 
 /// A `fail` or `required` failure: Helm prints it as `execution error at (FILE:LINE:COL): MESSAGE`.
 struct HelmTemplateFailure: Error, Sendable, CustomStringConvertible {

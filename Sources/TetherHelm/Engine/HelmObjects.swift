@@ -1,6 +1,6 @@
 import Foundation
-package import TetherModel
-package import TetherTemplate
+import TetherModel
+import TetherTemplate
 
 /// What `.Capabilities` answers: the cluster's Kubernetes version and API versions and Helm's
 /// own version. ``default`` is what `helm template` (Helm v4.2, client-only) uses.

@@ -1,5 +1,5 @@
 import Foundation
-package import TetherModel
+import TetherModel
 package import TetherTemplate
 
 /// Helm's YAML, JSON and TOML functions (`pkg/engine/funcs.go`): `toYaml` is sigs.k8s.io/yaml's

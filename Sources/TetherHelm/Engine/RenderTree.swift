@@ -1,6 +1,6 @@
 import Foundation
-package import TetherModel
-package import TetherTemplate
+import TetherModel
+import TetherTemplate
 
 /// The charts that render and the values each sees, as Helm's `ProcessDependencies` and
 /// `CoalesceValues` make them: each `dependencies:` entry matched to its chart under `charts/`

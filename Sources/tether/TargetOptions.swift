@@ -37,6 +37,26 @@ struct TargetOptions {
                                      extraPGPKeyFiles: target.pgpKeyFile.map { [$0] } ?? [])
     }
 
+    /// Runs `body` wave by wave in dependency order (`dependsOn`; the targets of one wave at
+    /// once) and answers the rows in the file's order. A target one of whose dependencies
+    /// did not succeed is not run: its row is `skipped(target, failed dependencies' rows)`.
+    /// - Throws: `EngineError` `invalidConfig` for a dependency cycle (also refused when
+    ///   the file is read).
+    static func inDependencyOrder<Row: Sendable>(_ targets: [TargetsFile.Target], succeeded: (Row) -> Bool,
+                                                 skipped: (TargetsFile.Target, [(String, Row)]) -> Row,
+                                                 _ body: @escaping @Sendable (TargetsFile.Target) async -> Row) async throws -> [Row] {
+        var results: [String: Row] = [:]
+        for wave in try TargetsFile.waves(targets) {
+            var runnable: [TargetsFile.Target] = []
+            for target in wave {
+                let failed = target.dependsOn.compactMap { name in results[name].flatMap { succeeded($0) ? nil : (name, $0) } }
+                if failed.isEmpty { runnable.append(target) } else { results[target.name] = skipped(target, failed) }
+            }
+            for (target, row) in zip(runnable, await eachTarget(runnable, body)) { results[target.name] = row }
+        }
+        return targets.compactMap { results[$0.name] }
+    }
+
     /// Runs `body` for every target at once and answers the rows in the file's order.
     static func eachTarget<Row: Sendable>(_ targets: [TargetsFile.Target],
                                           _ body: @escaping @Sendable (TargetsFile.Target) async -> Row) async -> [Row] {

@@ -148,7 +148,9 @@ let package = Package(
             name: "TetherEngineTests",
             dependencies: ["TetherEngine", "TetherKube", "TetherModel", "TetherEmulator", "TetherRender", "TestSupport"],
             swiftSettings: swiftSettings),
-        .testTarget(name: "TetherKubeTests", dependencies: ["TetherKube", "TetherModel", "TetherEmulator", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "TetherKubeTests", dependencies: ["TetherKube", "TetherModel", "TetherEmulator", "TestSupport"],
+            exclude: ["Support/kube_test_server.py"], swiftSettings: swiftSettings),
         .testTarget(
             name: "TetherDaemonTests",
             dependencies: [

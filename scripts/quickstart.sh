@@ -17,7 +17,7 @@ if ! swift build --product tether >"$build_log" 2>&1; then
   echo "the whole compiler output is in $build_log"
   exit 1
 fi
-bin_dir=$(swift build --show-bin-path)
+bin_dir=$PWD/.build/debug   # a link to the platform directory of the debug build
 echo " done in $((SECONDS - started)) s: $bin_dir/tether"
 tether="$bin_dir/tether"
 
@@ -46,6 +46,5 @@ echo
 echo "== 2. the same command again: the steady state, nothing to change"
 "${sync[@]}" "$@"
 echo
-echo "== put tether on PATH:"
-echo "  export PATH=\"$bin_dir:\$PATH\"        # this shell"
-echo "  sudo install -m 0755 $bin_dir/tether /usr/local/bin/   # for good"
+echo "== to put tether on PATH: export PATH=\"$bin_dir:\$PATH\""
+echo "   (or for good: sudo install -m 0755 $bin_dir/tether /usr/local/bin/)"

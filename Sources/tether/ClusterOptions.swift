@@ -51,7 +51,11 @@ struct ClusterOptions: ParsableArguments {
     static let defaultEmulatorAddress = "127.0.0.1:0"
 
     /// A connected client, and the embedded emulator when one was started (stop it when done).
-    func connect(logger: Logger) async throws -> (KubeClient, EmulatorServer?) {
+    /// - Parameter target: the `tether.yaml` target that set the cluster, if one did, so
+    ///   that a bad server or context names its field rather than the flag.
+    /// - Throws: `KubeError` `config` naming the `--server`, `--context` or `--kubeconfig`
+    ///   given (or the target's field) when no configuration can be made of them.
+    func connect(logger: Logger, target: String? = nil) async throws -> (KubeClient, EmulatorServer?) {
         CurlLibrary.initialize()
         var embedded: EmulatorServer?
         let config: KubeConfig
@@ -62,9 +66,18 @@ struct ClusterOptions: ParsableArguments {
             embedded = server
             config = try KubeConfig.server(url: "http://\(address)")
         } else if let server {
-            config = try KubeConfig.server(url: server, tokenFile: clusterTokenFile, certificateAuthority: certificateAuthority)
+            config = try KubeConfig.server(url: server, tokenFile: clusterTokenFile, certificateAuthority: certificateAuthority,
+                                           location: target.map { "server: of \($0)" } ?? "--server")
         } else {
-            config = try KubeConfig.load(KubeConfig.LoadOptions(kubeconfigPath: kubeconfig, context: context, namespace: namespace))
+            do {
+                config = try KubeConfig.load(KubeConfig.LoadOptions(kubeconfigPath: kubeconfig, context: context, namespace: namespace))
+            } catch {
+                // "no kubeconfig found" says nothing of the context that was asked for.
+                guard let context, !error.message.contains("'\(context)'") else { throw error }
+                var named = error
+                named.message = "context '\(context)' (\(target.map { "context: of \($0)" } ?? "--context")): " + error.message
+                throw named
+            }
         }
         var resolved = config
         if let namespace { resolved.namespace = namespace }

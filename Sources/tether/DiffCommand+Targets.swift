@@ -38,7 +38,8 @@ extension DiffCommand {
         let options = TargetOptions(target, git: git, cluster: cluster, reconcile: reconcile)
         do {
             var session = try await ReconcileSession.open(git: options.git, cluster: options.cluster, reconcile: options.reconcile,
-                                                          pruning: nil, decrypter: try TargetOptions.decrypter(target, decryption), logger: logger)
+                                                          pruning: nil, decrypter: try TargetOptions.decrypter(target, decryption),
+                                                          target: options.clusterSetBy, logger: logger)
             defer { Task { [session] in await session.close() } }
             let plan = try await session.plan(detail: .diff)
             let changed = plan.summary.hasChanges

@@ -46,6 +46,7 @@ func tetherExitCode(for error: any Error) -> ExitCode {
         default: return TetherExit.internalError
         }
     case let error as KubeError: return exitCode(for: error)
+    case let error as ClusterConnectionError: return exitCode(for: error.failure)
     case let error as DaemonError where error.code == .listenFailed: return TetherExit.invalidInput
     case let error as EngineError:
         switch error.code {

@@ -13,6 +13,8 @@ struct ReconcileSession {
     var pipeline: ReconcilePipeline
     var rendered: ReconcilePipeline.Rendered
     var emulator: EmulatorServer?
+    /// The cluster as the user named it, for errors reaching it.
+    var naming: ClusterNaming
     /// The stages timed so far (fetch, render, then plan), for the sync report.
     private(set) var phases: [SyncReport.Phase]
 
@@ -22,10 +24,15 @@ struct ReconcileSession {
     /// - Parameter decrypter: decrypts SOPS-encrypted files while rendering
     ///   (`DecryptionOptions.fileDecrypter`); made before connecting, so a bad key flag
     ///   fails first.
+    /// - Parameter target: for a `tether.yaml` target that names its own cluster, the target
+    ///   (`target 'prod' (tether.yaml:3)`), so that connection errors name its fields.
+    /// - Throws: `ClusterConnectionError` when the cluster cannot be reached (or refuses the
+    ///   credentials), naming it as the user did; otherwise what the stages throw.
     static func open(git: GitOptions, cluster: ClusterOptions, reconcile: ReconcileOptions, pruning: PruneOptions?,
-                     decrypter: any FileDecrypting, logger: Logger) async throws -> ReconcileSession {
+                     decrypter: any FileDecrypting, target: String? = nil, logger: Logger) async throws -> ReconcileSession {
         let (source, sourceOptions) = try git.resolved()
-        let (client, emulator) = try await cluster.connect(logger: logger)
+        let (client, emulator) = try await cluster.connect(logger: logger, target: target)
+        let naming = cluster.naming(client.config, target: target)
         do {
             // overlays/auto is resolved first, so that the set is named after the overlay
             // rendered: switching between --path overlays/aws and overlays/auto keeps one set.
@@ -37,18 +44,24 @@ struct ReconcileSession {
             let rendered = try await pipeline.render(try await pipeline.fetch())
             if rendered.path != reconcile.path { printError("cloud detected from the Nodes: rendering \(rendered.path)") }
             if let warning = UncommittedWarning.text(rendered.desired.revision, source: source) { printError(warning) }
-            return ReconcileSession(pipeline: pipeline, rendered: rendered, emulator: emulator, phases: rendered.phases)
+            return ReconcileSession(pipeline: pipeline, rendered: rendered, emulator: emulator, naming: naming, phases: rendered.phases)
         } catch {
             await emulator?.stop()
-            throw error
+            throw ClusterConnectionError.explaining(error, naming: naming)
         }
     }
 
     /// Plans the rendered objects against the cluster, using the reads started by `open`.
-    mutating func plan(detail: Reconciler.PlanDetail = .sync) async throws(EngineError) -> Plan {
-        let (plan, phases) = try await pipeline.plan(rendered, detail: detail)
-        self.phases = phases
-        return plan
+    /// - Throws: `ClusterConnectionError` when the cluster cannot be reached (the plan's
+    ///   reads are a sync's first requests), otherwise `EngineError`.
+    mutating func plan(detail: Reconciler.PlanDetail = .sync) async throws -> Plan {
+        do {
+            let (plan, phases) = try await pipeline.plan(rendered, detail: detail)
+            self.phases = phases
+            return plan
+        } catch {
+            throw ClusterConnectionError.explaining(error, naming: naming)
+        }
     }
 
     /// Applies (and prunes) `plan`, then, with `waitTimeout`, waits until the applied

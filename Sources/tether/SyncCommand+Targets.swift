@@ -25,7 +25,15 @@ extension SyncCommand {
     func syncTargets(_ file: String, logger: Logger) async throws -> ExitCode {
         let targets = try TargetsFile.read(file).targets
         let command = self
-        let rows = await TargetOptions.eachTarget(targets) { await command.syncTarget($0, logger: logger) }
+        // A target others depend on is waited on until its objects are ready ("synced and
+        // healthy"), with or without --wait.
+        let depended = Set(targets.flatMap(\.dependsOn))
+        let rows = try await TargetOptions.inDependencyOrder(targets, succeeded: \.succeeded, skipped: { target, failed in
+            let names = failed.map { "'\($0.0)'" }.joined(separator: ", ")
+            return TargetRow(name: target.name, revision: nil, report: nil, plan: nil,
+                             error: "not synced: depends on \(names), which did not succeed",
+                             exitCode: failed.map(\.1.exitCode).max() ?? TetherExit.applyFailed.rawValue)
+        }) { await command.syncTarget($0, waitReady: command.wait || depended.contains($0.name), logger: logger) }
         if output == .text {
             // --dry-run: each target's plan as `sync --dry-run` lists one, then the table.
             for row in rows { if let plan = row.plan { print("target \(row.name):\n" + PlanListing.text(plan, prune: pruning.prune) + "\n") } }
@@ -36,20 +44,21 @@ extension SyncCommand {
     }
 
     /// Syncs one target; errors become the row's error, never stop the others.
-    func syncTarget(_ target: TargetsFile.Target, logger: Logger) async -> TargetRow {
+    /// - Parameter waitReady: wait (up to `--timeout`) until the applied objects are ready.
+    func syncTarget(_ target: TargetsFile.Target, waitReady: Bool, logger: Logger) async -> TargetRow {
         var logger = logger
         logger[metadataKey: "target"] = "\(target.name)"
         let options = TargetOptions(target, git: git, cluster: cluster, reconcile: reconcile)
         do {
             let decrypter = try TargetOptions.decrypter(target, decryption)
             var session = try await ReconcileSession.open(git: options.git, cluster: options.cluster, reconcile: options.reconcile,
-                                                          pruning: pruning, decrypter: decrypter, logger: logger)
+                                                          pruning: pruning, decrypter: decrypter, target: options.clusterSetBy, logger: logger)
             defer { Task { [session] in await session.close() } }
             let plan = try await session.plan(detail: dryRun ? .diff : .sync)
             if dryRun {
                 return TargetRow(name: target.name, revision: plan.revision, report: nil, plan: plan, error: nil, exitCode: 0)
             }
-            let outcome = try await session.execute(plan, waitTimeout: wait ? .seconds(timeout) : nil)
+            let outcome = try await session.execute(plan, waitTimeout: waitReady ? .seconds(timeout) : nil)
             let code: Int32 = outcome.result.pruneRefusal.map { tetherExitCode(for: $0).rawValue }
                 ?? (outcome.succeeded ? 0 : TetherExit.applyFailed.rawValue)
             return TargetRow(name: target.name, revision: plan.revision, report: outcome.report, plan: nil,

@@ -75,24 +75,27 @@ package final class LogCapture: Sendable {
     /// The buffer of the test case the current task belongs to.
     @TaskLocal package static var current: LogCapture?
 
-    private let lines = Mutex<[String]>([])
+    /// The lines so far; nil once flushed, after which records (from a server the test
+    /// started and a later test still uses) are dropped.
+    private let lines = Mutex<[String]?>([])
     private let failed = Atomic<Bool>(false)
     private let started = ContinuousClock.now
 
-    /// Appends one formatted record, stamped with the time since the test started.
-    func append(_ line: String) {
+    /// Appends one line (a formatted record, or a line a server the test started wrote to
+    /// standard error), stamped with the time since the test started.
+    package func append(_ line: String) {
         let elapsed = (ContinuousClock.now - started).components
         let seconds = Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18
-        lines.withLock { $0.append(String(format: "%8.3fs ", seconds) + line) }
+        lines.withLock { $0?.append(String(format: "%8.3fs ", seconds) + line) }
     }
 
     func markFailed() { failed.store(true, ordering: .relaxed) }
 
-    /// Prints the buffer when the test failed (or `TETHER_TEST_LOGS=all`), then empties it.
+    /// Prints the buffer when the test failed (or `TETHER_TEST_LOGS=all`), then closes it.
     func flush(test: Test) {
         let taken = lines.withLock { lines in
-            defer { lines.removeAll() }
-            return lines
+            defer { lines = nil }
+            return lines ?? []
         }
         guard !taken.isEmpty, failed.load(ordering: .relaxed) || CapturedLogs.printAll else { return }
         let name = test.id.description

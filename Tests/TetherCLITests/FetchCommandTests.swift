@@ -85,4 +85,41 @@ struct FetchCommandTests {
         #expect(help.stdout.contains("libgit2 1.5 and 1.6"))
         #expect(help.stdout.contains("1.7 or later"))
     }
+
+    @Test("--verify-keyring: a commit signed with gpg is fetched with its signer's keyring, refused with another's (exit 2)",
+          .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/gpg") && FileManager.default.isExecutableFile(atPath: "/usr/bin/gpgv"),
+                   "needs gpg and gpgv"))
+    func verifyKeyring() throws {
+        let root = try Self.makeRepository()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let gpg = URL(fileURLWithPath: "/usr/bin/gpg"), git = URL(fileURLWithPath: "/usr/bin/git")
+        var keyrings: [String] = []
+        for name in ["signer", "other"] {
+            let home = root.appendingPathComponent("gnupg-\(name)").path
+            try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            let env = ["GNUPGHOME": home]
+            let made = try CLI.run(gpg, ["--batch", "--passphrase", "", "--quick-gen-key", "\(name) <\(name)@example.com>", "ed25519", "sign", "never"],
+                                   environment: env)
+            #expect(made.status == 0, "\(made.stderr)")
+            let keyring = root.appendingPathComponent("\(name).asc").path
+            #expect(try CLI.run(gpg, ["--batch", "--export", "--armor", "--output", keyring], environment: env).status == 0)
+            keyrings.append(keyring)
+            if name == "signer" {
+                let repo = root.appendingPathComponent("repo").path
+                try "signed: true\n".write(toFile: repo + "/signed.yaml", atomically: true, encoding: .utf8)
+                _ = try CLI.run(git, ["-C", repo, "add", "-A"])
+                let commit = try CLI.run(git, ["-C", repo, "-c", "user.name=Test", "-c", "user.email=signer@example.com",
+                                               "-c", "user.signingkey=signer@example.com", "commit", "-q", "-S", "-m", "signed"], environment: env)
+                #expect(commit.status == 0, "\(commit.stderr)")
+            }
+            _ = try? CLI.run(URL(fileURLWithPath: "/usr/bin/gpgconf"), ["--kill", "gpg-agent"], environment: env)
+        }
+        let args = ["fetch", "--source", "file://\(root.path)/repo", "--cache-dir", root.appendingPathComponent("cache").path]
+        let trusted = try CLI.run(args + ["--verify-keyring", keyrings[0]])
+        #expect(trusted.status == 0, "\(trusted.stderr)")
+        #expect(FileManager.default.fileExists(atPath: trusted.stdout.trimmingCharacters(in: .whitespacesAndNewlines) + "/signed.yaml"))
+        let refused = try CLI.run(args + ["--verify-keyring", keyrings[1]])
+        #expect(refused.status == 2, "\(refused.stderr)")
+        #expect(refused.stderr.contains("not in the keyring '\(keyrings[1])' (--verify-keyring)"), "\(refused.stderr)")
+    }
 }

@@ -4,8 +4,9 @@ import Logging
 import Testing
 import TetherModel
 @testable import TetherDaemon
+import TestSupport
 
-@Suite("Daemon HTTP endpoints and webhooks on loopback (curl as the client)", .serialized, .timeLimit(.minutes(1)))
+@Suite("Daemon HTTP endpoints and webhooks on loopback (curl as the client)", .serialized, .timeLimit(.minutes(1)), .capturedLogs)
 struct DaemonHTTPTests {
     static let secretText = "correct-horse-battery-staple"
     static let secret = try! WebhookSecret(bytes: Array(secretText.utf8))

@@ -3,8 +3,9 @@ import Testing
 import TetherEngine
 import TetherModel
 @testable import TetherDaemon
+import TestSupport
 
-@Suite("Dashboard: history, drift log, access rules, HTML escaping and masked diffs")
+@Suite("Dashboard: history, drift log, access rules, HTML escaping and masked diffs", .capturedLogs)
 struct DashboardTests {
     static func dashboard(_ recorder: DashboardRecorder, desired: [ResourceID: PlanEntry] = [:], actions: Bool = false,
                           token: String? = nil) -> Dashboard {

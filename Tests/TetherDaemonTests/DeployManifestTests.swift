@@ -3,6 +3,7 @@ import Logging
 import Testing
 import TetherEmulator
 import TetherModel
+import TestSupport
 
 /// The repository root, from this file's path.
 private let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -21,7 +22,7 @@ extension Trait where Self == ConditionTrait {
     static var requiresKubectl: Self { .enabled(if: kubectlPath != nil, "kubectl is not on PATH") }
 }
 
-@Suite("deploy/ manifests", .serialized, .timeLimit(.minutes(1)))
+@Suite("deploy/ manifests", .serialized, .timeLimit(.minutes(1)), .capturedLogs)
 struct DeployManifestTests {
     static func documents(_ path: String) throws -> [Value] {
         let text = try String(contentsOfFile: repositoryRoot + "/" + path, encoding: .utf8)

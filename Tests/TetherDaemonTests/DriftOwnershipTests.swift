@@ -7,10 +7,11 @@ import TetherEngine
 import TetherGit
 import TetherKube
 import TetherModel
+import TestSupport
 
 /// Drift corrections belong to the daemon's task tree: `stop()` (leadership lost,
 /// shutdown) cancels the pending ones and returns only when none can write.
-@Suite("drift corrections end with stop()", .serialized, .timeLimit(.minutes(1)))
+@Suite("drift corrections end with stop()", .serialized, .timeLimit(.minutes(1)), .capturedLogs)
 struct DriftOwnershipTests {
     static let configMap = GroupVersionKind(group: "", version: "v1", kind: "ConfigMap")
 

@@ -1,8 +1,9 @@
 import Testing
 @testable import TetherDaemon
 import TetherModel
+import TestSupport
 
-@Suite("HMAC-SHA256 and constant-time compare")
+@Suite("HMAC-SHA256 and constant-time compare", .capturedLogs)
 struct HMACTests {
     struct Case: Sendable, CustomTestStringConvertible {
         var name: String

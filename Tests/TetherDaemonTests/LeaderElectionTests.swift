@@ -7,8 +7,9 @@ import TetherEmulator
 import TetherKube
 import TetherModel
 @testable import TetherDaemon
+import TestSupport
 
-@Suite("Leader election over a Lease in TetherEmulator", .serialized, .timeLimit(.minutes(1)))
+@Suite("Leader election over a Lease in TetherEmulator", .serialized, .timeLimit(.minutes(1)), .capturedLogs)
 struct LeaderElectionTests {
     /// Who is doing leader work right now, and whether two ever did at once.
     final class Leaders: Sendable {

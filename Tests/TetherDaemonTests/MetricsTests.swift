@@ -2,8 +2,9 @@ import Prometheus
 import Testing
 @testable import TetherDaemon
 import TetherKube
+import TestSupport
 
-@Suite("Metrics catalog and Prometheus exposition")
+@Suite("Metrics catalog and Prometheus exposition", .capturedLogs)
 struct MetricsTests {
     @Test("every metric in the catalog is exported with HELP and TYPE once recorded")
     func catalog() {

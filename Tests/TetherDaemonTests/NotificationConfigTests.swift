@@ -2,8 +2,9 @@ import Foundation
 import Testing
 @testable import TetherDaemon
 import TetherEngine
+import TestSupport
 
-@Suite("tether.yaml notifications: section, read with the targets")
+@Suite("tether.yaml notifications: section, read with the targets", .capturedLogs)
 struct NotificationConfigTests {
     static let targets = """
         targets:

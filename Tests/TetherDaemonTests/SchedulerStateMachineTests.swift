@@ -1,7 +1,8 @@
 import Testing
 @testable import TetherDaemon
+import TestSupport
 
-@Suite("Scheduler state machine (no time passes)")
+@Suite("Scheduler state machine (no time passes)", .capturedLogs)
 struct SchedulerStateMachineTests {
     typealias Machine = SchedulerStateMachine<ContinuousClock.Instant>
     let t0 = ContinuousClock.now

@@ -2,8 +2,9 @@ import Logging
 import ServiceLifecycle
 import Testing
 @testable import TetherDaemon
+import TestSupport
 
-@Suite("Sync scheduler service (real clock, short timers)", .serialized, .timeLimit(.minutes(1)))
+@Suite("Sync scheduler service (real clock, short timers)", .serialized, .timeLimit(.minutes(1)), .capturedLogs)
 struct SyncSchedulerTests {
     typealias Scheduler = SyncScheduler<ContinuousClock>
 

@@ -1,7 +1,8 @@
 import Testing
 @testable import TetherDaemon
+import TestSupport
 
-@Suite("Replay guard, rate limiter, ref filter, payload parsing")
+@Suite("Replay guard, rate limiter, ref filter, payload parsing", .capturedLogs)
 struct WebhookPartsTests {
     let t0 = ContinuousClock.now
 

@@ -1,8 +1,9 @@
 import Foundation
 import Testing
 @testable import TetherDaemon
+import TestSupport
 
-@Suite("Webhook authentication")
+@Suite("Webhook authentication", .capturedLogs)
 struct WebhookVerifierTests {
     static let secret = try! WebhookSecret(bytes: Array("s3cr3t-for-tests".utf8))
     static let body = Array(#"{"ref":"refs/heads/main","after":"0123456789abcdef0123456789abcdef01234567"}"#.utf8)

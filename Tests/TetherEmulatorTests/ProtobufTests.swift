@@ -2,12 +2,13 @@ import Foundation
 import Testing
 import TetherModel
 @testable import TetherEmulator
+import TestSupport
 
 /// The Kubernetes protobuf envelope and the JSON <-> protobuf translation
 /// (k8s.io/apimachinery/pkg/runtime/serializer/protobuf: the `k8s\0` magic,
 /// then a runtime.Unknown), checked against hand-assembled wire bytes and
 /// against kubectl, whose typed commands send protobuf.
-@Suite("Kubernetes protobuf")
+@Suite("Kubernetes protobuf", .capturedLogs)
 struct ProtobufTests {
     static func json(_ text: String) throws -> Value { try JSONParsing().value(from: Array(text.utf8)) }
 

@@ -2,10 +2,11 @@ import Foundation
 import Testing
 import TetherModel
 @testable import TetherEmulator
+import TestSupport
 
 /// The write answers cut from the stored list items, and the hand-rolled
 /// timestamp, must give exactly the bytes and text the generic code did.
-@Suite("write answers: bytes reused from the stored encoding, timestamps")
+@Suite("write answers: bytes reused from the stored encoding, timestamps", .capturedLogs)
 struct WriteAnswerTests {
     static func type(_ store: ObjectStore, _ group: String, _ version: String, _ plural: String) async throws -> ResourceType {
         try #require(await store.registry.type(group: group, version: version, plural: plural))

@@ -1,8 +1,9 @@
 import Testing
 import TetherModel
 @testable import TetherEngine
+import TestSupport
 
-@Suite("ApplySet id")
+@Suite("ApplySet id", .capturedLogs)
 struct ApplySetIDTests {
     /// The value kubectl v1.32 writes for `KUBECTL_APPLYSET=true kubectl apply --server-side --applyset=configmap/tether-web -n tether-system`,
     /// checked against kubectl v1.32 talking to `tether emulator` (label `applyset.kubernetes.io/id` on the parent).

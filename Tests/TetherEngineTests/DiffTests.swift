@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TetherModel
 @testable import TetherEngine
+import TestSupport
 
 /// Plan entries built by hand: no cluster is needed to test what is printed.
 enum PlanFixtures {
@@ -92,7 +93,7 @@ enum PlanFixtures {
     }
 }
 
-@Suite("Object diff")
+@Suite("Object diff", .capturedLogs)
 struct DiffTests {
     @Test("update: live against merged, without bookkeeping or status, in kubectl's layout")
     func update() throws {

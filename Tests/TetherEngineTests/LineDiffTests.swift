@@ -1,8 +1,9 @@
 import Foundation
 import Testing
 @testable import TetherEngine
+import TestSupport
 
-@Suite("Line diff")
+@Suite("Line diff", .capturedLogs)
 struct LineDiffTests {
     struct Case: Sendable, CustomTestStringConvertible {
         var name: String

@@ -4,9 +4,10 @@ import TetherEmulator
 @testable import TetherEngine
 import TetherKube
 import TetherModel
+import TestSupport
 
 /// The engine against the in-process emulator: plan, apply, prune and their guards.
-@Suite("Reconciler against the emulator", .serialized, .timeLimit(.minutes(2)))
+@Suite("Reconciler against the emulator", .serialized, .timeLimit(.minutes(2)), .capturedLogs)
 struct ReconcilerTests {
     static let deployment = GroupVersionKind(group: "apps", version: "v1", kind: "Deployment")
     static let configMap = GroupVersionKind(group: "", version: "v1", kind: "ConfigMap")

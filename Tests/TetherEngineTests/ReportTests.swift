@@ -2,8 +2,9 @@ import Foundation
 import Testing
 import TetherModel
 @testable import TetherEngine
+import TestSupport
 
-@Suite("Plan and sync reports")
+@Suite("Plan and sync reports", .capturedLogs)
 struct ReportTests {
     /// create a ConfigMap, update the Deployment and a Secret, prune a ConfigMap, leave one
     /// unchanged and skip one.

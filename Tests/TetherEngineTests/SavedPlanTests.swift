@@ -2,8 +2,9 @@ import Foundation
 import Testing
 import TetherModel
 @testable import TetherEngine
+import TestSupport
 
-@Suite("Saved plans")
+@Suite("Saved plans", .capturedLogs)
 struct SavedPlanTests {
     static let createdAt = Date(timeIntervalSince1970: 1_790_000_000)
 

@@ -5,9 +5,10 @@ import Logging
 @testable import TetherEngine
 import TetherKube
 import TetherModel
+import TestSupport
 
 /// The watch-fed live cache, drift detection and healing, against the emulator.
-@Suite("Self-heal", .serialized, .timeLimit(.minutes(1)))
+@Suite("Self-heal", .serialized, .timeLimit(.minutes(1)), .capturedLogs)
 struct SelfHealTests {
     final class Drifts: Sendable {
         let seen = Mutex<[(ResourceID, String)]>([])

@@ -108,7 +108,7 @@ struct OpenPGPSignatureTests {
         return try await served.cache.sync(served.source, options: options)
     }
 
-    @Test("a commit signed by a key of the binary keyring is accepted", arguments: [false, true])
+    @Test("a commit signed by a key of the keyring is accepted, the keyring binary or ASCII-armored", arguments: [false, true])
     func trusted(armored: Bool) async throws {
         let signer = try GnuPGHome("Signer <signer@example.com>")
         let served = try await served(signedBy: signer)

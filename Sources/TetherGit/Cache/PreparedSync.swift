@@ -28,7 +28,7 @@ struct PreparedSync: Sendable {
         }
         if source.kind == .ssh && !options.insecureSkipHostKeyCheck {
             guard let file = options.knownHostsFile else {
-                throw GitError(.hostKey, "SSH sources need a known_hosts file for strict host key checking. Set knownHostsFile.", url: source.redactedURL)
+                throw GitError(.hostKey, "SSH sources need a known_hosts file for strict host key checking. Pass --known-hosts FILE holding the server's host key (ssh-keyscan -p PORT HOST > FILE, then check its fingerprint).", url: source.redactedURL)
             }
             self.knownHosts = try KnownHosts(file: file)
         } else {

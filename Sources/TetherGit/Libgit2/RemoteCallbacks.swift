@@ -153,7 +153,7 @@ final class CallbackState {
         guard cert.pointee.cert_type == GIT_CERT_HOSTKEY_LIBSSH2 else {
             if valid { return 0 }
             let trust = caFile.map { "CA file '\($0)'" } ?? "the system CA store"
-            failure = GitError(.hostKey, "the TLS certificate of '\(host)' is not trusted by \(trust) (unknown issuer, expired, or issued for another name). Set caFile to the PEM file of the CA that issued it.", url: source.redactedURL)
+            failure = GitError(.hostKey, "the TLS certificate of '\(host)' is not trusted by \(trust) (unknown issuer, expired, or issued for another name). Pass the PEM file of the CA that issued it with --ca-file.", url: source.redactedURL)
             return GIT_ECERTIFICATE.rawValue
         }
         let hostkey = UnsafeMutableRawPointer(cert).assumingMemoryBound(to: git_cert_hostkey.self).pointee
@@ -164,7 +164,7 @@ final class CallbackState {
             return 0
         }
         guard let knownHosts else {
-            failure = GitError(.hostKey, "no known_hosts file is configured, so the host key \(fingerprint) of '\(host)' cannot be checked. Set knownHostsFile.", url: source.redactedURL)
+            failure = GitError(.hostKey, "no known_hosts file is configured, so the host key \(fingerprint) of '\(host)' cannot be checked. Pass --known-hosts FILE holding that key (ssh-keyscan -p PORT HOST > FILE) if it is the server's.", url: source.redactedURL)
             return GIT_ECERTIFICATE.rawValue
         }
         guard hostkey.type.rawValue & GIT_CERT_SSH_RAW.rawValue != 0, let raw = hostkey.hostkey else {
@@ -176,7 +176,7 @@ final class CallbackState {
         case .trusted:
             return 0
         case .unknown:
-            failure = GitError(.hostKey, "host '\(host)' is not in known_hosts; it presented \(KnownHosts.keyType(of: key) ?? "a") key \(fingerprint). Add the key to the known_hosts file if you trust it.", url: source.redactedURL)
+            failure = GitError(.hostKey, "host '\(host)' is not in known_hosts; it presented \(KnownHosts.keyType(of: key) ?? "a") key \(fingerprint). Add the key to the --known-hosts file if you trust it.", url: source.redactedURL)
         case .changed:
             failure = GitError(.hostKey, "the host key of '\(host)' CHANGED: it presented \(fingerprint), which does not match known_hosts. Someone may be intercepting the connection; update known_hosts only if the change is expected.", url: source.redactedURL)
         case .revoked:

@@ -34,7 +34,7 @@ struct KnownHosts: Sendable {
     /// - Throws: `GitError` `.hostKey` when the file cannot be read.
     init(file: String) throws(GitError) {
         guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
-            throw GitError(.hostKey, "known_hosts file '\(file)' cannot be read. Create it with the server's host key (ssh-keyscan -p PORT HOST > FILE).")
+            throw GitError(.hostKey, "known_hosts file '\(file)' (--known-hosts) cannot be read. Create it with the server's host key (ssh-keyscan -p PORT HOST > FILE).")
         }
         self.init(text: text)
     }

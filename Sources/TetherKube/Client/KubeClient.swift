@@ -1,6 +1,6 @@
 import Foundation
 package import Logging
-package import TetherModel
+import TetherModel
 
 /// A Kubernetes API client over libcurl: typed operations on `Resource`s, discovery,
 /// retries with backoff, client-side rate limiting and credential refresh.

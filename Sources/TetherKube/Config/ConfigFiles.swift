@@ -1,5 +1,5 @@
 import Foundation
-package import TetherModel
+import TetherModel
 
 /// Small file helpers for configuration loading.
 enum ConfigFiles {
@@ -17,15 +17,16 @@ enum ConfigFiles {
         while trimmed.hasSuffix("/") { trimmed.removeLast() }
         guard let components = URLComponents(string: trimmed), let scheme = components.scheme?.lowercased(),
               scheme == "https" || scheme == "http", components.host?.isEmpty == false else {
-            throw KubeError(.config, "\(location): server '\(redactedURL(text))' is not an http(s) URL. Use https://host:port.")
+            throw KubeError(.config, "\(location) '\(redactedURL(text))' is not an http(s) URL. Give it as https://host:port (http:// for a local emulator).")
         }
         return URLUserinfo.removed(trimmed)
     }
 
-    /// A URL with userinfo, query and fragment removed, for messages.
+    /// A URL with userinfo, query and fragment removed, for messages. Text that is not a
+    /// URL at all is shown as typed (so the user recognises it), less anything before an `@`.
     static func redactedURL(_ text: String) -> String {
-        guard URLComponents(string: text) != nil else { return "<unparseable URL>" }
-        let plain = URLUserinfo.removed(text)
+        var plain = URLUserinfo.removed(text)
+        if !plain.contains("://"), let at = plain.lastIndex(of: "@") { plain = "***" + plain[at...] }
         return String(plain[..<(plain.firstIndex(where: { $0 == "?" || $0 == "#" }) ?? plain.endIndex)])
     }
 

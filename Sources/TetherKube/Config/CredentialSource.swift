@@ -1,6 +1,6 @@
 import Foundation
-package import Logging
-package import TetherModel
+import Logging
+import TetherModel
 
 /// What a request presents to authenticate: an `Authorization` header value and, from an
 /// exec plugin, possibly a client certificate.

@@ -1,6 +1,6 @@
 import Foundation
-package import Logging
-package import TetherModel
+import Logging
+import TetherModel
 
 /// Runs a `client.authentication.k8s.io` credential plugin and caches its
 /// `ExecCredential` until `status.expirationTimestamp` (or until `invalidate()`, called

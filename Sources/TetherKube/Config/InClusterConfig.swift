@@ -1,5 +1,5 @@
-package import Foundation
-package import TetherModel
+import Foundation
+import TetherModel
 
 /// Configuration from inside a pod: the service-account token, CA and namespace files and
 /// the `KUBERNETES_SERVICE_HOST`/`PORT` variables.

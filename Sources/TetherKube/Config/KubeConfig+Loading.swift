@@ -1,5 +1,5 @@
-package import Foundation
-package import TetherModel
+import Foundation
+import TetherModel
 
 extension KubeConfig {
     /// Where to look for configuration, mirroring kubectl's flags and environment.
@@ -89,7 +89,7 @@ extension KubeConfigFile {
         guard let cluster = clusters[entry.cluster] else {
             throw KubeError(.config, "\(files): context '\(contextName)' refers to cluster '\(entry.cluster)', which does not exist. Add it or fix the context.")
         }
-        let server = try ConfigFiles.validatedServer(cluster.server, where: "\(files): cluster '\(entry.cluster)'")
+        let server = try ConfigFiles.validatedServer(cluster.server, where: "\(files): the server of cluster '\(entry.cluster)',")
         var tls = KubeConfig.TLSSettings(insecureSkipVerify: cluster.insecureSkipTLSVerify,
                                          serverName: cluster.tlsServerName)
         tls.certificateAuthority = cluster.certificateAuthorityData

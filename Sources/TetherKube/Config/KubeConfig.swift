@@ -1,4 +1,4 @@
-package import TetherModel
+import TetherModel
 
 /// Everything the client needs to reach one API server: the result of loading a
 /// kubeconfig, the in-cluster service account, or `server(url:tokenFile:certificateAuthority:)`.
@@ -99,15 +99,17 @@ package struct KubeConfig: Sendable {
     ///   - url: the API server base URL.
     ///   - tokenFile: a bearer-token file, re-read when it changes.
     ///   - certificateAuthority: a PEM CA bundle file; `nil` uses the system store.
+    ///   - location: how the URL was given, for the error when it is not one (`--server`).
     /// - Returns: the configuration, namespace `default`.
-    /// - Throws: `KubeError` with code `config` when the CA file cannot be read.
+    /// - Throws: `KubeError` with code `config` when the URL is not an http(s) URL or the CA
+    ///   file cannot be read.
     package static func server(url: String, tokenFile: String? = nil,
-                               certificateAuthority: String? = nil) throws(KubeError) -> KubeConfig {
+                               certificateAuthority: String? = nil, location: String = "server") throws(KubeError) -> KubeConfig {
         var tls = TLSSettings()
         if let certificateAuthority {
             tls.certificateAuthority = try ConfigFiles.read(certificateAuthority, what: "certificate-authority")
         }
-        return KubeConfig(server: try ConfigFiles.validatedServer(url, where: "server"), tls: tls,
+        return KubeConfig(server: try ConfigFiles.validatedServer(url, where: location), tls: tls,
                           authentication: tokenFile.map { .tokenFile($0) } ?? .none)
     }
 }

@@ -1,5 +1,5 @@
 import Foundation
-package import TetherModel
+import TetherModel
 
 /// One kubeconfig file (or several merged), before a context is chosen.
 ///
@@ -68,7 +68,7 @@ package struct KubeConfigFile: Sendable {
             throw KubeError(.config, "\(path): a kubeconfig must be a mapping. Fix the file.")
         }
         let directory = (path as NSString).deletingLastPathComponent
-        var reader = EntryReader(path: path, directory: directory)
+        let reader = EntryReader(path: path, directory: directory)
         file.currentContext = root["current-context"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 }
         for (name, body) in try reader.named(root["clusters"], section: "clusters", field: "cluster") {
             file.clusters[name] = try reader.cluster(body, name: name)

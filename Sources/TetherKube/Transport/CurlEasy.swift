@@ -83,7 +83,9 @@ final class CurlEasy {
     /// Maps a `CURLcode` to a `KubeError`, read in the same frame as the failing call.
     static func error(_ code: CURLcode, detail: String, cancelled: Bool, url: String) -> KubeError {
         let summary = String(cString: curl_easy_strerror(code))
-        let message = detail.isEmpty ? summary : summary + ": " + detail
+        // The error buffer often ends with the summary already ("Failed to connect to … port 1
+        // after 0 ms: Couldn't connect to server"); say it once.
+        let message = detail.isEmpty ? summary : detail.contains(summary) ? detail : summary + ": " + detail
         let operation = ConfigFiles.redactedURL(url)
         switch code {
         case CURLE_ABORTED_BY_CALLBACK where cancelled, CURLE_WRITE_ERROR where cancelled:

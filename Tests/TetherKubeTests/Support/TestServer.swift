@@ -3,6 +3,7 @@ import Testing
 @testable import TetherKube
 import TetherModel
 import Logging
+import TestSupport
 
 /// The scriptable Python API server in `kube_test_server.py`, one process per test, on
 /// 127.0.0.1 port 0. It exits when its stdin closes, i.e. when this object goes away.
@@ -31,6 +32,16 @@ final class TestServer: Sendable {
         let stdout = Pipe()
         process.standardInput = stdin
         process.standardOutput = stdout
+        // The server's tracebacks for connections the tests break on purpose (an unknown CA,
+        // a reset) go to the test's captured logs, shown only if it fails.
+        let stderr = Pipe(), capture = LogCapture.current
+        process.standardError = stderr
+        stderr.fileHandleForReading.readabilityHandler = { handle in
+            let data = handle.availableData
+            if data.isEmpty { handle.readabilityHandler = nil; return }  // end of file
+            let text = String(decoding: data, as: UTF8.self)
+            for line in text.split(whereSeparator: \.isNewline) { capture?.append("kube_test_server.py: " + line) }
+        }
         try process.run()
         var line = Data()
         while true {
@@ -171,5 +182,5 @@ func makeConfigMap(_ name: String, namespace: String = "default", data: [(String
 /// Every TetherKube suite runs inside this one, one test at a time: the tests start
 /// Python servers and openssl, and running them all at once on the 2 shared cores
 /// starves the timing-sensitive tests of other targets.
-@Suite(.serialized)
+@Suite(.serialized, .capturedLogs)
 enum KubeSuites {}

@@ -88,7 +88,7 @@ package struct TargetsFile: Sendable {
             }
             let strings = try ConfigFields.strings(fields, allowed: Self.fields, structured: ["dependsOn"], at: pointer, in: document)
             var dependsOn: [String] = []
-            if let value = fields[key: "dependsOn"] {
+            if let value = fields["dependsOn"] {
                 dependsOn = try dependencyNames(value, at: document.location(of: pointer + "/dependsOn"))
             }
             guard let name = strings["name"], let path = strings["path"] else {

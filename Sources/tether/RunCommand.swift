@@ -197,7 +197,7 @@ struct RunCommand: AsyncParsableCommand {
         try await group.run()
         recorder.finishStreams()
         await reconciler.stop()
-        await reporting.finish(within: .seconds(5))
+        await reporting.finish(within: .seconds(1))
         await emulator?.stop()
     }
 }

@@ -68,6 +68,7 @@ done
 
 # --qps 0: the first sync of 10,000 objects is not the subject here (docs/benchmarks.md,
 # Daemon); a long --interval keeps polls out of the window.
+: >"$work/daemon.log"
 start=$(date +%s.%N)
 "$bin/tether" run --source "file://$work/repo" --path overlays/bench --name bench --prune --qps 0 --interval 600 \
     --server "$emulator_url" --listen 127.0.0.1:0 --cache-dir "$work/cache" "${tether_flags[@]}" 2>"$work/daemon.log" &
@@ -83,8 +84,8 @@ curl -sf "$url/readyz" >/dev/null || { echo "error: tether run was not ready wit
 printf 'first sync of %s objects ready after %.1f s\n' "$n" "$(echo "$(date +%s.%N) - $start" | bc -l)"
 
 target=bench
-objects=$(curl -sf "$url/api/v1/targets/$target" | jq -r .objects)
-deployment=$(curl -sf "$url/api/v1/targets/$target/resources" | jq -r '[.items[] | select(.kind == "Deployment")][0].id')
+objects=$(curl -sf "$url/api/v1/targets/$target" | jq -r .objects) || { echo "error: $url/api/v1/targets/$target: $(curl -s "$url/api/v1/targets/$target" | head -c 300)" >&2; exit 1; }
+deployment=$(curl -sf "$url/api/v1/targets/$target/resources" | jq -r '[.items[] | select(.kind == "Deployment.apps")][0].id')
 namespace=$(echo "$deployment" | cut -d/ -f2) name=$(echo "$deployment" | cut -d/ -f3)
 curl -sf -X PATCH -H 'Content-Type: application/merge-patch+json' -d '{"spec":{"replicas":7}}' \
     "$emulator_url/apis/apps/v1/namespaces/$namespace/deployments/$name" >/dev/null

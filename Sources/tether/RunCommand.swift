@@ -192,7 +192,7 @@ struct RunCommand: AsyncParsableCommand, PipelineCommand {
         try await group.run()
         recorder.finishStreams()
         await reconciler.stop()
-        await reporting.finish(within: .seconds(5))
+        await reporting.finish(within: .seconds(1))
         await emulator?.stop()
     }
 }

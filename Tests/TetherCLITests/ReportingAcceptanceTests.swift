@@ -294,7 +294,7 @@ struct ReportingAcceptanceTests {
         print("down/slow receivers: drift corrected after \(healed.map { String(format: "%.2f s", $0) } ?? "never")")
         #expect(healed != nil)
 
-        // Shutdown gives the queues a bounded 5 s, not the receivers' 60 s.
+        // Shutdown gives the queues a bounded 1 s, not the receivers' 60 s.
         let stopping = Date()
         daemon.process.terminate()
         daemon.process.waitUntilExit()

@@ -91,6 +91,8 @@ struct RunAcceptanceTests {
             (entry["write"] as? Bool) == true
                 && (entry["userAgent"] as? String ?? "").hasPrefix("tether/")
                 && !["events", "leases"].contains(entry["resource"] as? String ?? "")
+                // A fault-answered request has no resource in the audit; tell Events by path.
+                && !(entry["path"] as? String ?? "").contains("/events")
                 && (entry["namespace"] as? String) != "tether-system"
                 && !((entry["resource"] as? String) == "namespaces" && (entry["name"] as? String) == "tether-system")
         }
@@ -251,7 +253,8 @@ struct RunAcceptanceTests {
         print("faults: \(applies.count) member writes, \(failures.count) failed by injection, \(successes.count) objects")
         #expect(successes.count == desired.count, "every rendered object applied: \(successes.keys.sorted())")
         #expect(successes.values.allSatisfy { $0 == 1 }, "duplicate applies: \(successes.filter { $0.value > 1 })")
-        #expect(applies.allSatisfy { ($0["verb"] as? String) == "apply" }, "only server-side applies")
+        #expect(applies.allSatisfy { ($0["verb"] as? String) == "apply" },
+                "only server-side applies: \(applies.filter { ($0["verb"] as? String) != "apply" }.map { "\($0["verb"] ?? "") \($0["path"] ?? "") \($0["code"] ?? "")" })")
         #expect(!failures.isEmpty, "the fault plan injected failures into applies (else this test proves nothing)")
         let codes = Set(audit.filter { ($0["userAgent"] as? String ?? "").hasPrefix("tether/") }.compactMap { $0["code"] as? Int })
         #expect(codes.contains(429) && codes.contains(500), "\(codes)")

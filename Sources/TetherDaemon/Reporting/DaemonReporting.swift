@@ -67,15 +67,6 @@ package final class DaemonReporting: Sendable {
         recorder = SyncRecorder(reporters: reporters.compactMap { $0 })
     }
 
-    /// What the reporters are (`events`, `notifications (2)`, `traces`), for the start-up line.
-    package var summary: [String] {
-        var parts: [String] = []
-        if events != nil { parts.append("events") }
-        if let notifier { parts.append("notifications (\(notifier.sinks.count))") }
-        if tracer != nil { parts.append("traces") }
-        return parts
-    }
-
     /// The reconciler's observer: `dashboard` first (when given), then the reporters.
     package func observer(_ dashboard: (any ReconcileObserver)?) -> any ReconcileObserver {
         guard let dashboard else { return recorder }

@@ -66,7 +66,7 @@ struct ValuesSchemaTests {
 
     static func ours(_ c: Case) throws -> String? {
         let schema = try ValuesSchema(bytes: Array(c.schema.utf8), file: "values.schema.json")
-        let values = SprigJSON.convert(try JSONParsing().value(from: c.values))
+        let values = HelmValues.templateValue(try JSONParsing().value(from: c.values))
         return schema.violations(of: values).map { "c:\n" + $0 }
     }
 

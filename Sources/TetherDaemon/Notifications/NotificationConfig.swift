@@ -74,17 +74,7 @@ package struct NotificationConfig: Sendable {
     static func sink(_ item: Value, document: YAMLDocument, pointer: String) throws(EngineError) -> NotificationSink {
         let location = "\(document.location(of: pointer))"
         guard case .map(let fields) = item else { throw EngineError(.invalidConfig, "\(location): each provider must be a map with 'type'") }
-        var strings: [String: String] = [:]
-        for entry in fields.entries {
-            guard Self.fields.contains(entry.key) else {
-                throw EngineError(.invalidConfig, "\(document.location(of: pointer + "/" + entry.key)): unknown field '\(entry.key)'",
-                                  hint: "Allowed: \(Self.fields.sorted().joined(separator: ", ")).")
-            }
-            guard let value = entry.value.scalarText, !value.isEmpty else {
-                throw EngineError(.invalidConfig, "\(document.location(of: pointer + "/" + entry.key)): '\(entry.key)' must be a non-empty string")
-            }
-            strings[entry.key] = value
-        }
+        let strings = try ConfigFields.strings(fields, allowed: Self.fields, at: pointer, in: document)
         guard let type = strings["type"], let service = NotificationSink.Service(rawValue: type) else {
             throw EngineError(.invalidConfig, "\(location): 'type' must be one of \(NotificationSink.Service.allCases.map(\.rawValue).joined(separator: ", "))")
         }

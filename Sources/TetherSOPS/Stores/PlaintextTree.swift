@@ -16,16 +16,7 @@ enum PlaintextTree {
         var documents: [Value] = []
         switch format {
         case .yaml:
-            let docs: [YAMLDocument]
-            do { docs = try YAMLDecoder().decode(bytes: bytes, file: file) } catch {
-                throw SOPSError(.invalidFormat, "not valid YAML", cause: error)
-            }
-            for doc in docs {
-                guard doc.value.mapValue != nil else {
-                    throw SOPSError(.invalidFormat, "document \(doc.index + 1) is not a mapping; sops encrypts YAML mappings only")
-                }
-                documents.append(doc.value)
-            }
+            documents = try SOPSFormat.yamlMappings(bytes, file: file, rule: "sops encrypts YAML mappings only").map(Value.map)
             guard !documents.isEmpty else { throw SOPSError(.invalidFormat, "the file holds no YAML document to encrypt") }
         case .json:
             let value: Value

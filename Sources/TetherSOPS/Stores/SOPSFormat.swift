@@ -16,6 +16,26 @@ package enum SOPSFormat: String, Sendable, CaseIterable {
         default: self = .binary
         }
     }
+
+    /// The documents of a YAML store, each of which must be a mapping: the one YAML reader
+    /// for encrypted files and for plaintexts about to be encrypted.
+    /// - Parameter rule: what the error says sops accepts, after "is not a mapping; ".
+    /// - Throws: `SOPSError` (`.invalidFormat`) for YAML that does not parse or a document
+    ///   that is not a mapping.
+    static func yamlMappings(_ bytes: [UInt8], file: String, rule: String) throws(SOPSError) -> [OrderedMap] {
+        let docs: [YAMLDocument]
+        do { docs = try YAMLDecoder().decode(bytes: bytes, file: file) } catch {
+            throw SOPSError(.invalidFormat, "not valid YAML", cause: error)
+        }
+        var maps: [OrderedMap] = []
+        for doc in docs {
+            guard let map = doc.value.mapValue else {
+                throw SOPSError(.invalidFormat, "document \(doc.index + 1) is not a mapping; \(rule)")
+            }
+            maps.append(map)
+        }
+        return maps
+    }
 }
 
 /// A SOPS file split into its data documents and its metadata, in the store's own order.
@@ -31,14 +51,7 @@ struct EncryptedTree: Sendable {
         var metadata: Value?
         switch format {
         case .yaml:
-            let docs: [YAMLDocument]
-            do { docs = try YAMLDecoder().decode(bytes: bytes, file: file) } catch {
-                throw SOPSError(.invalidFormat, "not valid YAML", cause: error)
-            }
-            for doc in docs {
-                guard var map = doc.value.mapValue else {
-                    throw SOPSError(.invalidFormat, "document \(doc.index + 1) is not a mapping; sops YAML files hold mappings")
-                }
+            for var map in try SOPSFormat.yamlMappings(bytes, file: file, rule: "sops YAML files hold mappings") {
                 if let m = map.removeValue(forKey: "sops"), metadata == nil { metadata = m }
                 documents.append(.map(map))
             }

@@ -64,8 +64,10 @@ struct RenderCommand: AsyncParsableCommand {
             }
             let location = try RenderRoot.locate(directory, root: root, currentDirectory: FileManager.default.currentDirectoryPath)
             let disk = try DiskFileSystem(root: location.root)
-            let fileSystem = try decryption.decrypting(disk)
-            let text = try Renderer(fileSystem: fileSystem).renderText(location.path)
+            let decrypter = try decryption.fileDecrypter()
+            let fileSystem = DecryptingFileSystem(base: disk, decrypter: decrypter)
+            let charts = HelmChartRenderer(root: disk.root, decrypter: decrypter)
+            let text = try Renderer(fileSystem: fileSystem, chartRenderer: charts).renderText(location.path)
             logger.debug("rendered", metadata: ["render.path": "\(directory)", "render.root": "\(location.root)"])
             FileHandle.standardOutput.write(Data(text.utf8))
         } catch {

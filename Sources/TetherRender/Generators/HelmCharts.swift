@@ -51,6 +51,11 @@ package protocol ChartRenderer: Sendable {
     func render(chartDirectory: String, request: HelmChartRequest) throws -> String
 }
 
+/// Makes the ``ChartRenderer`` for a tree whose root is the absolute directory `root`, reading
+/// values files through `decrypter` (nil: as stored). The daemon's pipeline renders many
+/// checkouts, so the executable hands it this rather than one renderer.
+package typealias ChartRendererFactory = @Sendable (_ root: String, _ decrypter: (any FileDecrypting)?) -> any ChartRenderer
+
 extension Kustomization {
     /// A `helmCharts` entry as written.
     struct HelmChart {

@@ -13,6 +13,9 @@ struct HelmChartRenderer: ChartRenderer {
     /// Decrypts SOPS-encrypted values files; nil reads them as stored.
     let decrypter: (any FileDecrypting)?
 
+    /// The factory the reconcile pipeline renders each checkout with.
+    static let factory: ChartRendererFactory = { root, decrypter in HelmChartRenderer(root: root, decrypter: decrypter) }
+
     func render(chartDirectory: String, request: HelmChartRequest) throws -> String {
         var decrypting: HelmValues.Decrypting?
         if let decrypter {

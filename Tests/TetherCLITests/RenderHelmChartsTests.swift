@@ -80,6 +80,34 @@ struct RenderHelmChartsTests {
         #expect(out.stderr.contains("Vendor the chart there"), "\(out.stderr)")
     }
 
+    @Test("a SOPS-encrypted valuesFile is decrypted with the render's keys, and refused without them")
+    func encryptedValues() throws {
+        let dir = try Self.tempDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let chart = dir.appendingPathComponent("charts/c")
+        try FileManager.default.createDirectory(at: chart.appendingPathComponent("templates"), withIntermediateDirectories: true)
+        try "apiVersion: v2\nname: c\nversion: 0.1.0\n".write(to: chart.appendingPathComponent("Chart.yaml"), atomically: true, encoding: .utf8)
+        try "token: none\n".write(to: chart.appendingPathComponent("values.yaml"), atomically: true, encoding: .utf8)
+        try "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}\ndata:\n  token: {{ .Values.token | quote }}\n  color: {{ .Values.color | quote }}\n"
+            .write(to: chart.appendingPathComponent("templates/cm.yaml"), atomically: true, encoding: .utf8)
+        let plain = dir.appendingPathComponent("plain.yaml")
+        try "token: s3cr3t-value\n".write(to: plain, atomically: true, encoding: .utf8)
+        let identity = CLI.repositoryRoot.appendingPathComponent("fixtures/sops/age/test-identity.txt").path
+        let recipient = try #require(try String(contentsOfFile: identity, encoding: .utf8).firstMatch(of: /age1[0-9a-z]+/)).output
+        let encrypted = try CLI.run(["encrypt", "--age", String(recipient), plain.path, "--output", dir.appendingPathComponent("secret.values.yaml").path])
+        #expect(encrypted.status == 0, "\(encrypted.stderr)")
+        try FileManager.default.removeItem(at: plain)
+        try "helmCharts:\n- name: c\n  valuesFile: secret.values.yaml\n  valuesInline:\n    color: blue\n"
+            .write(to: dir.appendingPathComponent("kustomization.yaml"), atomically: true, encoding: .utf8)
+        let out = try CLI.run(["render", dir.path, "--age-key-file", identity])
+        #expect(out.status == 0, "\(out.stderr)")
+        #expect(out.stdout == "apiVersion: v1\ndata:\n  color: blue\n  token: s3cr3t-value\nkind: ConfigMap\nmetadata:\n  name: c\n")
+        let keyless = try CLI.run(["render", dir.path], environment: ["HOME": dir.path])
+        #expect(keyless.status != 0)
+        #expect(keyless.stderr.contains("cannot decrypt this SOPS-encrypted values file"), "\(keyless.stderr)")
+        #expect(!keyless.stderr.contains("s3cr3t-value"))
+    }
+
     @Test("helmCharts fields tether cannot honour are refused, not ignored")
     func unsupportedFields() throws {
         let dir = try Self.tempDirectory()

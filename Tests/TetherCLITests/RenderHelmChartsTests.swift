@@ -108,6 +108,27 @@ struct RenderHelmChartsTests {
         #expect(!keyless.stderr.contains("s3cr3t-value"))
     }
 
+    @Test("sync renders helmCharts through the reconcile pipeline and applies the chart's objects", .timeLimit(.minutes(2)))
+    func syncAppliesChart() throws {
+        guard CLI.kubectl != nil else { print("notice: kubectl not on PATH; skipping"); return }
+        let emulator = try SyncCommandTests.Emulator()
+        let dir = try Self.tempDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let chart = dir.appendingPathComponent("charts/c")
+        try FileManager.default.createDirectory(at: chart.appendingPathComponent("templates"), withIntermediateDirectories: true)
+        try "apiVersion: v2\nname: c\nversion: 0.1.0\n".write(to: chart.appendingPathComponent("Chart.yaml"), atomically: true, encoding: .utf8)
+        try "color: red\n".write(to: chart.appendingPathComponent("values.yaml"), atomically: true, encoding: .utf8)
+        try "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}-settings\ndata:\n  color: {{ .Values.color | quote }}\n"
+            .write(to: chart.appendingPathComponent("templates/cm.yaml"), atomically: true, encoding: .utf8)
+        try "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: apps\n".write(to: dir.appendingPathComponent("ns.yaml"), atomically: true, encoding: .utf8)
+        try "namespace: apps\nnamePrefix: x-\nresources:\n- ns.yaml\nhelmCharts:\n- name: c\n  releaseName: web\n  valuesInline:\n    color: green\n"
+            .write(to: dir.appendingPathComponent("kustomization.yaml"), atomically: true, encoding: .utf8)
+        let out = try CLI.run(["sync", "--source", dir.path, "--name", "helm-demo", "--server", emulator.url])
+        #expect(out.status == 0, "\(out.stdout)\n\(out.stderr)")
+        let color = try emulator.kubectl(["get", "configmap/x-web-settings", "-n", "apps", "-o", "jsonpath={.data.color}"])
+        #expect(color.stdout == "green", "\(color.stderr)")
+    }
+
     @Test("helmCharts fields tether cannot honour are refused, not ignored")
     func unsupportedFields() throws {
         let dir = try Self.tempDirectory()

@@ -98,6 +98,7 @@ let package = Package(
                 "TetherEmulator",
                 "TetherRender",
                 "TetherHelm",
+                "TetherTemplate",
                 "TetherSOPS",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),

@@ -29,11 +29,16 @@ package struct Renderer: Sendable {
 
     package var fileSystem: any FileSystem
     package var limits: Limits
+    /// Renders the charts a kustomization's `helmCharts` names; `nil` refuses `helmCharts`.
+    package var chartRenderer: (any ChartRenderer)?
 
     /// Creates a renderer reading from `fileSystem`.
-    package init(fileSystem: any FileSystem, limits: Limits = Limits()) {
+    /// - Parameter chartRenderer: the Helm engine for `helmCharts` (the executable supplies
+    ///   one); without it a kustomization with `helmCharts` is refused.
+    package init(fileSystem: any FileSystem, limits: Limits = Limits(), chartRenderer: (any ChartRenderer)? = nil) {
         self.fileSystem = fileSystem
         self.limits = limits
+        self.chartRenderer = chartRenderer
     }
 
     /// Renders the kustomization in `directory` (relative to the root).

@@ -40,9 +40,4 @@ struct DecryptionOptions: ParsableArguments {
         for path in extraPGPKeyFiles { try keys.addPGPKeyFile(path) }
         return SOPSFileDecrypter(decrypter: SOPSDecrypter(keys: keys))
     }
-
-    /// `fileSystem` with SOPS-encrypted files decrypted as they are read.
-    func decrypting(_ fileSystem: any FileSystem) throws -> any FileSystem {
-        DecryptingFileSystem(base: fileSystem, decrypter: try fileDecrypter())
-    }
 }

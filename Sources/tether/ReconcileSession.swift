@@ -39,7 +39,8 @@ struct ReconcileSession {
             let path = try await CloudDetection.resolve(path: reconcile.path, client: client)
             var options = reconcile.engineOptions(defaultNamespace: client.config.namespace, resolvedPath: path)
             pruning?.apply(to: &options)
-            let pipeline = ReconcilePipeline(source: .init(source: source, options: sourceOptions, path: path, decrypter: decrypter),
+            let pipeline = ReconcilePipeline(source: .init(source: source, options: sourceOptions, path: path, decrypter: decrypter,
+                                                           charts: HelmChartRenderer.factory),
                                              reconciler: Reconciler(client: client, options: options, logger: logger), logger: logger)
             let rendered = try await pipeline.render(try await pipeline.fetch())
             if rendered.path != reconcile.path { printError("cloud detected from the Nodes: rendering \(rendered.path)") }

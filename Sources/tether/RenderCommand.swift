@@ -15,8 +15,10 @@ struct RenderCommand: AsyncParsableCommand {
             directory itself outside a repository), whatever the current directory; \
             --root chooses another. Everything the kustomization references (`../base` \
             included) must lie inside the root; remote bases are refused. Output is byte-identical \
-            to `kubectl kustomize` v5.5 for the supported fields. SOPS-encrypted resources, \
-            patches and generator sources are decrypted and verified while rendering, as \
+            to `kubectl kustomize` v5.5 for the supported fields. `helmCharts` are rendered with \
+            tether's own Helm engine from charts vendored under `helmGlobals.chartHome` \
+            (default `charts`); charts are never downloaded. SOPS-encrypted resources, \
+            patches, generator sources and helmCharts values files are decrypted and verified while rendering, as \
             Flux's kustomize-controller does (keys: --age-key-file, --pgp-key-file, \
             SOPS_AGE_KEY, SOPS_AGE_KEY_FILE, ~/.config/sops/age/keys.txt).
 
@@ -64,8 +66,10 @@ struct RenderCommand: AsyncParsableCommand {
             }
             let location = try RenderRoot.locate(directory, root: root, currentDirectory: FileManager.default.currentDirectoryPath)
             let disk = try DiskFileSystem(root: location.root)
-            let fileSystem = try decryption.decrypting(disk)
-            let text = try Renderer(fileSystem: fileSystem).renderText(location.path)
+            let decrypter = try decryption.fileDecrypter()
+            let fileSystem = DecryptingFileSystem(base: disk, decrypter: decrypter)
+            let charts = HelmChartRenderer(root: disk.root, decrypter: decrypter)
+            let text = try Renderer(fileSystem: fileSystem, chartRenderer: charts).renderText(location.path)
             logger.debug("rendered", metadata: ["render.path": "\(directory)", "render.root": "\(location.root)"])
             FileHandle.standardOutput.write(Data(text.utf8))
         } catch {

@@ -134,6 +134,7 @@ struct RunCommand: AsyncParsableCommand, PipelineCommand {
         configuration.selfHeal = selfHeal
         configuration.waitTimeout = wait ? .seconds(timeout) : nil
         configuration.decrypter = try decryption.fileDecrypter()
+        configuration.charts = HelmChartRenderer.factory
         var limits = DashboardRecorder.Limits()
         limits.history = dashboard.uiHistory
         let recorder = DashboardRecorder(limits: limits)

@@ -19,14 +19,16 @@ package struct DesiredState: Sendable {
     /// - Parameter decrypter: decrypts SOPS-encrypted files as they are read (resources,
     ///   patches, generator sources, Helm values), as Flux's kustomize-controller does;
     ///   `nil` reads every file as stored.
+    /// - Parameter charts: the Helm engine for `helmCharts`; `nil` refuses them.
     /// - Throws: `EngineError` `render`; a file that cannot be decrypted or verified stops
     ///   the whole render, so nothing of it is applied or pruned.
-    package static func render(directory: String, path: String, decrypter: (any FileDecrypting)? = nil) throws(EngineError) -> [Resource] {
+    package static func render(directory: String, path: String, decrypter: (any FileDecrypting)? = nil,
+                              charts: ChartRendererFactory? = nil) throws(EngineError) -> [Resource] {
         let relative = path.split(separator: "/").filter { $0 != "." && !$0.isEmpty }.joined(separator: "/")
         do {
             let disk = try DiskFileSystem(root: directory)
             let fileSystem: any FileSystem = decrypter.map { DecryptingFileSystem(base: disk, decrypter: $0) } ?? disk
-            return try Renderer(fileSystem: fileSystem).render(relative)
+            return try Renderer(fileSystem: fileSystem, chartRenderer: charts?(disk.root, decrypter)).render(relative)
         } catch {
             throw EngineError(.render, "cannot render \(relative.isEmpty ? "." : relative)", cause: error)
         }

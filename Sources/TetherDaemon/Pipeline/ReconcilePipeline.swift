@@ -27,12 +27,16 @@ package struct ReconcilePipeline: Sendable {
         package var path: String
         /// Decrypts SOPS-encrypted files while rendering; `nil` reads them as stored.
         package var decrypter: (any FileDecrypting)?
+        /// Renders the local charts of `helmCharts`; `nil` refuses them.
+        package var charts: ChartRendererFactory?
 
-        package init(source: GitSource, options: GitSourceOptions, path: String, decrypter: (any FileDecrypting)? = nil) {
+        package init(source: GitSource, options: GitSourceOptions, path: String, decrypter: (any FileDecrypting)? = nil,
+                     charts: ChartRendererFactory? = nil) {
             self.source = source
             self.options = options
             self.path = path
             self.decrypter = decrypter
+            self.charts = charts
         }
     }
 
@@ -91,7 +95,7 @@ package struct ReconcilePipeline: Sendable {
         do {
             let path = try await CloudDetection.resolve(path: source.path, client: reconciler.client)
             let start = ContinuousClock.now
-            let objects = try DesiredState.render(directory: fetched.checkout.directory, path: path, decrypter: source.decrypter)
+            let objects = try DesiredState.render(directory: fetched.checkout.directory, path: path, decrypter: source.decrypter, charts: source.charts)
             let desired = DesiredState(objects: objects, revision: fetched.checkout.revision, directory: fetched.checkout.directory,
                                        fetchDuration: fetched.duration, renderDuration: ContinuousClock.now - start)
             var phases: [SyncReport.Phase] = []

@@ -26,6 +26,8 @@ package final class ContinuousReconciler: Sendable {
         /// Decrypts SOPS-encrypted files while rendering (`--age-key-file` and the sops
         /// conventions); `nil` reads them as stored.
         package var decrypter: (any FileDecrypting)?
+        /// Renders the local charts of `helmCharts`; `nil` refuses them.
+        package var charts: ChartRendererFactory?
         /// Told of syncs and drift (the dashboard); nil for none.
         package var observer: (any ReconcileObserver)?
         /// `--wait`: after applying, wait this long at most until the applied objects are
@@ -82,7 +84,7 @@ package final class ContinuousReconciler: Sendable {
         self.metrics = metrics
         self.logger = logger
         pipeline = ReconcilePipeline(source: .init(source: configuration.source, options: configuration.sourceOptions, path: configuration.path,
-                                                      decrypter: configuration.decrypter),
+                                                      decrypter: configuration.decrypter, charts: configuration.charts),
                                      reconciler: Reconciler(client: client, options: configuration.engine, logger: logger), logger: logger)
     }
 

@@ -1,6 +1,6 @@
 import Foundation
 import TetherModel
-import TetherTemplate
+package import TetherTemplate
 
 /// `helm template` as one call: a chart directory, the user's values as Helm's flags give them,
 /// and the stream `helm template` prints (CRDs first with `--include-crds`, then the manifests
@@ -103,8 +103,13 @@ package struct HelmTemplate: Sendable {
 
     /// Renders a loaded chart; see ``render(chartDirectory:valuesDirectory:)``.
     package func render(_ chart: Chart, valuesDirectory: String? = nil) throws(HelmError) -> String {
+        try render(chart, userValues: try values.merged(directory: valuesDirectory))
+    }
+
+    /// Renders a loaded chart with user values merged already (a kustomization's `helmCharts`
+    /// values); ``values`` is not read.
+    package func render(_ chart: Chart, userValues user: [String: TemplateValue]) throws(HelmError) -> String {
         try Self.validateReleaseName(releaseName)
-        let user = try values.merged(directory: valuesDirectory)
         var engine = HelmEngine(release: .init(name: releaseName, namespace: namespace), capabilities: try capabilities())
         engine.validatesSchema = validatesSchema
         let rendered = try engine.render(chart, values: user)

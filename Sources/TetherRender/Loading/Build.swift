@@ -126,6 +126,7 @@ struct Build {
         // see the generated objects.
         let generators = try plugins(k.generators, field: "generators", dir: dir, file: file, chain: chain)
         try TransformContext(build: self, dir: dir, file: file).generate(k, into: &objects)
+        try inflateHelmCharts(k, dir: dir, file: file, into: &objects)
         try TransformContext(build: self, dir: dir, file: file).generate(generators, into: &objects)
         for entry in k.components {
             let sub = try subdirectory(entry, dir: dir, file: file, field: "components")

@@ -115,16 +115,21 @@ package struct Kustomization: Sendable {
     var transformers: [String] = []
     var validators: [String] = []
 
+    /// `helmCharts`, rendered by the renderer's ``ChartRenderer``.
+    var helmCharts: [HelmChart] = []
+    /// `helmGlobals.chartHome`, relative to the kustomization's directory (`charts` when nil).
+    var helmChartHome: String?
+
     /// Fields kustomize v5.5 knows that Tether does not implement yet.
     static let unsupportedFields: Set<String> = [
-        "helmCharts", "helmGlobals", "helmChartInflationGenerator",
+        "helmChartInflationGenerator",
     ]
     static let knownFields: Set<String> = [
         "apiVersion", "kind", "metadata", "resources", "bases", "components", "crds", "namespace", "namePrefix",
         "nameSuffix", "commonLabels", "labels", "commonAnnotations", "images", "replicas", "configMapGenerator",
         "secretGenerator", "generatorOptions", "patches", "patchesStrategicMerge", "patchesJson6902",
         "sortOptions", "replacements", "vars", "generators", "transformers", "validators",
-        "configurations", "buildMetadata", "openapi", "imageTags",
+        "configurations", "buildMetadata", "openapi", "imageTags", "helmCharts", "helmGlobals",
     ]
 }
 
@@ -298,6 +303,7 @@ struct KustomizationParser {
         k.generatorOptions = try options(root["generatorOptions"], "generatorOptions")
         k.configMapGenerator = try generators(root["configMapGenerator"], "configMapGenerator")
         k.secretGenerator = try generators(root["secretGenerator"], "secretGenerator")
+        try helm(into: &k)
         try parsePatches(root, into: &k)
         k.replacements = try ReplacementParser(fail: { fail($0, $1) }).entries(root["replacements"])
         if let sort = root["sortOptions"], !sort.isNull {

@@ -124,7 +124,7 @@ enum BuiltinPlugin {
         case "HelmChartInflationGenerator":
             throw RenderError(
                 .unsupportedField,
-                "\(where_): Helm charts are not rendered by tether yet. Render the chart into plain manifests and list them under resources, or render with kubectl kustomize.",
+                "\(where_): HelmChartInflationGenerator as a generator configuration is not supported by tether. List the chart under the kustomization's helmCharts field instead.",
                 at: origin)
         default:
             // SortOrderTransformer is a builtin kustomize v5.5 cannot load

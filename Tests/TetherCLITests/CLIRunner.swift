@@ -39,6 +39,22 @@ enum CLI {
         try run(executable, arguments, stdin: stdin, in: directory, environment: environment)
     }
 
+    /// Starts a server-like `process` (standard error discarded) and returns what it prints
+    /// up to and including its first line (its address), or all of it if it ends sooner.
+    static func startReadingFirstLine(_ process: Process) throws -> String {
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        var text = ""
+        while !text.contains("\n") {
+            let chunk = out.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            text += String(decoding: chunk, as: UTF8.self)
+        }
+        return text
+    }
+
     /// Runs any program and collects its output and exit status.
     static func run(_ program: URL, _ arguments: [String], stdin: String? = nil, in directory: URL = repositoryRoot,
                     environment: [String: String] = [:]) throws -> Output {

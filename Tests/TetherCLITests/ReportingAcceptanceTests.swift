@@ -44,16 +44,7 @@ struct ReportingAcceptanceTests {
                                  "--webhook-key", directory.appendingPathComponent("webhook-key").path,
                                  "--github-token", directory.appendingPathComponent("github-token").path,
                                  "--gitlab-token", directory.appendingPathComponent("gitlab-token").path, "--slow", "\(slow)"]
-            let out = Pipe()
-            process.standardOutput = out
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            var text = ""
-            while !text.contains("\n") {
-                let chunk = out.fileHandleForReading.availableData
-                if chunk.isEmpty { break }
-                text += String(decoding: chunk, as: UTF8.self)
-            }
+            let text = try CLI.startReadingFirstLine(process)
             guard let range = text.range(of: "listening on ") else { throw SyncCommandTests.CLIError("receivers did not start: \(text)") }
             base = "http://" + text[range.upperBound...].prefix { !$0.isWhitespace }
             try (base + "/slack/services/T0001/B0001/slack-url-secret").write(to: directory.appendingPathComponent("slack-url"), atomically: true, encoding: .utf8)

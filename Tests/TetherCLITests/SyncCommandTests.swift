@@ -13,16 +13,7 @@ struct SyncCommandTests {
         init(_ arguments: [String] = []) throws {
             process.executableURL = CLI.executable
             process.arguments = ["emulator", "--listen", "127.0.0.1:0"] + arguments
-            let out = Pipe()
-            process.standardOutput = out
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            var text = ""
-            while !text.contains("\n") {
-                let chunk = out.fileHandleForReading.availableData
-                if chunk.isEmpty { break }
-                text += String(decoding: chunk, as: UTF8.self)
-            }
+            let text = try CLI.startReadingFirstLine(process)
             guard let range = text.range(of: "http://") else { throw CLIError("emulator did not start: \(text)") }
             address = String(text[range.upperBound...].prefix { !$0.isWhitespace })
         }
